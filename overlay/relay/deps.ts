@@ -1,0 +1,30 @@
+/** What the relay factory is given (house rule 4): tests pass their own clock, store and logger. */
+import type { Logger as PinoLogger } from 'pino';
+import type { RoomStore } from './room-store.js';
+
+export interface Clock {
+  now(): number;
+}
+
+export type Logger = Pick<PinoLogger, 'info' | 'warn' | 'error' | 'debug' | 'child'>;
+
+export interface RelayConfig {
+  /** The URL people reach this relay at; used in the links it hands out. */
+  publicUrl: string;
+  adminToken: string;
+  /** Extra allowed browser origins for the socket (the relay's own and extension origins are always allowed unless pinned). */
+  allowedOrigins?: string[];
+  /** Per-connection command rate: sustained per second and burst. */
+  rateLimit?: { perSecond: number; burst: number };
+  /** Where the built overlay page lives (served at /overlay/). */
+  overlayDir?: string;
+  /** At most one state broadcast per room per this many ms (the last one always goes out). */
+  broadcastIntervalMs?: number;
+}
+
+export interface RelayDeps {
+  store: RoomStore;
+  clock: Clock;
+  logger: PinoLogger;
+  config: RelayConfig;
+}

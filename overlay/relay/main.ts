@@ -1,0 +1,74 @@
+/**
+ * `npm start`: reads the environment, opens the SQLite store, creates the admin token and a
+ * demo room on first start, listens, and prints what a host needs (admin token, overlay URL,
+ * pairing links). Nothing else lives here (house rule 4).
+ *   PORT (4600), HOST (127.0.0.1), LIVESHELF_DATA_DIR (./data), LIVESHELF_ADMIN_TOKEN,
+ *   LIVESHELF_PUBLIC_URL (http://HOST:PORT), LIVESHELF_SYNC (FULL|NORMAL), LOG_LEVEL (info)
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { createApplication } from './app.js';
+import { SqliteRoomStore, type SyncLevel } from './sqlite-store.js';
+import { seedDemoRoom } from './demo-room.js';
+
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const port = Number(process.env.PORT ?? 4600);
+const host = process.env.HOST ?? '127.0.0.1';
+const dataDir = resolve(process.env.LIVESHELF_DATA_DIR ?? join(root, 'data'));
+const sync = (process.env.LIVESHELF_SYNC ?? 'FULL').toUpperCase() as SyncLevel;
+const logger = pino({
+  level: process.env.LOG_LEVEL ?? 'info',
+  redact: { paths: ['req.headers.authorization', 'token', 'tokens', '*.token', 'auth'], censor: '[redacted]' },
+});
+
+mkdirSync(dataDir, { recursive: true });
+const adminFile = join(dataDir, 'admin-token');
+let adminToken = process.env.LIVESHELF_ADMIN_TOKEN;
+let adminCreated = false;
+if (!adminToken) {
+  if (existsSync(adminFile)) adminToken = readFileSync(adminFile, 'utf8').trim();
+  else {
+    adminToken = 'lsa_' + randomBytes(24).toString('base64url');
+    writeFileSync(adminFile, adminToken + '\n', { mode: 0o600 });
+    adminCreated = true;
+  }
+}
+
+const publicUrl = process.env.LIVESHELF_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+const store = new SqliteRoomStore({ path: join(dataDir, 'liveshelf.sqlite'), synchronous: sync });
+const relay = createApplication({
+  store,
+  clock: { now: () => Date.now() },
+  logger,
+  config: { publicUrl, adminToken, overlayDir: join(root, 'dist/overlay') },
+});
+
+await relay.listen(port, host);
+const demo = await seedDemoRoom(relay, publicUrl, dataDir, join(root, 'examples/catalog-sample.csv'));
+
+const lines = [
+  '',
+  `LiveShelf relay on ${publicUrl}  (data: ${dataDir}, SQLite synchronous=${sync})`,
+  adminCreated ? `Admin token (new, saved in ${adminFile}): ${adminToken}` : `Admin token: in ${process.env.LIVESHELF_ADMIN_TOKEN ? 'LIVESHELF_ADMIN_TOKEN' : adminFile}`,
+  '',
+  `Demo room "${demo.title}" (${demo.roomId}):`,
+  `  OBS browser source URL : ${demo.links.overlay}`,
+  `  Host pairing link      : ${demo.links.host}`,
+  `  Co-host pairing link   : ${demo.links.cohost}`,
+  `  Extension (Chrome)     : load unpacked from ${join(root, '.output/chrome-mv3')}`,
+  '',
+];
+process.stdout.write(lines.join('\n') + '\n');
+
+let closing = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    void relay.close().then(() => process.exit(0));
+  });
+}

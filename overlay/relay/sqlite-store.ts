@@ -1,0 +1,204 @@
+/**
+ * SQLite room store (better-sqlite3, WAL). A commit writes, in one transaction: the room row
+ * (state without products), only the product rows whose object changed (the reducer keeps
+ * unchanged products identical), the command answers and the sales. With
+ * `synchronous = FULL` a returned commit has reached the disk, so an acknowledged sale
+ * survives a power cut; the relay groups the commands of one event-loop turn into one
+ * commit, which is what makes FULL affordable (see README, "Durability").
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Product, Role, RoomState, Sale } from '../../shared/domain.js';
+import type { CommandAnswer } from '../../shared/room-reducer.js';
+import type { CommitEntry, LoadedRoom, RoomStore, TokenHashes } from './room-store.js';
+
+export type SyncLevel = 'FULL' | 'NORMAL';
+
+export interface SqliteStoreOptions {
+  path: string;
+  synchronous?: SyncLevel;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS rooms (
+  id TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  meta TEXT NOT NULL,
+  product_order TEXT NOT NULL,
+  token_host TEXT NOT NULL,
+  token_cohost TEXT NOT NULL,
+  token_sales TEXT NOT NULL,
+  token_overlay TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS products (
+  room_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (room_id, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS commands (
+  room_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  by_role TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  answer TEXT NOT NULL,
+  PRIMARY KEY (room_id, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sales (
+  room_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  order_id TEXT,
+  product_id TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  unit_price_minor INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  by_role TEXT NOT NULL,
+  voided_at INTEGER,
+  PRIMARY KEY (room_id, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS sales_order ON sales (room_id, order_id) WHERE order_id IS NOT NULL;
+`;
+
+type Meta = Omit<RoomState, 'products'>;
+
+interface SaleRow {
+  id: string;
+  order_id: string | null;
+  product_id: string;
+  quantity: number;
+  unit_price_minor: number;
+  at: number;
+  source: Sale['source'];
+  by_role: Role;
+  voided_at: number | null;
+}
+
+export class SqliteRoomStore implements RoomStore {
+  readonly db: Database.Database;
+  private readonly stmt;
+  private readonly commitTx;
+
+  constructor(options: SqliteStoreOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.db.pragma('foreign_keys = ON');
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.stmt = {
+      insertRoom: db.prepare(
+        'INSERT INTO rooms (id, created_at, meta, product_order, token_host, token_cohost, token_sales, token_overlay) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      room: db.prepare('SELECT * FROM rooms WHERE id = ?'),
+      products: db.prepare('SELECT id, data FROM products WHERE room_id = ?'),
+      answers: db.prepare('SELECT id, answer FROM commands WHERE room_id = ?'),
+      sales: db.prepare('SELECT * FROM sales WHERE room_id = ?'),
+      updateMeta: db.prepare('UPDATE rooms SET meta = ? WHERE id = ?'),
+      updateOrder: db.prepare('UPDATE rooms SET product_order = ? WHERE id = ?'),
+      upsertProduct: db.prepare('INSERT INTO products (room_id, id, data) VALUES (?, ?, ?) ON CONFLICT (room_id, id) DO UPDATE SET data = excluded.data'),
+      deleteProduct: db.prepare('DELETE FROM products WHERE room_id = ? AND id = ?'),
+      insertCommand: db.prepare('INSERT INTO commands (room_id, id, version, type, by_role, at, answer) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insertSale: db.prepare(
+        'INSERT INTO sales (room_id, id, order_id, product_id, quantity, unit_price_minor, at, source, by_role, voided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      voidSale: db.prepare('UPDATE sales SET voided_at = ? WHERE room_id = ? AND id = ?'),
+      setToken: {
+        host: db.prepare('UPDATE rooms SET token_host = ? WHERE id = ?'),
+        cohost: db.prepare('UPDATE rooms SET token_cohost = ? WHERE id = ?'),
+        sales: db.prepare('UPDATE rooms SET token_sales = ? WHERE id = ?'),
+        overlay: db.prepare('UPDATE rooms SET token_overlay = ? WHERE id = ?'),
+      },
+    };
+    this.commitTx = db.transaction((prev: RoomState, next: RoomState, entries: readonly CommitEntry[]) => this.writeCommit(prev, next, entries));
+  }
+
+  private writeCommit(prev: RoomState, next: RoomState, entries: readonly CommitEntry[]): void {
+    const roomId = next.id;
+    const { products: _p, ...meta } = next;
+    this.stmt.updateMeta.run(JSON.stringify(meta satisfies Meta), roomId);
+    if (prev.products !== next.products) {
+      const before = new Map(prev.products.map((p) => [p.id, p]));
+      let orderChanged = prev.products.length !== next.products.length;
+      next.products.forEach((p, i) => {
+        if (prev.products[i]?.id !== p.id) orderChanged = true;
+        if (before.get(p.id) !== p) this.stmt.upsertProduct.run(roomId, p.id, JSON.stringify(p));
+        before.delete(p.id);
+      });
+      for (const gone of before.keys()) this.stmt.deleteProduct.run(roomId, gone);
+      if (orderChanged) this.stmt.updateOrder.run(JSON.stringify(next.products.map((p) => p.id)), roomId);
+    }
+    for (const e of entries) {
+      this.stmt.insertCommand.run(roomId, e.command.id, e.answer.version, e.command.type, e.by, e.at, JSON.stringify(e.answer));
+      for (const ev of e.events) {
+        if (ev.type === 'sale.recorded') {
+          const s = ev.sale;
+          this.stmt.insertSale.run(roomId, s.id, s.orderId, s.productId, s.quantity, s.unitPriceMinor, s.at, s.source, s.by, s.voidedAt);
+        } else if (ev.type === 'sale.voided') {
+          this.stmt.voidSale.run(ev.sale.voidedAt, roomId, ev.sale.id);
+        }
+      }
+    }
+  }
+
+  async createRoom(state: RoomState, t: TokenHashes): Promise<void> {
+    const { products, ...meta } = state;
+    this.db.transaction(() => {
+      this.stmt.insertRoom.run(state.id, state.updatedAt, JSON.stringify(meta), JSON.stringify(products.map((p) => p.id)), t.host, t.cohost, t.sales, t.overlay);
+      for (const p of products) this.stmt.upsertProduct.run(state.id, p.id, JSON.stringify(p));
+    })();
+  }
+
+  async loadRoom(roomId: string): Promise<LoadedRoom | undefined> {
+    const row = this.stmt.room.get(roomId) as
+      | { meta: string; product_order: string; token_host: string; token_cohost: string; token_sales: string; token_overlay: string }
+      | undefined;
+    if (!row) return undefined;
+    const byId = new Map<string, Product>();
+    for (const p of this.stmt.products.all(roomId) as { id: string; data: string }[]) byId.set(p.id, JSON.parse(p.data) as Product);
+    const order = JSON.parse(row.product_order) as string[];
+    const products = order.map((id) => byId.get(id)).filter((p): p is Product => p !== undefined);
+    const state: RoomState = { ...(JSON.parse(row.meta) as Meta), products };
+    const answers = new Map<string, CommandAnswer>();
+    for (const a of this.stmt.answers.all(roomId) as { id: string; answer: string }[]) answers.set(a.id, JSON.parse(a.answer) as CommandAnswer);
+    const sales = new Map<string, Sale>();
+    const orders = new Map<string, string>();
+    for (const s of this.stmt.sales.all(roomId) as SaleRow[]) {
+      sales.set(s.id, {
+        id: s.id,
+        orderId: s.order_id,
+        productId: s.product_id,
+        quantity: s.quantity,
+        unitPriceMinor: s.unit_price_minor,
+        at: s.at,
+        source: s.source,
+        by: s.by_role,
+        voidedAt: s.voided_at,
+      });
+      if (s.order_id !== null) orders.set(s.order_id, s.id);
+    }
+    return {
+      state,
+      tokenHashes: { host: row.token_host, cohost: row.token_cohost, sales: row.token_sales, overlay: row.token_overlay },
+      answers,
+      sales,
+      orders,
+    };
+  }
+
+  async commit(prev: RoomState, next: RoomState, entries: readonly CommitEntry[]): Promise<void> {
+    this.commitTx(prev, next, entries);
+  }
+
+  async setTokenHash(roomId: string, role: Role, hash: string): Promise<void> {
+    this.stmt.setToken[role].run(hash, roomId);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suites need, only when they are missing:
+# Chromium (real browser), Xvfb (display for OBS), OBS Studio (obs-websocket 5 built in),
+# Redis (scale-out tests) and Noto CJK fonts (Chinese product names in screenshots).
+set -euo pipefail
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
+command -v xdpyinfo >/dev/null 2>&1 || need+=(x11-utils)
+command -v obs >/dev/null 2>&1 || need+=(obs-studio)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+echo "Installing Debian packages: ${need[*]}" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,82 @@
+/**
+ * Money is integer minor units plus an ISO 4217 currency code. This module is the one
+ * place that converts between what a person types ("59.90") and minor units (5990),
+ * and the one formatter for money and counts (house rule 12).
+ */
+
+const digitsCache = new Map<string, number>();
+
+/** Number of minor-unit digits of a currency (CNY 2, JPY 0, KWD 3), from Intl. */
+export function currencyDigits(currency: string): number {
+  let d = digitsCache.get(currency);
+  if (d === undefined) {
+    d = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsCache.set(currency, d);
+  }
+  return d;
+}
+
+export function isCurrencyCode(code: string): boolean {
+  if (!/^[A-Z]{3}$/.test(code)) return false;
+  try {
+    new Intl.NumberFormat('en', { style: 'currency', currency: code });
+    return (Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('currency').includes(code) ?? true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Parses a decimal amount as a host types it ("59.90", "¥1,299", "128") into minor units,
+ * without going through floating point. Returns null when it is not a plain amount or has
+ * more decimals than the currency allows.
+ */
+export function parseMoney(text: string, currency: string): number | null {
+  const digits = currencyDigits(currency);
+  const cleaned = text.trim().replace(/^[^\d-]+/, '').replace(/[\s,_]/g, '');
+  const m = /^(\d+)(?:\.(\d*))?$/.exec(cleaned);
+  if (!m) return null;
+  const whole = m[1] ?? '0';
+  let frac = m[2] ?? '';
+  if (frac.length > digits) {
+    if (/[^0]/.test(frac.slice(digits))) return null;
+    frac = frac.slice(0, digits);
+  }
+  frac = frac.padEnd(digits, '0');
+  const value = Number(whole) * 10 ** digits + (frac ? Number(frac) : 0);
+  return Number.isSafeInteger(value) ? value : null;
+}
+
+/** Minor units back to the plain decimal string a form field shows ("59.90"). */
+export function minorToDecimal(minor: number, currency: string): string {
+  const digits = currencyDigits(currency);
+  if (digits === 0) return String(minor);
+  const neg = minor < 0 ? '-' : '';
+  const s = String(Math.abs(minor)).padStart(digits + 1, '0');
+  return `${neg}${s.slice(0, -digits)}.${s.slice(-digits)}`;
+}
+
+const fmtCache = new Map<string, Intl.NumberFormat>();
+function cached(key: string, make: () => Intl.NumberFormat): Intl.NumberFormat {
+  let f = fmtCache.get(key);
+  if (!f) {
+    f = make();
+    fmtCache.set(key, f);
+  }
+  return f;
+}
+
+/** "¥59.90" / "59,90 €" for the room's locale and currency. */
+export function formatMoney(minor: number, currency: string, locale: string): string {
+  const digits = currencyDigits(currency);
+  const f = cached(`m|${locale}|${currency}`, () =>
+    new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }),
+  );
+  // Division by a power of ten is exact enough for display of safe-integer amounts.
+  return f.format(minor / 10 ** digits);
+}
+
+/** Grouped integer count ("1,600" / "1 600"). */
+export function formatCount(n: number, locale: string): string {
+  return cached(`c|${locale}`, () => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 })).format(n);
+}

@@ -1,0 +1,85 @@
+/**
+ * The wire protocol between the relay and its clients (extension, overlay, integrations):
+ * one file, typed socket.io event maps, `domain.verb` names, and a PROTOCOL_VERSION that
+ * the relay checks in the handshake so an old extension gets a clear message, not chaos.
+ */
+import type { Role, RoomState } from './domain.js';
+import type { CommandAnswer } from './room-reducer.js';
+import type { FieldIssue } from './commands.js';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Bounds shared by both transports (architecture rule 5). */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+export type ErrorCode =
+  | 'invalid'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'too_large'
+  | 'rate_limited'
+  | 'protocol_mismatch'
+  | 'unavailable'
+  | 'internal';
+
+export const STATUS_OF: Record<ErrorCode, number> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  rate_limited: 429,
+  protocol_mismatch: 426,
+  unavailable: 503,
+  internal: 500,
+};
+
+export interface ErrorBody {
+  code: ErrorCode;
+  status: number;
+  /** Machine-readable detail such as out_of_stock or stale_version. */
+  reason?: string;
+  message: string;
+  /** The first offending field, dotted ("product.priceMinor"). */
+  field?: string;
+  issues?: FieldIssue[];
+  /** On stale_version: the current state, so the client resyncs instead of diverging. */
+  state?: RoomState;
+}
+
+export type CommandReply = CommandAnswer | { ok: false; error: ErrorBody };
+
+/** Handshake `auth` of every socket.io connection (tokens never travel in a query string). */
+export interface HandshakeAuth {
+  room: string;
+  token: string;
+  protocol: number;
+}
+
+export interface Welcome {
+  protocol: number;
+  role: Role;
+  roomId: string;
+}
+
+export interface ClientToServerEvents {
+  /** Send a command; the ack comes only after it is durably stored. */
+  command: (command: unknown, ack: (reply: CommandReply) => void) => void;
+  /** Ask for the full current state (also pushed on every connect). */
+  'room.sync': (ack: (reply: { ok: true; state: RoomState } | { ok: false; error: ErrorBody }) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  'session.welcome': (welcome: Welcome) => void;
+  /** The full room state after one or more applied commands; versions only increase. */
+  'room.state': (state: RoomState) => void;
+}
+
+/** Data of the connect_error a refused handshake raises on the client. */
+export interface ConnectErrorData {
+  code: ErrorCode;
+  message: string;
+}
