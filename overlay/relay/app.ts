@@ -70,7 +70,8 @@ function bearer(req: FastifyRequest): string | undefined {
 
 export function createApplication(deps: RelayDeps) {
   const { store, clock, logger, config } = deps;
-  const publicUrl = config.publicUrl.replace(/\/+$/, '');
+  // Read on use: a relay listening on port 0 learns its URL only after listen().
+  const publicUrl = () => config.publicUrl.replace(/\/+$/, '');
   const rate = config.rateLimit ?? { perSecond: 100, burst: 200 };
   const interval = config.broadcastIntervalMs ?? 16;
 
@@ -121,17 +122,17 @@ export function createApplication(deps: RelayDeps) {
     if (!origin) return true;
     if (config.allowedOrigins?.includes(origin)) return true;
     if (config.allowedOrigins === undefined && /^(chrome|moz)-extension:\/\/[a-z0-9-]+$/i.test(origin)) return true;
-    if (origin === new URL(publicUrl).origin) return true;
+    if (origin === new URL(publicUrl()).origin) return true;
     const host = req.headers.host;
     return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
   }
 
   function links(roomId: string, tokens: Record<Role, string>) {
     return {
-      overlay: overlayLink(publicUrl, roomId, tokens.overlay),
-      host: pairingLink(publicUrl, roomId, 'host', tokens.host),
-      cohost: pairingLink(publicUrl, roomId, 'cohost', tokens.cohost),
-      sales: pairingLink(publicUrl, roomId, 'sales', tokens.sales),
+      overlay: overlayLink(publicUrl(), roomId, tokens.overlay),
+      host: pairingLink(publicUrl(), roomId, 'host', tokens.host),
+      cohost: pairingLink(publicUrl(), roomId, 'cohost', tokens.cohost),
+      sales: pairingLink(publicUrl(), roomId, 'sales', tokens.sales),
     };
   }
 
@@ -246,7 +247,7 @@ export function createApplication(deps: RelayDeps) {
     return {
       role: target,
       token,
-      link: target === 'overlay' ? overlayLink(publicUrl, actor.state.id, token) : pairingLink(publicUrl, actor.state.id, target, token),
+      link: target === 'overlay' ? overlayLink(publicUrl(), actor.state.id, token) : pairingLink(publicUrl(), actor.state.id, target, token),
     };
   });
 
