@@ -3,7 +3,8 @@
  * demo room on first start, listens, and prints what a host needs (admin token, overlay URL,
  * pairing links). Nothing else lives here (house rule 4).
  *   PORT (4600), HOST (127.0.0.1), LIVESHELF_DATA_DIR (./data), LIVESHELF_ADMIN_TOKEN,
- *   LIVESHELF_PUBLIC_URL (http://HOST:PORT), LIVESHELF_SYNC (FULL|NORMAL), LOG_LEVEL (info)
+ *   LIVESHELF_PUBLIC_URL (http://HOST:PORT), LIVESHELF_SYNC (FULL|NORMAL), LOG_LEVEL (info),
+ *   LIVESHELF_RATE_PER_SECOND (100 commands/s per connection, bursts of twice that)
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const port = Number(process.env.PORT ?? 4600);
 const host = process.env.HOST ?? '127.0.0.1';
 const dataDir = resolve(process.env.LIVESHELF_DATA_DIR ?? join(root, 'data'));
+const ratePerSecond = Number(process.env.LIVESHELF_RATE_PER_SECOND ?? 100);
 const sync = (process.env.LIVESHELF_SYNC ?? 'FULL').toUpperCase() as SyncLevel;
 const logger = pino({
   level: process.env.LOG_LEVEL ?? 'info',
@@ -43,7 +45,7 @@ const relay = createApplication({
   store,
   clock: { now: () => Date.now() },
   logger,
-  config: { publicUrl, adminToken, overlayDir: join(root, 'dist/overlay') },
+  config: { publicUrl, adminToken, overlayDir: join(root, 'dist/overlay'), rateLimit: { perSecond: ratePerSecond, burst: ratePerSecond * 2 } },
 });
 
 await relay.listen(port, host);
