@@ -32,10 +32,15 @@ export const StockSchema = z
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 
+let knownCurrencies: Set<string> | undefined;
 export const CurrencySchema = z
   .string()
   .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY, USD or EUR')
+  // Intl.NumberFormat accepts any well-formed code ("XYZ", "RMB"), so it cannot tell a real
+  // currency from a typo; the runtime's list of supported currencies can.
   .refine((c) => {
+    knownCurrencies ??= new Set((Intl as { supportedValuesOf?: (key: 'currency') => string[] }).supportedValuesOf?.('currency') ?? []);
+    if (knownCurrencies.size > 0) return knownCurrencies.has(c);
     try {
       new Intl.NumberFormat('en', { style: 'currency', currency: c });
       return true;
