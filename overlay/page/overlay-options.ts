@@ -1,0 +1,42 @@
+/**
+ * The overlay URL's query: room and token (required), and the look (layout, lang, theme,
+ * scale). OBS users type these by hand, so an unknown value falls back to the default
+ * instead of breaking the page.
+ */
+export const LAYOUTS = ['landscape', 'portrait'] as const;
+export const LANGS = ['zh-CN', 'en', 'fr'] as const;
+export const THEMES = ['dark', 'light', 'festive'] as const;
+
+export type Layout = (typeof LAYOUTS)[number];
+export type Lang = (typeof LANGS)[number];
+export type Theme = (typeof THEMES)[number];
+
+export interface OverlayOptions {
+  room: string;
+  token: string;
+  layout: Layout;
+  lang: Lang;
+  theme: Theme;
+  /** Multiplies every size of the graphics; 0.5 to 2. */
+  scale: number;
+}
+
+function oneOf<T extends string>(list: readonly T[], value: string | null, fallback: T): T {
+  if (value === null) return fallback;
+  const hit = list.find((v) => v.toLowerCase() === value.trim().toLowerCase());
+  return hit ?? fallback;
+}
+
+export function readOptions(search: string): OverlayOptions {
+  const q = new URLSearchParams(search);
+  const scale = Number(q.get('scale') ?? '1');
+  return {
+    room: (q.get('room') ?? '').trim(),
+    token: (q.get('token') ?? '').trim(),
+    layout: oneOf(LAYOUTS, q.get('layout'), 'landscape'),
+    // "zh", "zh-cn" and "zh-Hans" all mean the Chinese words.
+    lang: oneOf(LANGS, /^zh/i.test(q.get('lang') ?? '') ? 'zh-CN' : q.get('lang'), 'zh-CN'),
+    theme: oneOf(THEMES, q.get('theme'), 'dark'),
+    scale: Number.isFinite(scale) && scale >= 0.5 && scale <= 2 ? scale : 1,
+  };
+}
