@@ -45,14 +45,47 @@ export interface CsvImport {
 
 const normalizeHeader = (h: string) => h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s-]+/g, '_');
 
+/** Counts occurrences of `nl` in `text` from `from` to `to`. */
+function countBreaks(text: string, nl: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf(nl, from); i !== -1 && i < to; i = text.indexOf(nl, i + 1)) n++;
+  return n;
+}
+
 export function parseCatalogCsv(text: string, currency: string): CsvImport {
-  const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), {
+  const body = text.replace(/^\uFEFF/, '');
+  // A record's line is not its index + 2: skipped blank lines and line breaks inside quoted
+  // fields both shift it. Papa reports where each record ends (meta.cursor); the record starts
+  // as many line breaks earlier as its own fields contain.
+  const records: { record: Record<string, string>; line: number }[] = [];
+  const errors: CsvRowError[] = [];
+  let fields: string[] | undefined;
+  let scanned = 0;
+  let breaksBefore = 0;
+  Papa.parse<Record<string, string>>(body, {
     header: true,
     skipEmptyLines: 'greedy',
     transformHeader: normalizeHeader,
+    step: (r) => {
+      fields ??= r.meta.fields;
+      const nl = r.meta.linebreak === '\r' ? '\r' : '\n';
+      let end = Math.min(r.meta.cursor, body.length);
+      if (body.startsWith('\r\n', end - 2)) end -= 2;
+      else if (body[end - 1] === '\n' || body[end - 1] === '\r') end -= 1;
+      breaksBefore += countBreaks(body, nl, scanned, end);
+      scanned = Math.max(scanned, end);
+      const inside = Object.values(r.data as Record<string, unknown>).reduce<number>((n, v) => {
+        const values = Array.isArray(v) ? v : [v];
+        return n + values.reduce<number>((m, x) => m + (typeof x === 'string' ? x.split(nl).length - 1 : 0), 0);
+      }, 0);
+      const line = breaksBefore + 1 - inside;
+      for (const e of r.errors) errors.push({ line, field: '(row)', message: e.message });
+      records.push({ record: r.data, line });
+    },
   });
-  const errors: CsvRowError[] = parsed.errors.map((e) => ({ line: (e.row ?? 0) + 2, field: '(row)', message: e.message }));
-  const headers = parsed.meta.fields ?? [];
+  // A file with a header and no rows runs no step: read the header on its own.
+  fields ??= Papa.parse<Record<string, string>>(body, { header: true, preview: 1, skipEmptyLines: 'greedy', transformHeader: normalizeHeader }).meta.fields;
+  const headers = fields ?? [];
   const ignoredColumns = headers.filter((h) => !(h in COLUMNS));
   if (!headers.some((h) => COLUMNS[h] === 'sku') || !headers.some((h) => COLUMNS[h] === 'name') || !headers.some((h) => COLUMNS[h] === 'price')) {
     errors.push({ line: 1, field: '(header)', message: 'the first line must name the columns; sku, name and price are required' });
@@ -60,8 +93,7 @@ export function parseCatalogCsv(text: string, currency: string): CsvImport {
   }
   const rows: CsvRow[] = [];
   const seen = new Map<string, number>();
-  parsed.data.forEach((record, i) => {
-    const line = i + 2;
+  records.forEach(({ record, line }) => {
     const draft: Record<string, unknown> = {};
     const rowErrors: CsvRowError[] = [];
     for (const [header, raw] of Object.entries(record)) {
