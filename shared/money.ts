@@ -28,15 +28,21 @@ export function isCurrencyCode(code: string): boolean {
 
 /**
  * Parses a decimal amount as a host types it ("59.90", "¥1,299", "128") into minor units,
- * without going through floating point. Returns null when it is not a plain amount or has
- * more decimals than the currency allows.
+ * without going through floating point. Returns null when it is not a plain amount, has
+ * more decimals than the currency allows, or uses a comma as the decimal mark ("12,50"):
+ * refusing is safer than reading a price a hundred times too high.
  */
 export function parseMoney(text: string, currency: string): number | null {
   const digits = currencyDigits(currency);
-  const cleaned = text.trim().replace(/^[^\d-]+/, '').replace(/[\s,_]/g, '');
-  const m = /^(\d+)(?:\.(\d*))?$/.exec(cleaned);
-  if (!m) return null;
-  const whole = m[1] ?? '0';
+  // Strip a leading symbol or code ("¥", "US$", "CNY ") but never a "." or ",": ".99" is
+  // 0.99, not 99.
+  const cleaned = text.trim().replace(/^[^\d.,-]+/, '').replace(/[\s_]/g, '');
+  const m = /^(\d[\d,]*)?(?:\.(\d*))?$/.exec(cleaned);
+  if (!m || (m[1] === undefined && !m[2])) return null;
+  // A comma is only a thousands separator when a group of three digits follows it
+  // ("1,299", Indian "1,29,900"). "12,50" is a decimal comma: refused, not read as 1250.
+  if (m[1] !== undefined && m[1].includes(',') && !/^\d+(?:,\d+)*,\d{3}$/.test(m[1])) return null;
+  const whole = (m[1] ?? '0').replace(/,/g, '');
   let frac = m[2] ?? '';
   if (frac.length > digits) {
     if (/[^0]/.test(frac.slice(digits))) return null;
