@@ -333,9 +333,10 @@ const handlers: { [T in CommandType]: Handler<T> } = {
 
   'room.update'(state, cmd) {
     const c = cmd.changes;
-    if (c.currency !== undefined && c.currency !== state.room.currency && state.products.length > 0) {
-      // Prices are minor units of the currency: changing it would silently reprice every product.
-      return fail('conflict', 'currency_locked', 'the currency can only change while the room has no products', 'changes.currency');
+    if (c.currency !== undefined && c.currency !== state.room.currency && (state.products.length > 0 || state.totals.orders > 0)) {
+      // Prices and takings are minor units of the currency: changing it would silently reprice
+      // every product and the totals (which keep the sales of removed products).
+      return fail('conflict', 'currency_locked', 'the currency can only change while the room has no products and no sales', 'changes.currency');
     }
     const room = { ...state.room, ...c } as RoomState['room'];
     return { ok: true, state: { ...state, room }, events: [{ type: 'room.updated' }] };
