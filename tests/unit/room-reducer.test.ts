@@ -376,6 +376,19 @@ describe('sequences through processCommand', () => {
     expect(r.state.ticker.at(-1)?.text).toBe(`msg ${MAX_TICKER + 5}`);
   });
 
+  it('room.update refuses a currency change once sales are counted, even after their products were removed', () => {
+    const { r, ids } = fixture();
+    for (const id of [ids.pom, ids.rice, ids.egg]) r.ok({ type: 'product.remove', productId: id });
+    expect(r.state.products).toEqual([]);
+    expect(r.state.totals.revenueMinor).toBe(25600);
+    const before = r.state;
+    expect(r.send({ type: 'room.update', changes: { currency: 'JPY' } })).toMatchObject({ kind: 'rejected', error: { code: 'conflict', reason: 'currency_locked', field: 'changes.currency' } });
+    expect(r.state).toBe(before);
+    // once the sale is undone nothing is priced in the old currency any more
+    r.ok({ type: 'sale.void', saleId: 'first-sale' });
+    expect(r.send({ type: 'room.update', changes: { currency: 'JPY' } }).kind).toBe('applied');
+  });
+
   it('room.update may change the currency of a room with no products', () => {
     const r = new TestRelay();
     r.ok({ type: 'room.update', changes: { currency: 'EUR', locale: 'fr' } });
