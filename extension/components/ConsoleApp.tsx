@@ -1,0 +1,87 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { ConsoleState } from '../lib/console-state';
+import { CsvImport } from './CsvImport';
+import { CurrentPanel } from './CurrentPanel';
+import { ObsSlot } from './ObsSlot';
+import { PairingForm } from './PairingForm';
+import { ProductForm } from './ProductForm';
+import { ProductQueue } from './ProductQueue';
+import { RoomsList } from './RoomsList';
+import { StatusBar } from './StatusBar';
+
+function NoticeBar({ s }: { s: ConsoleState }) {
+  const n = s.notice.value;
+  if (!n) return null;
+  const t = s.t.value;
+  return (
+    <div class="notice" role="alert">
+      <span>{t('refusedCommand', { type: n.commandType, message: n.message })}</span>
+      <button type="button" class="quiet" onClick={() => void s.dismissNotice()}>
+        {t('dismiss')}
+      </button>
+    </div>
+  );
+}
+
+/** The side panel: host or co-host console (the role decides which controls exist at all). */
+export function ConsoleApp({ s }: { s: ConsoleState }) {
+  const t = s.t.value;
+  const [panel, setPanel] = useState<'none' | 'add' | 'csv'>('none');
+  const state = s.room.value;
+  const host = s.isHost.value;
+
+  useEffect(() => {
+    document.documentElement.lang = s.locale.value;
+  }, [s.locale.value]);
+
+  useEffect(() => {
+    // For the benchmark and the e2e tests: the first paint with a room state.
+    if (state && !performance.getEntriesByName('liveshelf:rendered').length) {
+      requestAnimationFrame(() => performance.mark('liveshelf:rendered', { detail: { products: state.products.length } }));
+    }
+  }, [state]);
+
+  if (!s.loaded.value) return null;
+  if (!s.activeRoom.value) {
+    return (
+      <main class="console">
+        <StatusBar s={s} />
+        <PairingForm s={s} />
+      </main>
+    );
+  }
+
+  return (
+    <main class={`console role-${s.role.value}`}>
+      <StatusBar s={s} />
+      <NoticeBar s={s} />
+      {state ? (
+        <>
+          <CurrentPanel s={s} />
+          {!host && (
+            <p class="hint cohost-hint">
+              {t('readOnlyCohost')} {t('cohostNoSales')}
+            </p>
+          )}
+          {host && (
+            <div class="row toolbar">
+              <button type="button" aria-pressed={panel === 'add'} onClick={() => setPanel(panel === 'add' ? 'none' : 'add')}>
+                {t('addProduct')}
+              </button>
+              <button type="button" aria-pressed={panel === 'csv'} onClick={() => setPanel(panel === 'csv' ? 'none' : 'csv')}>
+                {t('importCsv')}
+              </button>
+            </div>
+          )}
+          {host && panel === 'add' && <ProductForm s={s} product={null} onDone={() => setPanel('none')} />}
+          {host && panel === 'csv' && <CsvImport s={s} onDone={() => setPanel('none')} />}
+          <ProductQueue s={s} />
+          <ObsSlot isHost={host} />
+        </>
+      ) : (
+        <p class="card hint">{t('connecting')}</p>
+      )}
+      <RoomsList s={s} />
+    </main>
+  );
+}

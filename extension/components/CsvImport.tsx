@@ -1,0 +1,80 @@
+import { useState } from 'preact/hooks';
+import { parseCatalogCsv, type CsvImport as Parsed } from '../../shared/catalog-csv';
+import { formatMoney } from '../../shared/money';
+import type { ConsoleState } from '../lib/console-state';
+
+/** CSV import with a preview and per-row errors before anything is sent. */
+export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }) {
+  const t = s.t.value;
+  const state = s.room.value;
+  const [parsed, setParsed] = useState<Parsed | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (!state) return null;
+  const { currency, locale } = state.room;
+  const existing = new Set(state.products.map((p) => p.sku));
+  const fresh = parsed ? parsed.rows.filter((r) => !existing.has(r.product.sku)) : [];
+
+  async function onFile(e: Event) {
+    const file = (e.currentTarget as HTMLInputElement).files?.[0];
+    if (!file) return;
+    setParsed(parseCatalogCsv(await file.text(), currency));
+  }
+
+  async function importRows() {
+    setBusy(true);
+    try {
+      for (const row of fresh) await s.command({ type: 'product.add', product: row.product });
+      setParsed(null);
+      onDone();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section class="card csv-import" aria-label={t('importCsv')}>
+      <h3>{t('importCsv')}</h3>
+      <label>
+        <span>{t('csvFile')}</span>
+        <input type="file" accept=".csv,text/csv" onChange={onFile} />
+      </label>
+      {parsed && (
+        <>
+          <p role="status" data-testid="csv-summary">
+            {t('csvPreview', { ok: fresh.length, bad: new Set(parsed.errors.map((e) => e.line)).size })}
+          </p>
+          {parsed.ignoredColumns.length > 0 && <p class="hint">{t('ignoredColumns', { cols: parsed.ignoredColumns.join(', ') })}</p>}
+          {parsed.errors.length > 0 && (
+            <ul class="csv-errors">
+              {parsed.errors.map((e) => (
+                <li key={`${e.line}-${e.field}`} class="field-error">
+                  {t('csvLine', { line: e.line })} · {e.field}: {e.message}
+                </li>
+              ))}
+            </ul>
+          )}
+          <table class="csv-preview">
+            <tbody>
+              {parsed.rows.map((r) => (
+                <tr key={r.line} class={existing.has(r.product.sku) ? 'dup' : ''}>
+                  <td>{r.line}</td>
+                  <td>{r.product.name}</td>
+                  <td>{formatMoney(r.product.priceMinor, currency, locale)}</td>
+                  <td>{r.product.stock ?? t('unlimited')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div class="row">
+            <button type="button" class="primary" disabled={busy || fresh.length === 0} onClick={() => void importRows()}>
+              {t('importN', { n: fresh.length })}
+            </button>
+            <button type="button" class="quiet" onClick={() => (setParsed(null), onDone())}>
+              {t('cancel')}
+            </button>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

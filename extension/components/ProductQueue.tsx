@@ -1,0 +1,185 @@
+import { memo } from 'preact/compat';
+import type { RefObject } from 'preact';
+import { useRef, useState } from 'preact/hooks';
+import type { Product } from '../../shared/domain';
+import { formatCount, formatMoney } from '../../shared/money';
+import type { ConsoleState } from '../lib/console-state';
+import type { Translate } from '../lib/i18n';
+import { ProductForm } from './ProductForm';
+
+interface RowProps {
+  p: Product;
+  index: number;
+  total: number;
+  current: boolean;
+  onAir: boolean;
+  host: boolean;
+  currency: string;
+  locale: string;
+  t: Translate;
+  s: ConsoleState;
+  dragging: RefObject<string | null>;
+}
+
+/** One queue row; secondary controls render only when the row is opened (500 rows stay light). */
+const ProductRow = memo(function ProductRow({ p, index, total, current, onAir, host, currency, locale, t, s, dragging }: RowProps) {
+  const [open, setOpen] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [qty, setQty] = useState('2');
+  const [restock, setRestock] = useState('');
+  const move = (toIndex: number) => {
+    if (toIndex >= 0 && toIndex < total && toIndex !== index) void s.command({ type: 'queue.move', productId: p.id, toIndex });
+  };
+  const sale = (quantity: number) => void s.command({ type: 'sale.record', productId: p.id, quantity });
+  const remaining = p.stock === null ? t('unlimited') : formatCount(p.stock, locale);
+
+  return (
+    <li
+      class={`product${current ? ' current' : ''}${current && onAir ? ' on-air' : ''}${p.soldOut ? ' sold-out' : ''}`}
+      data-product-id={p.id}
+      tabIndex={host ? 0 : -1}
+      draggable={host}
+      onDragStart={(e) => {
+        dragging.current = p.id;
+        e.dataTransfer?.setData('text/plain', p.id);
+      }}
+      onDragOver={(e) => host && dragging.current && e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        const id = dragging.current ?? e.dataTransfer?.getData('text/plain');
+        dragging.current = null;
+        if (id && id !== p.id) void s.command({ type: 'queue.move', productId: id, toIndex: index });
+      }}
+      onKeyDown={(e) => {
+        if (!host || e.target !== e.currentTarget || !e.altKey) return;
+        if (e.key === 'ArrowUp') (e.preventDefault(), move(index - 1));
+        if (e.key === 'ArrowDown') (e.preventDefault(), move(index + 1));
+      }}
+    >
+      <div class="product-main">
+        <span class="pos">{index + 1}</span>
+        <div class="product-text">
+          <span class="product-name">{p.name}</span>
+          <span class="product-meta">
+            <span class="price">{formatMoney(p.priceMinor, currency, locale)}</span>
+            {p.soldOut && <span class="badge sold-out-badge">{t('soldOut')}</span>}
+          </span>
+          <span class="product-stats" data-testid="stats">
+            {t('sold')} <b data-testid="sold">{formatCount(p.sold, locale)}</b> · {t('remaining')} <b>{remaining}</b>
+            {host && <> · {formatMoney(p.revenueMinor, currency, locale)}</>}
+          </span>
+        </div>
+        <div class="product-actions">
+          <button type="button" class={current && onAir ? 'on' : ''} aria-label={t('showProduct', { name: p.name })} onClick={() => void s.command({ type: 'card.show', productId: p.id })}>
+            {t('show')}
+          </button>
+          {host && (
+            <>
+              <button type="button" class="sale" disabled={p.soldOut} aria-label={t('plusOne', { name: p.name })} onClick={() => sale(1)}>
+                +1
+              </button>
+              <button type="button" class="sale" disabled={p.soldOut} aria-label={t('plusFive', { name: p.name })} onClick={() => sale(5)}>
+                +5
+              </button>
+              <button type="button" class="quiet more" aria-expanded={open} aria-label={t('editFor', { name: p.name })} onClick={() => setOpen(!open)}>
+                ⋯
+              </button>
+            </>
+          )}
+        </div>
+      </div>
+      {host && open && !editing && (
+        <div class="product-more">
+          <form class="row" onSubmit={(e) => (e.preventDefault(), Number.isInteger(Number(qty)) && Number(qty) > 0 && sale(Number(qty)))}>
+            <input type="number" min={1} value={qty} onInput={(e) => setQty(e.currentTarget.value)} aria-label={t('qtyFor', { name: p.name })} />
+            <button type="submit" disabled={p.soldOut} aria-label={t('recordFor', { name: p.name })}>
+              {t('record')}
+            </button>
+          </form>
+          <form
+            class="row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (/^\d+$/.test(restock.trim())) void s.command({ type: 'stock.set', productId: p.id, stock: Number(restock.trim()) }).then(() => setRestock(''));
+            }}
+          >
+            <input type="number" min={0} value={restock} placeholder={p.stock === null ? '∞' : String(p.stock)} onInput={(e) => setRestock(e.currentTarget.value)} aria-label={t('restockFor', { name: p.name })} />
+            <button type="submit">{t('restock')}</button>
+          </form>
+          <div class="row">
+            <button type="button" onClick={() => void s.command({ type: 'product.soldOut', productId: p.id, soldOut: !p.soldOutManual })}>
+              {p.soldOutManual ? t('unmarkSoldOut', { name: '' }).trim() : t('soldOut')}
+            </button>
+            <button type="button" onClick={() => setEditing(true)}>
+              {t('edit')}
+            </button>
+            <button type="button" aria-label={t('moveUp', { name: p.name })} disabled={index === 0} onClick={() => move(index - 1)}>
+              ↑
+            </button>
+            <button type="button" aria-label={t('moveDown', { name: p.name })} disabled={index === total - 1} onClick={() => move(index + 1)}>
+              ↓
+            </button>
+            <button
+              type="button"
+              class="danger"
+              aria-label={t('removeFor', { name: p.name })}
+              onClick={() => confirm(t('confirmRemove', { name: p.name })) && void s.command({ type: 'product.remove', productId: p.id })}
+            >
+              {t('remove')}
+            </button>
+          </div>
+        </div>
+      )}
+      {host && editing && <ProductForm s={s} product={p} onDone={() => (setEditing(false), setOpen(false))} />}
+    </li>
+  );
+});
+
+export function ProductQueue({ s }: { s: ConsoleState }) {
+  const t = s.t.value;
+  const state = s.room.value;
+  const [query, setQuery] = useState('');
+  const dragging = useRef<string | null>(null);
+  if (!state) return null;
+  const host = s.isHost.value;
+  const { currency, locale } = state.room;
+  const q = query.trim().toLowerCase();
+  const all = state.products;
+  const visible = q ? all.map((p, i) => [p, i] as const).filter(([p]) => `${p.name} ${p.sku} ${p.origin}`.toLowerCase().includes(q)) : all.map((p, i) => [p, i] as const);
+
+  return (
+    <section class="card queue" aria-labelledby="queue-h">
+      <div class="queue-head">
+        <h2 id="queue-h">
+          {t('queue')} <small>({formatCount(all.length, locale)})</small>
+        </h2>
+        <input type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} placeholder={t('search')} aria-label={t('search')} />
+      </div>
+      {host && all.length > 1 && <p class="hint">{t('reorderHint')}</p>}
+      {all.length === 0 ? (
+        <p class="empty">{t('empty')}</p>
+      ) : visible.length === 0 ? (
+        <p class="empty">{t('noMatch')}</p>
+      ) : (
+        <ol class="products">
+          {visible.map(([p, i]) => (
+            <ProductRow
+              key={p.id}
+              p={p}
+              index={i}
+              total={all.length}
+              current={p.id === state.currentProductId}
+              onAir={state.cardVisible}
+              host={host}
+              currency={currency}
+              locale={locale}
+              t={t}
+              s={s}
+              dragging={dragging}
+            />
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

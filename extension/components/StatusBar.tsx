@@ -1,0 +1,50 @@
+import type { ConsoleState } from '../lib/console-state';
+import { LOCALES } from '../lib/i18n';
+import type { LocaleSetting } from '../lib/storage-items';
+
+const LOCALE_NAMES: Record<string, string> = { 'zh-CN': '中文', en: 'English', fr: 'Français' };
+
+/** Always visible: room, role, connection, the outbox count, the language. */
+export function StatusBar({ s }: { s: ConsoleState }) {
+  const t = s.t.value;
+  const st = s.status.value;
+  const room = s.activeRoom.value;
+  const phaseText = { idle: t('idle'), connecting: t('connecting'), online: t('online'), offline: t('offline'), refused: t('refused') }[st.phase];
+  const waiting = s.waiting.value;
+  return (
+    <header class="statusbar">
+      <div class="statusbar-main">
+        <strong class="room-title">{s.room.value?.room.title ?? room?.title ?? t('appName')}</strong>
+        {room && <span class={`badge role-${room.role}`}>{room.role === 'host' ? t('roleHost') : t('roleCohost')}</span>}
+      </div>
+      <div class="statusbar-line">
+        <span class={`conn conn-${st.phase}`} role="status" data-testid="connection">
+          <span class="dot" aria-hidden="true" />
+          {phaseText}
+        </span>
+        {waiting > 0 && (
+          <span class="badge waiting" data-testid="waiting" role="status">
+            {t('waiting', { n: waiting })}
+          </span>
+        )}
+        <label class="lang">
+          <span class="sr-only">{t('language')}</span>
+          <select value={s.localeSetting.value} onChange={(e) => void s.setLocale(e.currentTarget.value as LocaleSetting)} aria-label={t('language')}>
+            <option value="auto">{t('auto')}</option>
+            {LOCALES.map((l) => (
+              <option value={l} key={l}>
+                {LOCALE_NAMES[l]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {(st.phase === 'offline' || st.phase === 'refused') && st.problem && (
+        <p class={`problem problem-${st.phase}`} role="alert">
+          {t(`problem.${st.problem}`, { url: room?.relayUrl ?? '' })}
+          {st.detail && st.phase === 'refused' ? <small> ({st.detail})</small> : null}
+        </p>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,6 @@
+import { defineBackground } from 'wxt/utils/define-background';
+import { createBackground } from '../lib/background-main';
+
+export default defineBackground(() => {
+  createBackground().start();
+});

@@ -1,0 +1,22 @@
+import { render } from 'preact';
+import '../../components/console.css';
+import { PairingForm } from '../../components/PairingForm';
+import { RoomsList } from '../../components/RoomsList';
+import { StatusBar } from '../../components/StatusBar';
+import { ObsSlot } from '../../components/ObsSlot';
+import { browserEnv, createConsoleState, type ConsoleState } from '../../lib/console-state';
+
+/** Settings: pairing, remembered rooms, language (in the status bar); OBS settings mount here too. */
+function OptionsApp({ s }: { s: ConsoleState }) {
+  return (
+    <main class="console" style={{ maxWidth: '640px', margin: '0 auto' }}>
+      <StatusBar s={s} />
+      <PairingForm s={s} />
+      <RoomsList s={s} />
+      <ObsSlot isHost={s.isHost.value} />
+    </main>
+  );
+}
+
+const state = createConsoleState(browserEnv());
+void state.load().then(() => render(<OptionsApp s={state} />, document.getElementById('app')!));

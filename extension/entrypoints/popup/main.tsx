@@ -1,0 +1,7 @@
+import { render } from 'preact';
+import '../../components/console.css';
+import { browserEnv, createConsoleState } from '../../lib/console-state';
+import { PopupApp } from './PopupApp';
+
+const state = createConsoleState(browserEnv());
+void state.load().then(() => render(<PopupApp s={state} />, document.getElementById('app')!));

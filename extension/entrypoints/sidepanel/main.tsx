@@ -1,0 +1,7 @@
+import { render } from 'preact';
+import { ConsoleApp } from '../../components/ConsoleApp';
+import '../../components/console.css';
+import { browserEnv, createConsoleState } from '../../lib/console-state';
+
+const state = createConsoleState(browserEnv());
+void state.load().then(() => render(<ConsoleApp s={state} />, document.getElementById('app')!));

@@ -1,0 +1,267 @@
+/**
+ * The background worker's logic, as a factory so unit tests run it under fakeBrowser.
+ * It owns the one relay connection of the active room, the outbox, the state cache and the
+ * keyboard commands. Pages talk to it only through validated messages (messages.ts) and read
+ * what it publishes in storage (status, cached state, outbox), so a page opened while the
+ * worker sleeps renders at once from storage.
+ */
+import { browser } from 'wxt/browser';
+import { roleMay, type Command } from '../../shared/commands';
+import type { RoomState } from '../../shared/domain';
+import { parsePairingLink } from '../../shared/pairing';
+import { newCommandId } from './ids';
+import { parseRequest, type Request, type Response } from './messages';
+import { Outbox } from './outbox';
+import { openRelayConnection, type ConnectionEvent, type RelayConnection } from './relay-connection';
+import {
+  activeRoomItem,
+  connectionItem,
+  getCachedState,
+  IDLE_STATUS,
+  noticeItem,
+  outboxItem,
+  recentSalesItem,
+  removeCachedState,
+  roomKeyOf,
+  roomsItem,
+  setCachedState,
+  type ConnectionStatus,
+  type SavedRoom,
+} from './storage-items';
+
+export const KEYBOARD_COMMANDS = ['sale-plus-one', 'card-next', 'card-toggle'] as const;
+export type KeyboardCommand = (typeof KEYBOARD_COMMANDS)[number];
+const RETRY_ALARM = 'liveshelf-retry';
+const PAIR_WAIT_MS = 8000;
+
+export interface BackgroundDeps {
+  connect?: typeof openRelayConnection;
+  now?: () => number;
+}
+
+export function createBackground(deps: BackgroundDeps = {}) {
+  const connect = deps.connect ?? openRelayConnection;
+  const now = deps.now ?? Date.now;
+  let conn: { roomKey: string; connection: RelayConnection } | null = null;
+  /** Whoever waits for the first outcome of a connection attempt (pairing). */
+  let outcomeWaiters: Array<(status: ConnectionStatus) => void> = [];
+  let lastVersion = -1;
+
+  const outbox = new Outbox(outboxItem, {
+    now,
+    onRefused: (entry, error) => {
+      void noticeItem.setValue({
+        id: entry.id,
+        at: now(),
+        commandType: entry.command.type,
+        code: error.code,
+        reason: error.reason ?? null,
+        message: error.message,
+        field: error.field ?? null,
+      });
+      if (entry.command.type === 'sale.record') void forgetRecentSale(entry.id);
+    },
+  });
+
+  async function setStatus(status: ConnectionStatus): Promise<void> {
+    await connectionItem.setValue(status);
+    if (status.phase !== 'connecting') {
+      const waiters = outcomeWaiters;
+      outcomeWaiters = [];
+      for (const w of waiters) w(status);
+    }
+  }
+
+  async function activeRoom(): Promise<SavedRoom | null> {
+    const [key, rooms] = await Promise.all([activeRoomItem.getValue(), roomsItem.getValue()]);
+    return rooms.find((r) => r.key === key) ?? null;
+  }
+
+  /** (Re)opens the connection of the active room; closes any other. Idempotent. */
+  async function activate(force = false): Promise<void> {
+    const room = await activeRoom();
+    if (conn && (force || conn.roomKey !== room?.key)) {
+      conn.connection.close();
+      outbox.detach();
+      conn = null;
+    }
+    if (!room) {
+      await setStatus(IDLE_STATUS);
+      return;
+    }
+    if (conn) return;
+    lastVersion = (await getCachedState(room.key))?.version ?? -1;
+    const key = room.key;
+    const onEvent = (e: ConnectionEvent) => {
+      if (conn?.roomKey !== key) return;
+      const base = { roomKey: key, since: now() };
+      if (e.type === 'connecting') void setStatus({ ...base, phase: 'connecting', role: room.role, problem: null, detail: null });
+      else if (e.type === 'online') {
+        void setStatus({ ...base, phase: 'online', role: e.welcome.role, problem: null, detail: null });
+        if (conn) void outbox.attach(key, conn.connection.transport);
+      } else {
+        outbox.detach();
+        void setStatus({ ...base, phase: e.type, role: room.role, problem: e.problem, detail: e.detail });
+      }
+    };
+    const onState = (s: RoomState) => {
+      if (conn?.roomKey !== key) return;
+      // A restarted relay may replay the same version; never go back to an older one.
+      if (s.version < lastVersion) return;
+      lastVersion = s.version;
+      void setCachedState(key, s);
+      if (s.room.title !== room.title) void rememberTitle(key, s.room.title);
+    };
+    conn = { roomKey: key, connection: connect(room, { event: onEvent, state: onState }) };
+  }
+
+  async function rememberTitle(key: string, title: string): Promise<void> {
+    const rooms = await roomsItem.getValue();
+    await roomsItem.setValue(rooms.map((r) => (r.key === key ? { ...r, title } : r)));
+  }
+
+  async function forgetRecentSale(saleId: string): Promise<void> {
+    const recent = await recentSalesItem.getValue();
+    await recentSalesItem.setValue(recent.filter((s) => s.saleId !== saleId));
+  }
+
+  function waitForOutcome(): Promise<ConnectionStatus | null> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(null), PAIR_WAIT_MS);
+      outcomeWaiters.push((s) => {
+        clearTimeout(timer);
+        resolve(s);
+      });
+    });
+  }
+
+  async function pair(link: string): Promise<Response> {
+    const parsed = parsePairingLink(link);
+    if (!parsed.ok) return { ok: false, problem: 'bad_link', message: parsed.message };
+    const p = parsed.pairing;
+    if (p.role !== 'host' && p.role !== 'cohost') {
+      return { ok: false, problem: 'bad_link', message: `This is a ${p.role} link; the console needs the host or co-host pairing link.` };
+    }
+    const key = roomKeyOf(p.relayUrl, p.room);
+    const rooms = await roomsItem.getValue();
+    const previous = rooms.find((r) => r.key === key);
+    const saved: SavedRoom = { key, relayUrl: p.relayUrl, room: p.room, role: p.role, token: p.token, overlayUrl: previous?.overlayUrl ?? null, title: previous?.title ?? null, pairedAt: now() };
+    await roomsItem.setValue([...rooms.filter((r) => r.key !== key), saved]);
+    await activeRoomItem.setValue(key);
+    const outcome = waitForOutcome();
+    await activate(true);
+    const status = await outcome;
+    if (!status) return { ok: false, problem: 'timeout', message: 'The relay did not answer in time; still trying.' };
+    if (status.phase === 'online') return { ok: true, roomKey: key };
+    return { ok: false, problem: status.problem ?? 'other', message: status.detail ?? '' };
+  }
+
+  async function enqueue(roomKey: string, command: Command): Promise<Response> {
+    const room = (await roomsItem.getValue()).find((r) => r.key === roomKey);
+    if (!room) return { ok: false, problem: 'no_room', message: 'This room is not paired any more.' };
+    // The relay refuses it anyway; refusing here keeps a co-host's outbox free of doomed commands.
+    if (!roleMay(room.role, command.type)) return { ok: false, problem: 'forbidden', message: `The ${room.role} token may not send ${command.type}.` };
+    if (command.type === 'sale.record' && command.productId) {
+      const recent = await recentSalesItem.getValue();
+      const next = [...recent, { saleId: command.id, roomKey, productId: command.productId, quantity: command.quantity ?? 1 }];
+      await recentSalesItem.setValue(next.slice(-50));
+    }
+    const queued = await outbox.enqueue(roomKey, command);
+    return { ok: true, queued };
+  }
+
+  async function undoLastSale(roomKey: string): Promise<Response> {
+    const recent = await recentSalesItem.getValue();
+    const last = [...recent].reverse().find((s) => s.roomKey === roomKey);
+    if (!last) return { ok: false, problem: 'nothing_to_undo', message: 'No sale from this browser to undo.' };
+    await recentSalesItem.setValue(recent.filter((s) => s !== last));
+    // The sale id is the id of its sale.record, so this works even before that one was acked.
+    return enqueue(roomKey, { id: newCommandId('void'), type: 'sale.void', saleId: last.saleId });
+  }
+
+  async function handle(request: Request): Promise<Response> {
+    switch (request.type) {
+      case 'pair':
+        return pair(request.link);
+      case 'room.select': {
+        const rooms = await roomsItem.getValue();
+        if (!rooms.some((r) => r.key === request.roomKey)) return { ok: false, problem: 'no_room', message: 'Unknown room.' };
+        await activeRoomItem.setValue(request.roomKey);
+        await activate();
+        return { ok: true, roomKey: request.roomKey };
+      }
+      case 'room.forget': {
+        const rooms = await roomsItem.getValue();
+        await roomsItem.setValue(rooms.filter((r) => r.key !== request.roomKey));
+        await outbox.drop(request.roomKey);
+        await removeCachedState(request.roomKey);
+        if ((await activeRoomItem.getValue()) === request.roomKey) await activeRoomItem.setValue(rooms.find((r) => r.key !== request.roomKey)?.key ?? null);
+        await activate();
+        return { ok: true };
+      }
+      case 'room.overlay': {
+        const rooms = await roomsItem.getValue();
+        await roomsItem.setValue(rooms.map((r) => (r.key === request.roomKey ? { ...r, overlayUrl: request.overlayUrl || null } : r)));
+        return { ok: true };
+      }
+      case 'command':
+        return enqueue(request.roomKey, request.command);
+      case 'sale.undo':
+        return undoLastSale(request.roomKey);
+      case 'reconnect':
+        await activate(true);
+        return { ok: true };
+    }
+  }
+
+  /** The validated entry point for runtime messages. */
+  async function handleMessage(raw: unknown): Promise<Response> {
+    const parsed = parseRequest(raw);
+    if (!parsed.ok) return { ok: false, problem: 'invalid', message: 'malformed request', issues: parsed.issues };
+    await activate();
+    return handle(parsed.request);
+  }
+
+  /** Keyboard shortcuts: they act on the cached state, so they work with the panel closed. */
+  async function onKeyboardCommand(name: string): Promise<Response> {
+    const room = await activeRoom();
+    if (!room) return { ok: false, problem: 'no_room', message: 'Pair a room first.' };
+    await activate();
+    const state = await getCachedState(room.key);
+    let command: Command | null = null;
+    if (name === 'sale-plus-one') {
+      if (state?.currentProductId) command = { id: newCommandId('key'), type: 'sale.record', productId: state.currentProductId, quantity: 1 };
+    } else if (name === 'card-next') {
+      command = { id: newCommandId('key'), type: 'card.next' };
+    } else if (name === 'card-toggle') {
+      if (state?.cardVisible) command = { id: newCommandId('key'), type: 'card.hide' };
+      else if (state?.currentProductId) command = { id: newCommandId('key'), type: 'card.show', productId: state.currentProductId };
+      else command = { id: newCommandId('key'), type: 'card.next' };
+    }
+    if (!command) return { ok: false, problem: 'invalid', message: `Nothing to do for ${name}.` };
+    return enqueue(room.key, command);
+  }
+
+  function start(): void {
+    browser.runtime.onMessage.addListener((message: unknown, _sender, sendResponse: (r: Response) => void) => {
+      handleMessage(message).then(sendResponse, (err: unknown) =>
+        sendResponse({ ok: false, problem: 'invalid', message: err instanceof Error ? err.message : String(err) }),
+      );
+      return true; // answer asynchronously
+    });
+    browser.commands?.onCommand.addListener((name: string) => void onKeyboardCommand(name));
+    // Wake the worker twice a minute: if Chrome stopped it while the relay was down, the
+    // outbox is retried without anyone opening the panel.
+    void browser.alarms?.create(RETRY_ALARM, { periodInMinutes: 0.5 });
+    browser.alarms?.onAlarm.addListener((alarm) => {
+      if (alarm.name !== RETRY_ALARM) return;
+      void activate().then(() => {
+        if (conn) conn.connection.reconnect();
+        return outbox.flush();
+      });
+    });
+    void activate();
+  }
+
+  return { start, handleMessage, onKeyboardCommand, activate, outbox, stop: () => conn?.connection.close() };
+}

@@ -1,0 +1,186 @@
+/**
+ * The console's UI state (side panel, popup, options): one factory, signals in, named
+ * actions out (house style). It renders from storage first — the cached room state, the
+ * connection status, the outbox — so the panel is instant even when the worker sleeps, and
+ * follows storage changes the worker publishes. Actions only send messages to the worker.
+ */
+import { batch, computed, signal } from '@preact/signals';
+import { browser } from 'wxt/browser';
+import { storage } from 'wxt/utils/storage';
+import type { Command } from '../../shared/commands';
+import type { RoomState } from '../../shared/domain';
+import { parsePairingLink } from '../../shared/pairing';
+import { resolveLocale, translator } from './i18n';
+import { newCommandId } from './ids';
+import type { Request, Response } from './messages';
+import {
+  activeRoomItem,
+  connectionItem,
+  IDLE_STATUS,
+  noticeItem,
+  outboxItem,
+  recentSalesItem,
+  roomsItem,
+  settingsItem,
+  stateKey,
+  type ConnectionStatus,
+  type LocaleSetting,
+  type Notice,
+  type OutboxEntry,
+  type RecentSale,
+  type SavedRoom,
+  type Settings,
+} from './storage-items';
+
+/** A command as a page builds it; the id is added when it is sent (click time). */
+export type CommandDraft = Command extends infer C ? (C extends Command ? Omit<C, 'id'> : never) : never;
+
+export interface ConsoleEnv {
+  send(request: Request): Promise<Response>;
+  preferredLanguages: readonly string[];
+}
+
+export function browserEnv(): ConsoleEnv {
+  return {
+    send: (request) => browser.runtime.sendMessage(request) as Promise<Response>,
+    preferredLanguages: navigator.languages?.length ? navigator.languages : [navigator.language],
+  };
+}
+
+const isLoopback = (origin: string) => /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(origin);
+
+export function createConsoleState(env: ConsoleEnv) {
+  const rooms = signal<SavedRoom[]>([]);
+  const activeKey = signal<string | null>(null);
+  const status = signal<ConnectionStatus>(IDLE_STATUS);
+  const room = signal<RoomState | null>(null);
+  const outbox = signal<OutboxEntry[]>([]);
+  const settings = signal<Settings>({ locale: 'auto' });
+  const notice = signal<Notice | null>(null);
+  const recentSales = signal<RecentSale[]>([]);
+  const loaded = signal(false);
+
+  const locale = computed(() => resolveLocale(settings.value.locale, env.preferredLanguages));
+  const t = computed(() => translator(locale.value));
+  const activeRoom = computed(() => rooms.value.find((r) => r.key === activeKey.value) ?? null);
+  const role = computed(() => activeRoom.value?.role ?? null);
+  const isHost = computed(() => role.value === 'host');
+  const waiting = computed(() => outbox.value.filter((e) => e.roomKey === activeKey.value).length);
+  const canUndo = computed(() => recentSales.value.some((s) => s.roomKey === activeKey.value));
+  const currentProduct = computed(() => room.value?.products.find((p) => p.id === room.value?.currentProductId) ?? null);
+
+  let unwatchState: (() => void) | null = null;
+  async function followState(key: string | null): Promise<void> {
+    unwatchState?.();
+    unwatchState = null;
+    if (!key) {
+      room.value = null;
+      return;
+    }
+    unwatchState = storage.watch<RoomState>(stateKey(key), (s) => {
+      if (activeKey.value === key) room.value = s;
+    });
+    const cached = await storage.getItem<RoomState>(stateKey(key));
+    if (activeKey.value === key) room.value = cached;
+  }
+
+  /** Reads everything from storage, then follows changes. Returns the stop function. */
+  async function load(): Promise<() => void> {
+    const [r, a, s, o, st, n, rs] = await Promise.all([
+      roomsItem.getValue(),
+      activeRoomItem.getValue(),
+      connectionItem.getValue(),
+      outboxItem.getValue(),
+      settingsItem.getValue(),
+      noticeItem.getValue(),
+      recentSalesItem.getValue(),
+    ]);
+    const cached = a ? await storage.getItem<RoomState>(stateKey(a)) : null;
+    batch(() => {
+      rooms.value = r;
+      activeKey.value = a;
+      status.value = s;
+      outbox.value = o;
+      settings.value = st;
+      notice.value = n;
+      recentSales.value = rs;
+      room.value = cached;
+      loaded.value = true;
+    });
+    void followState(a);
+    const unwatch = [
+      roomsItem.watch((v) => (rooms.value = v)),
+      activeRoomItem.watch((v) => {
+        activeKey.value = v;
+        void followState(v);
+      }),
+      connectionItem.watch((v) => (status.value = v)),
+      outboxItem.watch((v) => (outbox.value = v)),
+      settingsItem.watch((v) => (settings.value = v)),
+      noticeItem.watch((v) => (notice.value = v)),
+      recentSalesItem.watch((v) => (recentSales.value = v)),
+    ];
+    // Wake the worker so it (re)connects the active room and retries the outbox.
+    void env.send({ type: 'reconnect' }).catch(() => undefined);
+    return () => {
+      unwatch.forEach((u) => u());
+      unwatchState?.();
+    };
+  }
+
+  /** Sends a command of the active room, with an id made now (the click), via the outbox. */
+  async function command(draft: CommandDraft): Promise<Response> {
+    const key = activeKey.value;
+    if (!key) return { ok: false, problem: 'no_room', message: 'no active room' };
+    const prefix = draft.type.split('.')[0] ?? 'cmd';
+    const cmd = { ...draft, id: newCommandId(prefix) } as Command;
+    return env.send({ type: 'command', roomKey: key, command: cmd });
+  }
+
+  /**
+   * Pairing from a page: asks for host access first when the relay is not on this machine
+   * (an optional permission, granted only for that relay, from the click's user gesture).
+   */
+  async function pair(link: string): Promise<Response> {
+    const parsed = parsePairingLink(link);
+    if (parsed.ok) {
+      const origin = new URL(parsed.pairing.relayUrl).origin;
+      if (!isLoopback(origin)) {
+        const granted = await browser.permissions.request({ origins: [`${origin}/*`] }).catch(() => false);
+        if (!granted) return { ok: false, problem: 'permission_denied', message: origin };
+      }
+    }
+    return env.send({ type: 'pair', link });
+  }
+
+  return {
+    // read-only views
+    rooms: computed(() => rooms.value),
+    activeKey: computed(() => activeKey.value),
+    activeRoom,
+    status: computed(() => status.value),
+    room: computed(() => room.value),
+    waiting,
+    canUndo,
+    notice: computed(() => notice.value),
+    locale,
+    localeSetting: computed(() => settings.value.locale),
+    t,
+    role,
+    isHost,
+    currentProduct,
+    loaded: computed(() => loaded.value),
+    // actions
+    load,
+    command,
+    pair,
+    undoSale: () => (activeKey.value ? env.send({ type: 'sale.undo', roomKey: activeKey.value }) : Promise.resolve<Response>({ ok: false, problem: 'no_room', message: '' })),
+    selectRoom: (roomKey: string) => env.send({ type: 'room.select', roomKey }),
+    forgetRoom: (roomKey: string) => env.send({ type: 'room.forget', roomKey }),
+    setOverlayUrl: (roomKey: string, overlayUrl: string | null) => env.send({ type: 'room.overlay', roomKey, overlayUrl }),
+    setLocale: (value: LocaleSetting) => settingsItem.setValue({ ...settings.value, locale: value }),
+    dismissNotice: () => noticeItem.setValue(null),
+  };
+}
+
+export type ConsoleState = ReturnType<typeof createConsoleState>;

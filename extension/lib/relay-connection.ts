@@ -1,0 +1,102 @@
+/**
+ * The one socket.io connection of the extension (it lives in the background worker).
+ * MV3 workers have no XMLHttpRequest, so the transport is WebSocket only. A handshake the
+ * relay refuses (bad token, unknown room, protocol mismatch) is final until the host pairs
+ * again; an unreachable relay is retried with a short back-off, forever.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { Command } from '../../shared/commands';
+import type { RoomState } from '../../shared/domain';
+import {
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type CommandReply,
+  type ConnectErrorData,
+  type ServerToClientEvents,
+  type Welcome,
+} from '../../shared/protocol';
+import type { CommandTransport } from './outbox';
+import type { ConnectionProblem, SavedRoom } from './storage-items';
+
+export type RelaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export type ConnectionEvent =
+  | { type: 'connecting' }
+  | { type: 'online'; welcome: Welcome }
+  | { type: 'offline'; problem: ConnectionProblem; detail: string | null }
+  | { type: 'refused'; problem: ConnectionProblem; detail: string };
+
+export interface RelayConnection {
+  transport: CommandTransport;
+  close(): void;
+  reconnect(): void;
+}
+
+const ACK_TIMEOUT_MS = 10_000;
+
+/** Where socket.io lives for a relay URL that may carry a path prefix (https://host/liveshelf). */
+export function socketTarget(relayUrl: string): { origin: string; path: string } {
+  const u = new URL(relayUrl);
+  return { origin: u.origin, path: `${u.pathname.replace(/\/+$/, '')}/socket.io` };
+}
+
+export function openRelayConnection(
+  saved: Pick<SavedRoom, 'relayUrl' | 'room' | 'token'>,
+  on: { event(e: ConnectionEvent): void; state(s: RoomState): void },
+): RelayConnection {
+  const { origin, path } = socketTarget(saved.relayUrl);
+  const socket: RelaySocket = io(origin, {
+    path,
+    transports: ['websocket'],
+    auth: { room: saved.room, token: saved.token, protocol: PROTOCOL_VERSION },
+    forceNew: true,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 3000,
+    randomizationFactor: 0.2,
+    timeout: 5000,
+  });
+  on.event({ type: 'connecting' });
+
+  socket.on('session.welcome', (welcome) => on.event({ type: 'online', welcome }));
+  socket.on('room.state', (s) => on.state(s));
+  socket.on('disconnect', (reason) => {
+    // "io server disconnect": the relay closed us (a rotated token) — socket.io will not retry.
+    if (reason === 'io server disconnect') on.event({ type: 'refused', problem: 'unauthorized', detail: 'the relay closed the connection (token rotated?)' });
+    else on.event({ type: 'offline', problem: 'unreachable', detail: reason });
+  });
+  socket.on('connect_error', (err: Error & { data?: Partial<ConnectErrorData> }) => {
+    const code = err.data?.code;
+    if (!socket.active) {
+      const problem: ConnectionProblem = code === 'unauthorized' || code === 'not_found' || code === 'protocol_mismatch' ? code : 'other';
+      on.event({ type: 'refused', problem, detail: err.data?.message ?? err.message });
+    } else {
+      on.event({ type: 'offline', problem: 'unreachable', detail: err.message });
+    }
+  });
+
+  const transport: CommandTransport = {
+    get connected() {
+      return socket.connected;
+    },
+    send(command: Command): Promise<CommandReply> {
+      if (!socket.connected) return Promise.reject(new Error('not connected'));
+      return new Promise((resolve, reject) => {
+        socket.timeout(ACK_TIMEOUT_MS).emit('command', command, (err: Error | null, reply: CommandReply) => {
+          if (err) reject(err);
+          else resolve(reply);
+        });
+      });
+    },
+  };
+
+  return {
+    transport,
+    close: () => {
+      socket.removeAllListeners();
+      socket.close();
+    },
+    reconnect: () => {
+      if (!socket.connected) socket.connect();
+    },
+  };
+}
