@@ -245,6 +245,13 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
   let attempt = 0;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let inFlight: Promise<ObsStatus> | null = null;
+  /**
+   * The scene we asked OBS for and whose CurrentProgramSceneChanged has not arrived yet. OBS 29
+   * sends that event when the transition ends (a Fade takes 300 ms), so until then
+   * status.programScene still names the old scene; a second card for the same scene must not
+   * restart the transition.
+   */
+  let switchingTo: string | null = null;
 
   function update(patch: Partial<ObsStatus>): void {
     const next = { ...status, ...patch };
@@ -321,7 +328,10 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
     const ws = s.ws;
     ws.on('CurrentProgramSceneChanged', (d) => {
       const e = ProgramSceneEvent.safeParse(d);
-      if (e.success && session === s) update({ programScene: e.data.sceneName });
+      if (e.success && session === s) {
+        switchingTo = null;
+        update({ programScene: e.data.sceneName });
+      }
     });
     ws.on('StreamStateChanged', (d) => {
       const e = OutputStateEvent.safeParse(d);
@@ -395,6 +405,7 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
           if (gen !== generation || !wanted) throw new ObsError('obs-not-connected');
           session = s;
           attempt = 0;
+          switchingTo = null;
           update({ ...state, state: 'connected', error: null });
           return s;
         } catch (e) {
@@ -493,6 +504,7 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
   async function setProgramScene(sceneName: string): Promise<void> {
     try {
       await request('SetCurrentProgramScene', { sceneName }, Ignored);
+      if (status.programScene !== sceneName) switchingTo = sceneName;
     } catch (e) {
       throw sceneNotFound(e, sceneName);
     }
@@ -588,7 +600,7 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
       if (!scene) return { switched: false, reason: 'no-scene' };
       if (!session) return { switched: false, reason: 'not-connected', scene };
       // status.programScene follows CurrentProgramSceneChanged, so no extra round trip here.
-      if (status.programScene === scene) return { switched: false, reason: 'already-on-scene', scene };
+      if ((switchingTo ?? status.programScene) === scene) return { switched: false, reason: 'already-on-scene', scene };
       await setProgramScene(scene);
       return { switched: true, scene };
     },

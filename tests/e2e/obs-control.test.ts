@@ -112,6 +112,13 @@ describe('OBS control against a real OBS 29 (obs-websocket 5.1)', () => {
     });
     expect((await admin.call('GetCurrentProgramScene')).currentProgramSceneName).toBe(SCENES.closeUp);
 
+    // Two cards for the same scene in quick succession: the 300 ms Fade of the first switch is
+    // not restarted (OBS reports the new program scene only when the transition has ended).
+    expect(await c.onCardShown({ obsScene: SCENES.table }, { switchScene: true })).toEqual({ switched: true, scene: SCENES.table });
+    expect(await c.onCardShown({ obsScene: SCENES.table }, { switchScene: true })).toEqual({ switched: false, reason: 'already-on-scene', scene: SCENES.table });
+    await until('the fade to the table scene ends', () => c.status.programScene === SCENES.table);
+    expect((await admin.call('GetCurrentProgramScene')).currentProgramSceneName).toBe(SCENES.table);
+
     await c.disconnect();
     expect(await c.onCardShown({ obsScene: SCENES.table }, { switchScene: true })).toEqual({ switched: false, reason: 'not-connected', scene: SCENES.table });
   });
