@@ -395,6 +395,15 @@ describe('sequences through processCommand', () => {
     expect(r.state.room).toMatchObject({ currency: 'EUR', locale: 'fr' });
   });
 
+  it('[R2] a command based on the current version applies; the same command one version later is stale', () => {
+    const { r, ids } = fixture();
+    const baseVersion = r.state.version;
+    expect(r.send({ type: 'sale.record', productId: ids.pom, baseVersion }).kind).toBe('applied');
+    const before = r.state;
+    expect(r.send({ type: 'sale.record', productId: ids.pom, baseVersion })).toMatchObject({ kind: 'rejected', error: { code: 'conflict', reason: 'stale_version', field: 'baseVersion' } });
+    expect(r.state).toBe(before);
+  });
+
   it('[R1] version and updatedAt follow applied commands only', () => {
     const { r, ids } = fixture();
     const v = r.state.version;
