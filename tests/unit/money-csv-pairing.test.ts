@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { parseCatalogCsv } from '../../shared/catalog-csv.js';
 import { currencyDigits, formatCount, formatMoney, minorToDecimal, parseMoney } from '../../shared/money.js';
@@ -184,6 +185,40 @@ describe('parseCatalogCsv', () => {
   it('gives every sample row its line even after blank lines', () => {
     const spaced = sample.replace(/\n/g, '\n\n');
     expect(parseCatalogCsv(spaced, 'CNY').rows.map((x) => x.line)).toEqual([3, 5, 7, 9, 11, 13, 15, 17, 19]);
+  });
+
+  it('reads back any catalog a spreadsheet writes, with each row on its real line', () => {
+    const cell = fc.string({ unit: fc.constantFrom('a', 'Z', '7', ' ', ',', '"', '\n', '苹', '果', '—', "'"), minLength: 1, maxLength: 12 })
+      .map((t) => t.trim())
+      .filter((t) => t.length > 0);
+    const productArb = fc.record({
+      name: cell,
+      tagline: fc.option(cell, { nil: undefined }),
+      priceMinor: fc.integer({ min: 0, max: 10_000_000 }),
+      stock: fc.option(fc.integer({ min: 0, max: 5000 }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(fc.array(productArb, { minLength: 1, maxLength: 12 }), fc.constantFrom('\n', '\r\n'), fc.boolean(), (products, newline, bom) => {
+        const csv = Papa.unparse(
+          products.map((p, i) => ({ sku: `SKU-${i}`, name: p.name, price: minorToDecimal(p.priceMinor, 'CNY'), stock: p.stock ?? '', tagline: p.tagline ?? '' })),
+          { newline, quotes: false },
+        );
+        const r = parseCatalogCsv((bom ? '\uFEFF' : '') + csv, 'CNY');
+        expect(r.errors).toEqual([]);
+        let line = 2;
+        expect(r.rows).toEqual(
+          products.map((p, i) => {
+            const row = {
+              line,
+              product: { sku: `SKU-${i}`, name: p.name, priceMinor: p.priceMinor, stock: p.stock, ...(p.tagline !== undefined && { tagline: p.tagline }) },
+            };
+            line += 1 + (p.name + (p.tagline ?? '')).split('\n').length - 1;
+            return row;
+          }),
+        );
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('keeps the good rows when some are bad', () => {
