@@ -244,7 +244,7 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
   let generation = 0;
   let attempt = 0;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
-  let inFlight: Promise<ObsStatus> | null = null;
+  let attemptInFlight: Promise<Session> | null = null;
   /**
    * The scene we asked OBS for and whose CurrentProgramSceneChanged has not arrived yet. OBS 29
    * sends that event when the transition ends (a Fade takes 300 ms), so until then
@@ -419,6 +419,16 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
     }
   }
 
+  const asObsError = (e: unknown): ObsError => (e instanceof ObsError ? e : connectError(e, { url, hasPassword: password !== '' }));
+
+  /** Single flight: a click on "Connect" during a scheduled retry joins it instead of racing it. */
+  function attemptOnce(): Promise<Session> {
+    attemptInFlight ??= open().finally(() => {
+      attemptInFlight = null;
+    });
+    return attemptInFlight;
+  }
+
   function scheduleRetry(): void {
     if (!wanted || retryTimer) return;
     const base = Math.min(maxDelayMs, initialDelayMs * 2 ** attempt);
@@ -427,11 +437,12 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
     retryTimer = setTimeout(() => {
       retryTimer = null;
       if (!wanted || session) return;
-      open().catch((e: unknown) => {
-        const err = e instanceof ObsError ? e : connectError(e, { url, hasPassword: password !== '' });
-        if (!wanted || session) return;
+      const gen = generation;
+      attemptOnce().catch((e: unknown) => {
+        if (gen !== generation || !wanted || session) return;
+        const err = asObsError(e);
         if (err.retryable) {
-          scheduleRetry(); // silent: status already says "reconnecting"
+          scheduleRetry(); // silent: the status already says "reconnecting"
         } else {
           wanted = false;
           update({ state: 'disconnected', error: err.toInfo() });
@@ -440,38 +451,38 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
     }, delay);
   }
 
-  function connect(opts: { keepTrying?: boolean } = {}): Promise<ObsStatus> {
-    if (session) return Promise.resolve(status);
-    if (inFlight) return inFlight;
+  async function connect(opts: { keepTrying?: boolean } = {}): Promise<ObsStatus> {
+    if (session) return status;
     if (!validUrl(url)) {
       const err = new ObsError('obs-invalid-address', { url });
       update({ state: 'disconnected', error: err.toInfo() });
-      return Promise.reject(err);
+      throw err;
     }
+    // Already reconnecting by itself: a failed manual attempt must not stop that.
+    const wasWanted = wanted;
+    wanted = true;
     if (retryTimer) {
       clearTimeout(retryTimer);
       retryTimer = null;
     }
-    wanted = true;
-    update({ state: 'connecting' });
-    inFlight = open()
-      .then(() => status)
-      .catch((e: unknown) => {
-        const err = e instanceof ObsError ? e : connectError(e, { url, hasPassword: password !== '' });
-        if (wanted && opts.keepTrying && err.retryable) {
-          update({ state: 'reconnecting', error: err.toInfo() });
-          attempt = 0;
-          scheduleRetry();
-        } else {
-          if (wanted) wanted = false;
-          update({ state: 'disconnected', error: err.toInfo() });
-        }
-        throw err;
-      })
-      .finally(() => {
-        inFlight = null;
-      });
-    return inFlight;
+    const gen = generation;
+    if (status.state !== 'reconnecting') update({ state: 'connecting' });
+    try {
+      await attemptOnce();
+      return status;
+    } catch (e) {
+      const err = asObsError(e);
+      if (gen !== generation) throw err; // disconnect() meanwhile: its status stands
+      if (err.retryable && (opts.keepTrying || wasWanted)) {
+        if (!wasWanted) attempt = 0;
+        update({ state: 'reconnecting', error: err.toInfo() });
+        scheduleRetry();
+      } else {
+        wanted = false;
+        update({ state: 'disconnected', error: err.toInfo() });
+      }
+      throw err;
+    }
   }
 
   async function disconnect(): Promise<void> {

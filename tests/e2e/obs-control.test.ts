@@ -192,6 +192,11 @@ describe('OBS control against a real OBS 29 (obs-websocket 5.1)', () => {
     await sleep(1500);
     expect(seen.slice(before)).toEqual([]);
 
+    // The host clicks "Connect to OBS" meanwhile: told OBS cannot be reached, and the automatic
+    // reconnecting goes on (a failed manual attempt must not cancel it).
+    await expect(c.connect()).rejects.toMatchObject({ code: 'obs-unreachable' });
+    expect(c.status).toMatchObject({ state: 'reconnecting', error: { code: 'obs-unreachable' } });
+
     await obs.startObs();
     await until('reconnected', () => c.status.state === 'connected');
     admin = await obs.admin();
@@ -200,8 +205,8 @@ describe('OBS control against a real OBS 29 (obs-websocket 5.1)', () => {
     expect(c.status.scenes).toEqual([SCENES.main, SCENES.closeUp, SCENES.table]);
 
     const errors = seen.map((s) => s.error?.code).filter((code): code is NonNullable<typeof code> => code !== undefined);
-    expect(new Set(errors)).toEqual(new Set(['obs-connection-lost']));
-    expect(seen.filter((s) => s.state === 'reconnecting')).toHaveLength(1);
+    expect([...new Set(errors)]).toEqual(['obs-connection-lost', 'obs-unreachable']);
+    expect(seen.filter((s) => s.state === 'reconnecting')).toHaveLength(2);
 
     expect(await c.onCardShown({ obsScene: SCENES.table }, { switchScene: true })).toEqual({ switched: true, scene: SCENES.table });
     expect((await admin.call('GetCurrentProgramScene')).currentProgramSceneName).toBe(SCENES.table);
