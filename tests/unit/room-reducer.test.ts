@@ -34,17 +34,10 @@ const ALLOWED: Record<Exclude<Role, 'host'>, readonly CommandType[]> = {
   overlay: [],
 };
 
-/** Seeded room plus one recorded sale with id "first-sale", so sale.void has something to undo. */
+/** Seeded room plus one recorded sale with id "first-sale" (2 × RICE), so sale.void has something to undo. */
 function fixture() {
   const { r, pom, rice, egg } = seededRelay();
-  r.state = deepFreeze(r.state);
-  const out = r.send({ type: 'sale.record', productId: rice, quantity: 2 });
-  expect(out.kind).toBe('applied');
-  // re-key the sale under a readable id: the harness numbers command ids itself
-  const [saleId] = [...r.sales.keys()];
-  const sale = r.sales.get(saleId!)!;
-  r.sales.delete(saleId!);
-  r.sales.set('first-sale', { ...sale, id: 'first-sale' });
+  r.ok({ id: 'first-sale', type: 'sale.record', productId: rice, quantity: 2 });
   return { r, ids: { pom, rice, egg } };
 }
 
