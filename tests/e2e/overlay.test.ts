@@ -195,6 +195,41 @@ describe('layouts, languages and transparency', () => {
   });
 });
 
+describe('motion', () => {
+  it('honours prefers-reduced-motion: no scrolling ticker, no rolling digits, the card just appears', async () => {
+    const { room, host } = await roomWithHost();
+    const id = await addProduct(host, { ...POMEGRANATE, sku: 'RM' });
+    await send(host, { id: cid(), type: 'card.show', productId: id });
+    await send(host, { id: cid(), type: 'ticker.push', text: '静态字幕' });
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, reducedMotion: 'reduce' });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(overlayUrl(relay.url, room.room.id, room.tokens.overlay));
+    await waitForText(page, '[data-part="ticker"]', '静态字幕');
+    expect(await page.$eval('.ticker-track', (e) => getComputedStyle(e).animationName)).toBe('none');
+    expect(await page.$eval('.odo-d', (e) => getComputedStyle(e, '::before').transitionProperty)).toBe('none');
+    await send(host, { id: cid(), type: 'sale.record', productId: id, quantity: 3 });
+    await waitForText(page, '[data-part="sold-count"]', '3');
+    host.close();
+  });
+
+  it('animates only transform and opacity', async () => {
+    const { room, host } = await roomWithHost();
+    const id = await addProduct(host, { ...POMEGRANATE, sku: 'MO', stock: 1 });
+    await send(host, { id: cid(), type: 'card.show', productId: id });
+    await send(host, { id: cid(), type: 'sale.record', productId: id, quantity: 1 });
+    const page = await openOverlay(room.room.id, room.tokens.overlay);
+    await page.waitForSelector('[data-part="sold-out"]');
+    const animated = await page.evaluate(() =>
+      document.getAnimations().flatMap((a) => (a.effect as KeyframeEffect).getKeyframes().flatMap((k) => Object.keys(k))),
+    );
+    const props = new Set(animated.filter((k) => !['offset', 'easing', 'composite', 'computedOffset'].includes(k)));
+    expect(props.size).toBeGreaterThan(0);
+    for (const p of props) expect(['transform', 'opacity']).toContain(p);
+    host.close();
+  });
+});
+
 describe('setup mistakes get one clear line', () => {
   it('says the token was refused, in the chosen language', async () => {
     const { room, host } = await roomWithHost();

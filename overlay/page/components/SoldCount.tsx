@@ -1,47 +1,27 @@
 /**
- * Units sold, counting up to the new value in a short requestAnimationFrame tween that stops
- * when it arrives (no idle loop). `data-value` always holds the exact count at once; the
- * digits are tabular so they do not jiggle while counting.
+ * Units sold as an odometer: each digit is a 0–9 strip (CSS generated content) that rolls to
+ * its new place with a transform transition, so the count visibly counts up with no JavaScript
+ * animation at all (no rAF, nothing running while idle). The exact grouped count is also in the
+ * element's text, for screen readers, tests and OBS custom CSS; `data-value` is the raw number.
  */
-import { useLayoutEffect, useRef } from 'preact/hooks';
 import { formatCount } from '../../../shared/money.js';
-import { reducedMotion } from './motion.js';
-
-const DURATION_MS = 600;
 
 export function SoldCount({ value, locale, label }: { value: number; locale: string; label: string }) {
-  const digits = useRef<HTMLElement>(null);
-  const shown = useRef<number | null>(null);
-
-  useLayoutEffect(() => {
-    const el = digits.current;
-    if (!el) return;
-    const from = shown.current;
-    const paint = (n: number) => {
-      shown.current = n;
-      el.textContent = formatCount(n, locale);
-    };
-    if (from === null || from >= value || reducedMotion()) {
-      paint(value);
-      return;
-    }
-    let frame = 0;
-    const start = performance.now();
-    const step = (now: number) => {
-      const t = Math.min(1, (now - start) / DURATION_MS);
-      const eased = 1 - (1 - t) ** 3;
-      paint(t >= 1 ? value : Math.round(from + (value - from) * eased));
-      if (t < 1) frame = requestAnimationFrame(step);
-    };
-    frame = requestAnimationFrame(step);
-    // A newer value cancels this tween; the next one starts from what is on screen.
-    return () => cancelAnimationFrame(frame);
-  }, [value, locale]);
-
+  const text = formatCount(value, locale);
+  const chars = [...text];
   return (
     <div class="sold" data-part="sold-count" data-value={value}>
       <span class="sold-label">{label}</span>
-      <b class="sold-digits" ref={digits} />
+      <b class="sold-digits">
+        <span class="odo" aria-hidden="true">
+          {chars.map((c, i) => {
+            // Keyed from the right: the units cell stays the units cell as the number grows.
+            const key = chars.length - i;
+            return /\d/.test(c) ? <i key={key} class="odo-d" style={{ '--d': c }} /> : <span key={key + 's'} class="odo-s">{c}</span>;
+          })}
+        </span>
+        <span class="sold-text">{text}</span>
+      </b>
     </div>
   );
 }

@@ -27,9 +27,11 @@ export function Ticker({ items, words }: { items: TickerItem[]; words: Words }) 
   const seconds = Math.max(12, Math.round((chars * PX_PER_CHAR) / SPEED_PX_S));
   return (
     <div class="ticker" data-part="ticker">
-      <div class="ticker-track" style={{ animationDuration: `${seconds}s` }}>
-        <Run items={items} words={words} />
-        <Run items={items} words={words} hidden />
+      <div class="ticker-window">
+        <div class="ticker-track" style={{ animationDuration: `${seconds}s` }}>
+          <Run items={items} words={words} />
+          <Run items={items} words={words} hidden />
+        </div>
       </div>
     </div>
   );

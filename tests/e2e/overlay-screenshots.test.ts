@@ -1,0 +1,95 @@
+/**
+ * Screenshots for people to look at (tests/artifacts/, gitignored): both layouts with a Chinese
+ * product from examples/catalog-sample.csv, mid-sale, sold out, a long name and another theme.
+ * Each also checks what a designer's eye cannot miss: the card fits the frame and the price
+ * text is the room's formatted price.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectClient, ROOT, send, startRelay, type TestRelay, type TestSocket } from '../support/relay.js';
+import { decodePng, ensureOverlayBuilt, launchChromium, overlayUrl, partText, waitForText } from './overlay-harness.js';
+
+const OUT = join(ROOT, 'tests/artifacts');
+let relay: TestRelay;
+let browser: Browser;
+let host: TestSocket;
+let roomId = '';
+let overlayToken = '';
+const ids: Record<string, string> = {};
+let seq = 0;
+const cid = () => `shot${++seq}`;
+
+async function ok(command: Record<string, unknown>): Promise<unknown> {
+  const r = await send(host, { id: cid(), ...command });
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.result;
+}
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  await ensureOverlayBuilt();
+  relay = await startRelay();
+  browser = await launchChromium();
+  const room = await relay.createRoom({ title: '永胜石榴专场' });
+  roomId = room.room.id;
+  overlayToken = room.tokens.overlay;
+  host = (await connectClient(relay.url, roomId, room.tokens.host)).socket;
+  // Rows of examples/catalog-sample.csv.
+  const rows = [
+    { sku: 'YS-POM-5KG', name: '永胜软籽石榴', origin: '云南丽江永胜县', unit: '5 kg box', priceMinor: 5990, originalPriceMinor: 7990, stock: 1600, tagline: '软籽可嚼，甜度18+' },
+    { sku: 'TG-EGG-30', name: '铜鼓土鸡蛋', origin: '江西宜春铜鼓县', unit: '30 eggs', priceMinor: 3500, stock: 0, tagline: '已售罄 — 下午开启预售' },
+    { sku: 'LONG', name: '云南丽江永胜县高山软籽石榴（特级大果 · 单果 400 g 以上 · 顺丰冷链包邮到家）', origin: '云南丽江永胜县', unit: '5 kg box', priceMinor: 12900, originalPriceMinor: 15900, stock: 300, tagline: '限量 300 箱' },
+    { sku: 'MX-HONEY-500G', name: 'Miao mountain honey, "wild" 苗家野蜂蜜', origin: '湖南邵阳城步苗族自治县', unit: '500 g jar', priceMinor: 6800, originalPriceMinor: 8800, stock: 120, tagline: 'Bilingual card test' },
+  ];
+  for (const p of rows) ids[p.sku] = ((await ok({ type: 'product.add', product: p })) as { productId: string }).productId;
+  await ok({ type: 'sale.record', productId: ids['YS-POM-5KG'], quantity: 1234 });
+  await ok({ type: 'ticker.push', text: '全场顺丰包邮 · 坏果包赔' });
+});
+
+afterAll(async () => {
+  host?.close();
+  await browser?.close();
+  await relay?.close();
+});
+
+async function shoot(name: string, params: Record<string, string>, viewport: { width: number; height: number }, expectName: string) {
+  const context = await browser.newContext({ viewport });
+  try {
+    const page = await context.newPage();
+    await page.goto(overlayUrl(relay.url, roomId, overlayToken, params));
+    await waitForText(page, '[data-part="product-name"]', expectName);
+    // Let the entry animation and odometer finish so the picture is the resting state.
+    await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished)));
+    const png = await page.screenshot({ path: join(OUT, `${name}.png`), omitBackground: true });
+    expect(await partText(page, 'price')).toMatch(/^¥\d/);
+    const box = (await page.locator('[data-part="card"]').boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
+    expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
+    expect(decodePng(png).width).toBe(viewport.width);
+    return page;
+  } finally {
+    await context.close();
+  }
+}
+
+describe('overlay screenshots (tests/artifacts)', () => {
+  it('landscape and portrait with the pomegranate mid-sale', async () => {
+    await ok({ type: 'card.show', productId: ids['YS-POM-5KG'] });
+    await ok({ type: 'countdown.start', seconds: 300, label: '限时秒杀' });
+    await shoot('overlay-landscape', { layout: 'landscape' }, { width: 1920, height: 1080 }, '永胜软籽石榴');
+    await shoot('overlay-portrait', { layout: 'portrait' }, { width: 1080, height: 1920 }, '永胜软籽石榴');
+    await shoot('overlay-landscape-light-en', { layout: 'landscape', theme: 'light', lang: 'en' }, { width: 1920, height: 1080 }, '永胜软籽石榴');
+    await ok({ type: 'countdown.stop' });
+  });
+
+  it('sold out, a long name and a bilingual name', async () => {
+    await ok({ type: 'card.show', productId: ids['TG-EGG-30'] });
+    await shoot('overlay-sold-out', {}, { width: 1920, height: 1080 }, '铜鼓土鸡蛋');
+    await ok({ type: 'card.show', productId: ids['LONG'] });
+    await shoot('overlay-long-name-portrait', { layout: 'portrait', theme: 'festive' }, { width: 1080, height: 1920 }, '高山软籽石榴');
+    await ok({ type: 'card.show', productId: ids['MX-HONEY-500G'] });
+    await shoot('overlay-bilingual-fr', { lang: 'fr' }, { width: 1920, height: 1080 }, 'Miao mountain honey');
+  });
+});
