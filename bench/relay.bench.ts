@@ -1,0 +1,192 @@
+/**
+ * Relay benchmark (prints figures; not a test). The relay runs as its own process, exactly as
+ * `npm start` runs it, on loopback; the clients run here.
+ *   1. durable acknowledged sales/s into one room from 10 concurrent senders, socket.io and
+ *      HTTP, SQLite synchronous FULL vs NORMAL, with p50/p99 ack latency;
+ *   2. command → broadcast received, p50/p99, with 1, 10 and 100 subscribed clients.
+ * Run: npx tsx bench/relay.bench.ts [--seconds 5]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'node:http';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { PROTOCOL_VERSION, type CommandReply } from '../shared/protocol.js';
+import type { RoomState } from '../shared/domain.js';
+import { freePort, spawnRelay, type RelayProcess } from '../tests/support/relay-process.js';
+
+const ADMIN = 'bench-admin';
+const secondsArg = process.argv.indexOf('--seconds');
+const seconds = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 5;
+
+function pct(xs: number[], p: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+
+async function json(url: string, path: string, token: string, body?: unknown) {
+  const res = await fetch(url + path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return res.json() as Promise<any>;
+}
+
+async function setup(relay: RelayProcess) {
+  const created = await json(relay.url, '/api/rooms', ADMIN, { title: 'bench', currency: 'CNY', locale: 'zh-CN' });
+  const roomId: string = created.room.id;
+  const tokens = created.tokens as Record<string, string>;
+  const products: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    const r = await json(relay.url, `/api/rooms/${roomId}/commands`, tokens.host!, {
+      id: `add-${i}`,
+      type: 'product.add',
+      product: { sku: `SKU-${i}`, name: `商品 ${i}`, priceMinor: 5990 + i, stock: null },
+    });
+    products.push(r.result.productId);
+  }
+  return { roomId, tokens, products };
+}
+
+function connect(url: string, room: string, token: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = ioClient(url, { transports: ['websocket'], auth: { room, token, protocol: PROTOCOL_VERSION }, reconnection: false, forceNew: true });
+    s.once('connect', () => resolve(s));
+    s.once('connect_error', reject);
+  });
+}
+
+async function socketThroughput(relay: RelayProcess, window: number) {
+  const { roomId, tokens, products } = await setup(relay);
+  const senders = await Promise.all(Array.from({ length: 10 }, () => connect(relay.url, roomId, tokens.host!)));
+  const lat: number[] = [];
+  let acked = 0;
+  const end = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    senders.map(async (s, k) => {
+      let i = 0;
+      const one = () =>
+        new Promise<void>((resolve) => {
+          const t = performance.now();
+          s.emit('command', { id: `s${k}-${i++}`, type: 'sale.record', productId: products[i % products.length] }, (r: CommandReply) => {
+            if (r.ok) {
+              acked++;
+              lat.push(performance.now() - t);
+            }
+            resolve();
+          });
+        });
+      await Promise.all(
+        Array.from({ length: window }, async () => {
+          while (performance.now() < end) await one();
+        }),
+      );
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  for (const s of senders) s.close();
+  const state = await json(relay.url, `/api/rooms/${roomId}`, tokens.host!);
+  if (state.totals.orders !== acked) throw new Error(`counted ${state.totals.orders} but ${acked} acknowledged`);
+  return { rate: acked / elapsed, p50: pct(lat, 50), p99: pct(lat, 99), n: acked };
+}
+
+async function httpThroughput(relay: RelayProcess) {
+  const { roomId, tokens, products } = await setup(relay);
+  const agent = new Agent({ keepAlive: true, maxSockets: 10 });
+  const url = new URL(relay.url);
+  const lat: number[] = [];
+  let acked = 0;
+  const end = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  const post = (body: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(
+        { agent, host: url.hostname, port: url.port, path: `/api/rooms/${roomId}/commands`, method: 'POST', headers: { authorization: `Bearer ${tokens.host}`, 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  await Promise.all(
+    Array.from({ length: 10 }, async (_, k) => {
+      let i = 0;
+      while (performance.now() < end) {
+        const t = performance.now();
+        const status = await post(JSON.stringify({ id: `h${k}-${i++}`, type: 'sale.record', productId: products[i % products.length] }));
+        if (status === 200) {
+          acked++;
+          lat.push(performance.now() - t);
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  agent.destroy();
+  return { rate: acked / elapsed, p50: pct(lat, 50), p99: pct(lat, 99), n: acked };
+}
+
+async function fanout(relay: RelayProcess, subscribers: number, samples = 200) {
+  const { roomId, tokens, products } = await setup(relay);
+  const host = await connect(relay.url, roomId, tokens.host!);
+  const subs = await Promise.all(Array.from({ length: subscribers }, () => connect(relay.url, roomId, tokens.overlay!)));
+  const lat: number[] = [];
+  // Each subscriber notes when it first saw each version; the command's ack tells which version to look for.
+  const seen = subs.map(() => new Map<number, number>());
+  const waiters: (() => void)[] = [];
+  subs.forEach((s, k) =>
+    s.on('room.state', (st: RoomState) => {
+      if (!seen[k]!.has(st.version)) seen[k]!.set(st.version, performance.now());
+      for (const w of waiters.splice(0)) w();
+    }),
+  );
+  const allSaw = (v: number) => seen.every((m) => [...m.keys()].some((x) => x >= v));
+  for (let i = 0; i < samples; i++) {
+    const t = performance.now();
+    const reply = await new Promise<CommandReply>((resolve) => host.emit('command', { id: `f${i}`, type: 'sale.record', productId: products[0] }, resolve));
+    if (!reply.ok) throw new Error(reply.error.message);
+    while (!allSaw(reply.version)) await new Promise<void>((resolve) => waiters.push(resolve));
+    for (const m of seen) {
+      const at = [...m.entries()].filter(([v]) => v >= reply.version).map(([, time]) => time);
+      lat.push(Math.min(...at) - t);
+    }
+    // Space the commands beyond one frame so that coalescing never hides a broadcast.
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  host.close();
+  for (const s of subs) s.close();
+  return { p50: pct(lat, 50), p99: pct(lat, 99), n: lat.length };
+}
+
+async function withRelay<T>(sync: 'FULL' | 'NORMAL', fn: (r: RelayProcess) => Promise<T>): Promise<T> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'liveshelf-bench-'));
+  const relay = await spawnRelay({ port: await freePort(), dataDir, adminToken: ADMIN, env: { LIVESHELF_SYNC: sync, LIVESHELF_RATE_PER_SECOND: '1000000' } });
+  try {
+    return await fn(relay);
+  } finally {
+    await relay.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+console.log(`LiveShelf relay bench — ${seconds}s per run, relay in its own process, loopback, ${new Date().toISOString()}`);
+const only = process.argv.includes("--fanout-only");
+for (const sync of only ? [] : (["FULL", "NORMAL"] as const)) {
+  for (const window of [1, 16]) {
+    const r = await withRelay(sync, (relay) => socketThroughput(relay, window));
+    console.log(`socket.io  sync=${sync.padEnd(6)} 10 senders × ${String(window).padStart(2)} in flight: ${r.rate.toFixed(0).padStart(6)} durable sales/s  ack p50 ${ms(r.p50)}  p99 ${ms(r.p99)}  (n=${r.n})`);
+  }
+  const h = await withRelay(sync, (relay) => httpThroughput(relay));
+  console.log(`HTTP       sync=${sync.padEnd(6)} 10 senders × 1 (keep-alive): ${h.rate.toFixed(0).padStart(6)} durable sales/s  ack p50 ${ms(h.p50)}  p99 ${ms(h.p99)}  (n=${h.n})`);
+}
+for (const n of [1, 10, 100]) {
+  const f = await withRelay('FULL', (relay) => fanout(relay, n));
+  console.log(`broadcast  command → all ${String(n).padStart(3)} subscribers received: p50 ${ms(f.p50)}  p99 ${ms(f.p99)}  (n=${f.n} deliveries)`);
+}
+process.exit(0);
