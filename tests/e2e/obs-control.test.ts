@@ -171,6 +171,17 @@ describe('OBS control against a real OBS 29 (obs-websocket 5.1)', () => {
     expect(inputs.map((i) => i.inputName)).not.toContain('LiveShelf overlay');
   });
 
+  it('follows recording on and off from RecordStateChanged', async () => {
+    const c = control();
+    await c.connect();
+    expect(c.status.recording).toBe(false);
+    await admin.call('StartRecord'); // x264 into the harness's throwaway dir
+    await until('recording shows as on air', () => c.status.recording);
+    await admin.call('StopRecord');
+    await until('recording shows as off', () => !c.status.recording);
+    expect(c.status.streaming).toBe(false);
+  });
+
   // Last in this block: it restarts OBS.
   it('reconnects by itself when OBS is stopped and restarted mid-session, with one message and a fresh status', async () => {
     const c = control();

@@ -222,6 +222,9 @@ function sceneCollection(transition: string): string {
 
 function writeConfig(home: string, port: number, password: string, canvas: { width: number; height: number }, transition: string): void {
   const cfg = join(home, '.config/obs-studio');
+  // Recordings (the recording-status test starts one) stay inside the throwaway dir.
+  const recordings = join(home, 'recordings');
+  mkdirSync(recordings, { recursive: true });
   mkdirSync(join(cfg, 'basic/profiles/Test'), { recursive: true });
   mkdirSync(join(cfg, 'basic/scenes'), { recursive: true });
   // FirstRun=true + LastVersion (29.0.2 packed as (29<<24)|2) skip the auto-configuration wizard.
@@ -281,6 +284,16 @@ ColorRange=Partial
 [Audio]
 SampleRate=48000
 ChannelSetup=Stereo
+
+[Output]
+Mode=Simple
+
+[SimpleOutput]
+FilePath=${recordings}
+RecFormat=mkv
+RecQuality=Stream
+StreamEncoder=x264
+VBitrate=500
 `,
   );
   writeFileSync(join(cfg, 'basic/scenes/Test.json'), sceneCollection(transition));

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { OBS_ERROR_CODES, OBS_MESSAGES_EN, ObsError, overlayUrlForCanvas } from '../../extension/lib/obs-control.js';
+
+const link = 'http://127.0.0.1:4600/overlay/?room=r_demo&token=t0k%2Fen';
+
+describe('overlayUrlForCanvas', () => {
+  it.each([
+    { canvas: { width: 1920, height: 1080 }, layout: 'landscape' },
+    { canvas: { width: 1280, height: 720 }, layout: 'landscape' },
+    { canvas: { width: 1080, height: 1920 }, layout: 'portrait' },
+    { canvas: { width: 720, height: 1280 }, layout: 'portrait' },
+    { canvas: { width: 1080, height: 1080 }, layout: 'landscape' },
+  ] as const)('chooses $layout on a $canvas.width x $canvas.height canvas', ({ canvas, layout }) => {
+    const r = overlayUrlForCanvas(link, canvas);
+    expect(r.layout).toBe(layout);
+    const u = new URL(r.url);
+    expect(u.searchParams.getAll('layout')).toEqual([layout]);
+    expect(u.searchParams.get('room')).toBe('r_demo');
+    expect(u.searchParams.get('token')).toBe('t0k/en');
+  });
+
+  it('replaces a layout already in the link instead of adding a second one', () => {
+    const u = new URL(overlayUrlForCanvas(`${link}&layout=landscape&theme=dark`, { width: 1080, height: 1920 }).url);
+    expect(u.searchParams.getAll('layout')).toEqual(['portrait']);
+    expect(u.searchParams.get('theme')).toBe('dark');
+  });
+});
+
+describe('OBS error messages', () => {
+  it('has English wording for every code, naming what to do where the host can act', () => {
+    for (const code of OBS_ERROR_CODES) expect(OBS_MESSAGES_EN[code]({}).length).toBeGreaterThan(10);
+    expect(new ObsError('obs-password-refused').message).toBe('OBS refused the password: check Tools → WebSocket Server Settings.');
+    expect(new ObsError('obs-no-browser-source', { url: link }).message).toContain(link);
+    expect(new ObsError('obs-scene-not-found', { scene: '产品特写' }).message).toContain('"产品特写"');
+  });
+
+  it('crosses the message channel as plain data with code, params and message', () => {
+    const info = new ObsError('obs-unreachable', { url: 'ws://127.0.0.1:4455' }).toInfo();
+    expect(structuredClone(info)).toEqual({ code: 'obs-unreachable', params: { url: 'ws://127.0.0.1:4455' }, message: expect.stringContaining('ws://127.0.0.1:4455') });
+  });
+
+  it.each([
+    ['obs-unreachable', true],
+    ['obs-connection-lost', true],
+    ['obs-password-refused', false],
+    ['obs-too-old', false],
+    ['obs-scene-not-found', false],
+  ] as const)('%s is retryable by itself: %s', (code, retryable) => {
+    expect(new ObsError(code).retryable).toBe(retryable);
+  });
+});
