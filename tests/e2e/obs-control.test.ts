@@ -307,6 +307,29 @@ describe('overlay browser source, against a fake obs-websocket (Debian OBS 29 ha
     expect(fake.requests.at(-1)).toEqual({ requestType: 'PressInputPropertiesButton', requestData: { inputName: 'LiveShelf overlay', propertyName: 'refreshnocache' } });
   });
 
+  it('says OBS is too old when its obs-websocket lacks a request LiveShelf uses', async () => {
+    fake = await startFakeObs({ missingRequests: ['PressInputPropertiesButton'] });
+    const c = track(createObsControl({ url: fake.url, password: fake.password }));
+    await expect(c.connect()).rejects.toMatchObject({ code: 'obs-too-old', params: { found: 'OBS 29.1.3, obs-websocket 5.1.0' } });
+    expect(c.status.state).toBe('disconnected');
+  });
+
+  it('gives up on a request OBS never answers, with a timeout message, instead of hanging', async () => {
+    fake = await startFakeObs({ silentRequests: ['GetInputKindList'] });
+    const c = track(createObsControl({ url: fake.url, password: fake.password, requestTimeoutMs: 300 }));
+    await c.connect();
+    await expect(c.ensureOverlaySource({ sceneName: 'Scene', url })).rejects.toMatchObject({ code: 'obs-timeout', params: { request: 'GetInputKindList' } });
+  });
+
+  it('settles a request whose connection drops (connection lost), then reconnects', async () => {
+    fake = await startFakeObs({ dropOnRequests: ['GetInputKindList'] });
+    const c = track(createObsControl({ url: fake.url, password: fake.password, requestTimeoutMs: 60_000, reconnect: { initialDelayMs: 50, maxDelayMs: 200 } }));
+    await c.connect();
+    await expect(c.ensureOverlaySource({ sceneName: 'Scene', url })).rejects.toMatchObject({ code: 'obs-connection-lost' });
+    await until('reconnected to the same server', () => c.status.state === 'connected');
+    expect(await c.listScenes()).toEqual(['Scene', 'Live']);
+  });
+
   it('says OBS is too old when the server speaks obs-websocket 4 (OBS 27 and older)', async () => {
     fake = await startFakeObs({ flavour: 'v4' });
     const c = track(createObsControl({ url: fake.url, password: fake.password }));

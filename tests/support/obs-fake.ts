@@ -28,6 +28,12 @@ export interface FakeObsOptions {
   scenes?: string[];
   /** 'v4': answer without the v5 subprotocol, like an obs-websocket 4.x plugin on OBS 27. */
   flavour?: 'v5' | 'v4';
+  /** Requests left out of GetVersion's availableRequests (an older obs-websocket 5.x). */
+  missingRequests?: string[];
+  /** Requests that never get an answer (a frozen OBS). */
+  silentRequests?: string[];
+  /** Requests on which the server drops the connection instead of answering (OBS crashing). */
+  dropOnRequests?: string[];
 }
 export interface FakeObs {
   url: string;
@@ -84,11 +90,11 @@ export async function startFakeObs(opts: FakeObsOptions = {}): Promise<FakeObs> 
             obsVersion: '29.1.3',
             obsWebSocketVersion: '5.1.0',
             rpcVersion: 1,
-            availableRequests: [
+            availableRequests: ([
               'GetVersion', 'GetSceneList', 'GetCurrentProgramScene', 'SetCurrentProgramScene', 'GetStreamStatus', 'GetRecordStatus',
               'GetSceneItemId', 'GetSceneItemEnabled', 'SetSceneItemEnabled', 'GetInputKindList', 'GetVideoSettings', 'GetInputList',
               'CreateInput', 'SetInputSettings', 'CreateSceneItem', 'PressInputPropertiesButton',
-            ],
+            ] as string[]).filter((r) => !opts.missingRequests?.includes(r)),
             supportedImageFormats: ['png'],
             platform: 'fake',
             platformDescription: 'fake obs-websocket for tests',
@@ -190,6 +196,11 @@ export async function startFakeObs(opts: FakeObsOptions = {}): Promise<FakeObs> 
         const requestType = String(d['requestType']);
         const requestData = (d['requestData'] ?? {}) as Record<string, unknown>;
         fake.requests.push({ requestType, requestData });
+        if (opts.silentRequests?.includes(requestType)) return;
+        if (opts.dropOnRequests?.includes(requestType)) {
+          socket.terminate();
+          return;
+        }
         const r = handle(requestType, requestData);
         send(7, {
           requestType,
