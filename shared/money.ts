@@ -16,16 +16,6 @@ export function currencyDigits(currency: string): number {
   return d;
 }
 
-export function isCurrencyCode(code: string): boolean {
-  if (!/^[A-Z]{3}$/.test(code)) return false;
-  try {
-    new Intl.NumberFormat('en', { style: 'currency', currency: code });
-    return (Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('currency').includes(code) ?? true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Parses a decimal amount as a host types it ("59.90", "¥1,299", "128") into minor units,
  * without going through floating point. Returns null when it is not a plain amount, has
