@@ -3,6 +3,7 @@
  * relay is down this is all there is), connects to the relay that served the page, and
  * registers the service worker that keeps the page shell available offline.
  */
+import { effect } from '@preact/signals-core';
 import { render } from 'preact';
 import { Overlay } from './components/Overlay.js';
 import { loadLastState, flushLastState } from './last-state.js';
@@ -24,7 +25,11 @@ if (!options.room || !options.token) {
   addEventListener('pagehide', flushLastState);
 }
 
-render(<Overlay state={state} options={options} />, document.getElementById('app')!);
+// The page is small: every change of a signal the tree read re-renders it from the top,
+// synchronously, in the same task that received the state (the DOM is current before the
+// next frame). signals-core alone instead of @preact/signals saves ~1.5 KB gz of the budget.
+const root = document.getElementById('app')!;
+effect(() => render(<Overlay state={state} options={options} />, root));
 
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register(new URL('sw.js', location.href).pathname).catch(() => {

@@ -2,9 +2,9 @@
  * The overlay's one state factory (house rule 7): the last room state the relay sent (or the
  * one remembered from an earlier visit), the connection status and a setup problem, exposed
  * read-only; changed only through the named actions below. Components read the computed
- * views, so a sale re-renders the counter and not the whole page.
+ * views; main.tsx re-renders whenever one they read changes.
  */
-import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
+import { batch, computed, signal, type ReadonlySignal } from '@preact/signals-core';
 import type { Product, RoomState } from '../../shared/domain.js';
 import type { SetupProblem } from './words.js';
 
