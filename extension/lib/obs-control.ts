@@ -17,7 +17,7 @@ import { OBSWebSocket, OBSWebSocketError, type OBSRequestTypes } from 'obs-webso
 import { z } from 'zod';
 import { ObsError, type ObsErrorInfo } from './obs-errors.js';
 
-export { ObsError, OBS_ERROR_CODES, OBS_MESSAGES_EN, isObsError, type ObsErrorCode, type ObsErrorInfo, type ObsErrorParams } from './obs-errors.js';
+export { ObsError, OBS_ERROR_CODES, OBS_MESSAGES, obsErrorText, isObsError, type ObsErrorCode, type ObsErrorInfo, type ObsErrorParams, type ObsMessageLocale } from './obs-errors.js';
 
 export const DEFAULT_OBS_URL = 'ws://127.0.0.1:4455';
 export const DEFAULT_OVERLAY_INPUT = 'LiveShelf overlay';
@@ -199,7 +199,7 @@ function connectError(e: unknown, ctx: { url: string; hasPassword: boolean }): O
     // Node's ws reports a refused/unreachable socket as an error (-1) with the errno in the
     // message; browsers give only a close with 1006. Both mean nobody answered at that address.
     if (e.code === -1 || e.code === 1006) return new ObsError('obs-unreachable', { url: ctx.url }, { cause: e });
-    return new ObsError('obs-connect-failed', { closeCode: e.code, reason: e.message }, { cause: e });
+    return new ObsError('obs-connect-failed', { closeCode: e.code, reason: e.message || `close code ${e.code}` }, { cause: e });
   }
   return new ObsError('obs-connect-failed', { reason: e instanceof Error ? e.message : String(e) }, { cause: e });
 }
@@ -285,7 +285,7 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
       raw = await Promise.race([call(type, data), on.closed, timeout]);
     } catch (e) {
       if (e instanceof ObsError) throw e;
-      if (e instanceof OBSWebSocketError) throw new ObsError('obs-request-failed', { request: type, status: e.code, comment: e.message }, { cause: e });
+      if (e instanceof OBSWebSocketError) throw new ObsError('obs-request-failed', { request: type, status: e.code, comment: e.message || `status ${e.code}` }, { cause: e });
       // 'Not connected' / 'Socket not identified' from the library: the socket went away under us.
       throw new ObsError('obs-connection-lost', {}, { cause: e });
     } finally {
@@ -600,7 +600,7 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
       try {
         await request('PressInputPropertiesButton', { inputName, propertyName: 'refreshnocache' }, Ignored);
       } catch (e) {
-        if (requestStatus(e) === STATUS_NOT_FOUND) throw new ObsError('obs-source-not-found', { source: inputName, scene: '' }, { cause: e });
+        if (requestStatus(e) === STATUS_NOT_FOUND) throw new ObsError('obs-overlay-missing', { source: inputName }, { cause: e });
         throw e;
       }
     },

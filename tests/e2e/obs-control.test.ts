@@ -301,7 +301,7 @@ describe('overlay browser source, against a fake obs-websocket (Debian OBS 29 ha
   it('refreshes the overlay page without cache', async () => {
     fake = await startFakeObs();
     const c = await connectTo(fake);
-    await expect(c.refreshOverlaySource()).rejects.toMatchObject({ code: 'obs-source-not-found' });
+    await expect(c.refreshOverlaySource()).rejects.toMatchObject({ code: 'obs-overlay-missing', params: { source: 'LiveShelf overlay' } });
     await c.ensureOverlaySource({ sceneName: 'Scene', url });
     await c.refreshOverlaySource();
     expect(fake.requests.at(-1)).toEqual({ requestType: 'PressInputPropertiesButton', requestData: { inputName: 'LiveShelf overlay', propertyName: 'refreshnocache' } });

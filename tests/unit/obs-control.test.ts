@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OBS_ERROR_CODES, OBS_MESSAGES_EN, ObsError, overlayUrlForCanvas } from '../../extension/lib/obs-control.js';
+import { OBS_ERROR_CODES, OBS_MESSAGES, ObsError, obsErrorText, overlayUrlForCanvas, type ObsMessageLocale } from '../../extension/lib/obs-control.js';
 
 const link = 'http://127.0.0.1:4600/overlay/?room=r_demo&token=t0k%2Fen';
 
@@ -27,8 +27,21 @@ describe('overlayUrlForCanvas', () => {
 });
 
 describe('OBS error messages', () => {
-  it('has English wording for every code, naming what to do where the host can act', () => {
-    for (const code of OBS_ERROR_CODES) expect(OBS_MESSAGES_EN[code]({}).length).toBeGreaterThan(10);
+  it.each(['en', 'zh-CN', 'fr'] as ObsMessageLocale[])('has %s wording for every code, using only the params it is given', (locale) => {
+    const en = OBS_MESSAGES.en;
+    for (const code of OBS_ERROR_CODES) {
+      const template = OBS_MESSAGES[locale][code];
+      const names = (t: string) => [...t.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      expect(names(template), `${locale} ${code}`).toEqual(names(en[code]));
+    }
+  });
+
+  it('fills in the params, in the host language', () => {
+    expect(obsErrorText({ code: 'obs-scene-not-found', params: { scene: '产品特写' } }, 'zh-CN')).toBe('OBS 中没有名为“产品特写”的场景。请核对商品上的场景名或 OBS 中的场景。');
+    expect(obsErrorText({ code: 'obs-unreachable', params: { url: 'ws://127.0.0.1:4455' } }, 'fr')).toContain('Impossible de joindre OBS à ws://127.0.0.1:4455.');
+  });
+
+  it('says plainly what happened and what to do, in English by default', () => {
     expect(new ObsError('obs-password-refused').message).toBe('OBS refused the password: check Tools → WebSocket Server Settings.');
     expect(new ObsError('obs-no-browser-source', { url: link }).message).toContain(link);
     expect(new ObsError('obs-scene-not-found', { scene: '产品特写' }).message).toContain('"产品特写"');
