@@ -122,8 +122,8 @@ export function CurrentPanel({ s }: { s: ConsoleState }) {
       </form>
       {state.ticker.length > 0 && <p class="ticker-line">“{state.ticker[state.ticker.length - 1]?.text}”</p>}
 
-      <details class="preview" open={overlayUrl !== null}>
-        <summary>{t('overlayPreview')}</summary>
+      <div class="preview">
+        <h3 class="preview-h">{t('overlayPreview')}</h3>
         {overlayUrl ? (
           <>
             <div class="preview-frame">
@@ -142,7 +142,7 @@ export function CurrentPanel({ s }: { s: ConsoleState }) {
                 {copied ? t('copied') : t('copyOverlay')}
               </button>
               <button type="button" class="quiet" onClick={() => activeKey && void s.setOverlayUrl(activeKey, null)}>
-                {t('forgetRoom')}
+                {t('changeOverlay')}
               </button>
             </div>
           </>
@@ -162,7 +162,7 @@ export function CurrentPanel({ s }: { s: ConsoleState }) {
             <button type="submit">{t('save')}</button>
           </form>
         )}
-      </details>
+      </div>
     </section>
   );
 }

@@ -96,9 +96,10 @@ export function ProductForm({ s, product, onDone }: { s: ConsoleState; product: 
   const field = (f: Field, extra: { inputMode?: 'decimal' | 'numeric' | 'url'; placeholder?: string } = {}) => {
     const id = `${idp}-${f}`;
     const err = errors[f];
+    // The error sits outside the <label> so the field's accessible name stays its label.
     return (
-      <label class={`field field-${f}`} for={id}>
-        <span>{t(`field.${f}` as MessageKey)}</span>
+      <div class={`field field-${f}`}>
+        <label for={id}>{t(`field.${f}` as MessageKey)}</label>
         <input
           id={id}
           type="text"
@@ -113,7 +114,7 @@ export function ProductForm({ s, product, onDone }: { s: ConsoleState; product: 
             {err}
           </small>
         )}
-      </label>
+      </div>
     );
   };
 

@@ -62,15 +62,19 @@ const ProductRow = memo(function ProductRow({ p, index, total, current, onAir, h
           <span class="product-name">{p.name}</span>
           <span class="product-meta">
             <span class="price">{formatMoney(p.priceMinor, currency, locale)}</span>
+            {host && p.revenueMinor > 0 && (
+              <span class="row-revenue" title={t('revenue')}>
+                Σ {formatMoney(p.revenueMinor, currency, locale)}
+              </span>
+            )}
             {p.soldOut && <span class="badge sold-out-badge">{t('soldOut')}</span>}
           </span>
           <span class="product-stats" data-testid="stats">
             {t('sold')} <b data-testid="sold">{formatCount(p.sold, locale)}</b> · {t('remaining')} <b>{remaining}</b>
-            {host && <> · {formatMoney(p.revenueMinor, currency, locale)}</>}
           </span>
         </div>
         <div class="product-actions">
-          <button type="button" class={current && onAir ? 'on' : ''} aria-label={t('showProduct', { name: p.name })} onClick={() => void s.command({ type: 'card.show', productId: p.id })}>
+          <button type="button" class={current && onAir ? 'on' : ''} aria-pressed={current && onAir} aria-label={t('showProduct', { name: p.name })} onClick={() => void s.command({ type: 'card.show', productId: p.id })}>
             {t('show')}
           </button>
           {host && (

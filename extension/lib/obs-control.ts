@@ -80,6 +80,8 @@ export interface ObsControlOptions {
   connectTimeoutMs?: number;
   /** Backoff between reconnect attempts: initial delay doubling up to max; default 500 ms → 10 s. */
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+  /** Liveness check interval (a GetVersion); default 15 s, 0 = off. */
+  heartbeatMs?: number;
 }
 
 export interface SourceTarget {
@@ -160,6 +162,7 @@ const InputKindsSchema = z.object({ inputKinds: z.array(z.string()) });
 const VideoSettingsSchema = z.object({ baseWidth: z.number().int().positive(), baseHeight: z.number().int().positive() });
 const InputListSchema = z.object({ inputs: z.array(z.object({ inputName: z.string(), inputKind: z.string() })) });
 const Ignored = z.unknown();
+const IdentifiedSchema = z.object({ negotiatedRpcVersion: z.number().int() });
 
 const ProgramSceneEvent = z.object({ sceneName: z.string() });
 const OutputStateEvent = z.object({ outputActive: z.boolean() });
@@ -215,6 +218,7 @@ interface Session {
   /** Rejects (with connection-lost) when this session's socket closes. Never unhandled. */
   closed: Promise<never>;
   markClosed(): void;
+  heartbeat?: ReturnType<typeof setInterval>;
 }
 
 export function createObsControl(options: ObsControlOptions = {}): ObsControl {
@@ -224,6 +228,7 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
   const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
   const initialDelayMs = options.reconnect?.initialDelayMs ?? 500;
   const maxDelayMs = options.reconnect?.maxDelayMs ?? 10_000;
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
 
   const initial: ObsStatus = {
     state: 'disconnected',
@@ -349,24 +354,45 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
     ws.on('SceneCreated', () => refreshScenes(s));
     ws.on('SceneRemoved', () => refreshScenes(s));
     ws.on('SceneListChanged', () => refreshScenes(s));
-    ws.on('ConnectionClosed', (e) => {
-      s.markClosed();
-      if (session !== s) return; // a close we asked for, or a stale session
-      session = null;
-      if (!wanted) {
-        update({ state: 'disconnected' });
-        return;
-      }
-      if (e.code === CLOSE_SESSION_INVALIDATED) {
-        // Someone kicked this client in OBS (or OBS reset its server): respect that, do not fight it.
-        wanted = false;
-        update({ state: 'disconnected', error: new ObsError('obs-session-invalidated').toInfo() });
-        return;
-      }
-      update({ state: 'reconnecting', error: new ObsError('obs-connection-lost').toInfo() });
-      attempt = 0;
-      scheduleRetry();
-    });
+    ws.on('ConnectionClosed', (e) => lost(s, e.code));
+  }
+
+  /** The session ended without disconnect(): OBS quit, the network dropped, or the heartbeat failed. */
+  function lost(s: Session, closeCode: number): void {
+    s.markClosed();
+    if (s.heartbeat) clearInterval(s.heartbeat);
+    if (session !== s) return; // a close we asked for, or a stale session
+    session = null;
+    if (!wanted) {
+      update({ state: 'disconnected' });
+      return;
+    }
+    if (closeCode === CLOSE_SESSION_INVALIDATED) {
+      // Someone kicked this client in OBS (or OBS reset its server): respect that, do not fight it.
+      wanted = false;
+      update({ state: 'disconnected', error: new ObsError('obs-session-invalidated').toInfo() });
+      return;
+    }
+    update({ state: 'reconnecting', error: new ObsError('obs-connection-lost').toInfo() });
+    attempt = 0;
+    scheduleRetry();
+  }
+
+  /**
+   * A dead TCP connection (Wi-Fi gone, OBS on another machine frozen) can look open for minutes.
+   * A cheap request every `heartbeatMs` notices it within a request timeout. It also counts as
+   * WebSocket activity, which keeps an MV3 service worker alive while OBS is connected.
+   */
+  function startHeartbeat(s: Session): void {
+    if (heartbeatMs <= 0) return;
+    s.heartbeat = setInterval(() => {
+      if (session !== s) return;
+      request('GetVersion', undefined, Ignored, s).catch((e: unknown) => {
+        if (session !== s || !(e instanceof ObsError) || (e.code !== 'obs-timeout' && e.code !== 'obs-connection-lost')) return;
+        lost(s, 1006);
+        s.ws.disconnect().catch(noop); // may take long on a dead socket; the session is already let go
+      });
+    }, heartbeatMs);
   }
 
   /** One attempt: open, identify, verify the version, read the state. */
@@ -381,10 +407,11 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
     const s: Session = { ws, closed, markClosed: () => markClosed() };
     const ctx = { url, hasPassword: password !== '' };
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let identified: unknown;
     try {
       const connecting = ws.connect(url, password || undefined, { rpcVersion: OBS_RPC_VERSION });
       connecting.catch(noop);
-      await Promise.race([
+      identified = await Promise.race([
         connecting,
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new ObsError('obs-unreachable', { url })), connectTimeoutMs);
@@ -396,6 +423,11 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
     } finally {
       clearTimeout(timer);
     }
+    const negotiated = IdentifiedSchema.safeParse(identified);
+    if (!negotiated.success || negotiated.data.negotiatedRpcVersion !== OBS_RPC_VERSION) {
+      ws.disconnect().catch(noop);
+      throw new ObsError('obs-too-old', { found: `negotiated RPC version ${String(negotiated.data?.negotiatedRpcVersion ?? 'none')}` });
+    }
     listen(s);
     try {
       // obs-websocket may answer NotReady (207) for a moment while OBS finishes starting.
@@ -406,6 +438,7 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
           session = s;
           attempt = 0;
           switchingTo = null;
+          startHeartbeat(s);
           update({ ...state, state: 'connected', error: null });
           return s;
         } catch (e) {
@@ -494,6 +527,7 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
     }
     const s = session;
     session = null;
+    if (s?.heartbeat) clearInterval(s.heartbeat);
     // What we knew about OBS is stale once we stop listening: show nothing rather than old facts.
     update(initial);
     if (s) await s.ws.disconnect().catch(noop);

@@ -60,9 +60,11 @@ export function openRelayConnection(
   socket.on('session.welcome', (welcome) => on.event({ type: 'online', welcome }));
   socket.on('room.state', (s) => on.state(s));
   socket.on('disconnect', (reason) => {
-    // "io server disconnect": the relay closed us (a rotated token) — socket.io will not retry.
-    if (reason === 'io server disconnect') on.event({ type: 'refused', problem: 'unauthorized', detail: 'the relay closed the connection (token rotated?)' });
-    else on.event({ type: 'offline', problem: 'unreachable', detail: reason });
+    on.event({ type: 'offline', problem: 'unreachable', detail: reason });
+    // "io server disconnect": the relay closed us — it is shutting down, or our token was
+    // rotated. socket.io does not retry by itself then; we do, and a rotated token shows up
+    // as a refused handshake (unauthorized) on that attempt.
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 500);
   });
   socket.on('connect_error', (err: Error & { data?: Partial<ConnectErrorData> }) => {
     const code = err.data?.code;

@@ -1,0 +1,66 @@
+/**
+ * Real Chromium with the built extension loaded (../shared/design/testing.md): builds
+ * .output/chrome-mv3 when it is missing, launches a persistent profile, finds the extension id
+ * from its service worker, and opens the side panel as a tab (it renders the same page).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const EXT_DIR = join(ROOT, '.output/chrome-mv3');
+export const ARTIFACTS = join(ROOT, 'tests/artifacts');
+
+export function ensureExtensionBuilt(): void {
+  if (existsSync(join(EXT_DIR, 'manifest.json'))) return;
+  execFileSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  extensionId: string;
+  openPanel(opts?: { width?: number; height?: number }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchWithExtension(opts: { locale?: string } = {}): Promise<ExtensionBrowser> {
+  ensureExtensionBuilt();
+  const profile = mkdtempSync(join(tmpdir(), 'liveshelf-chromium-'));
+  const locale = opts.locale ?? 'en-US';
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    locale,
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--lang=${locale}`,
+      `--disable-extensions-except=${EXT_DIR}`,
+      `--load-extension=${EXT_DIR}`,
+    ],
+  });
+  const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const extensionId = new URL(sw.url()).host;
+  return {
+    context,
+    extensionId,
+    async openPanel({ width = 400, height = 1000 } = {}) {
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height });
+      await page.goto(`chrome-extension://${extensionId}/sidepanel.html`);
+      return page;
+    },
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
