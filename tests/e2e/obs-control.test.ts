@@ -330,6 +330,22 @@ describe('overlay browser source, against a fake obs-websocket (Debian OBS 29 ha
     expect(await c.listScenes()).toEqual(['Scene', 'Live']);
   });
 
+  it('notices a connection that died silently (heartbeat) and reconnects once OBS answers again', async () => {
+    fake = await startFakeObs();
+    const c = track(
+      createObsControl({ url: fake.url, password: fake.password, heartbeatMs: 100, requestTimeoutMs: 300, connectTimeoutMs: 300, reconnect: { initialDelayMs: 50, maxDelayMs: 200 } }),
+    );
+    await c.connect();
+    const f = fake;
+    await until('heartbeats flow', () => f.requests.filter((r) => r.requestType === 'GetVersion').length >= 3);
+    f.frozen = true; // no close frame, no answers: what a dropped Wi-Fi looks like from here
+    await until('the dead connection is noticed', () => c.status.state === 'reconnecting');
+    expect(c.status.error?.code).toBe('obs-connection-lost');
+    f.frozen = false;
+    await until('reconnected', () => c.status.state === 'connected');
+    expect(c.status.error).toBeNull();
+  });
+
   it('says OBS is too old when the server speaks obs-websocket 4 (OBS 27 and older)', async () => {
     fake = await startFakeObs({ flavour: 'v4' });
     const c = track(createObsControl({ url: fake.url, password: fake.password }));

@@ -42,6 +42,8 @@ export interface FakeObs {
   inputs: Map<string, FakeInput>;
   sceneItems: Map<string, FakeSceneItem[]>;
   programScene: string;
+  /** Stop answering anything (a frozen OBS, or a connection that died without a close). */
+  frozen: boolean;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function startFakeObs(opts: FakeObsOptions = {}): Promise<FakeObs> 
     inputs,
     sceneItems,
     programScene: scenes[0] ?? 'Scene',
+    frozen: false,
     close: () =>
       new Promise<void>((resolve) => {
         for (const c of wss.clients) c.terminate();
@@ -166,6 +169,7 @@ export async function startFakeObs(opts: FakeObsOptions = {}): Promise<FakeObs> 
     const send = (op: number, d: unknown) => socket.send(JSON.stringify({ op, d }));
     send(0, { obsWebSocketVersion: '5.1.0', rpcVersion: 1, authentication: { challenge, salt } });
     socket.on('message', (raw) => {
+      if (fake.frozen) return;
       let msg: { op?: unknown; d?: Record<string, unknown> };
       try {
         msg = JSON.parse(raw.toString()) as typeof msg;
