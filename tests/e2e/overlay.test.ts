@@ -2,11 +2,13 @@
  * The OBS overlay page in real Chromium against a real relay (SQLite, port 0): what viewers see
  * follows the room, in both layouts, on a transparent background, with room text as text.
  */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, send, startRelay, type CreatedRoom, type TestRelay, type TestSocket } from '../support/relay.js';
+import { connectClient, ROOT, send, startRelay, type CreatedRoom, type TestRelay, type TestSocket } from '../support/relay.js';
 import { alphaAt, decodePng, ensureOverlayBuilt, launchChromium, overlayUrl, partText, waitForText } from './overlay-harness.js';
 
 let relay: TestRelay;
@@ -191,6 +193,28 @@ describe('layouts, languages and transparency', () => {
       'dark',
       '1',
     ]);
+    host.close();
+  });
+});
+
+describe('custom CSS', () => {
+  it('applies the README example the way OBS injects custom CSS (a style sheet after the page\'s)', async () => {
+    const readme = readFileSync(join(ROOT, 'overlay/page/README.md'), 'utf8');
+    const css = /```css\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(css).toBeTruthy();
+    const { room, host } = await roomWithHost();
+    const id = await addProduct(host, { ...POMEGRANATE, sku: 'CSS', stock: 0 });
+    await send(host, { id: cid(), type: 'card.show', productId: id });
+    await send(host, { id: cid(), type: 'ticker.push', text: 'hidden by custom CSS' });
+    const page = await openOverlay(room.room.id, room.tokens.overlay);
+    await page.waitForSelector('[data-part="sold-out"]');
+    await page.addStyleTag({ content: css! });
+    const box = (await page.locator('[data-part="card"]').boundingBox())!;
+    expect(box.x + box.width).toBeCloseTo(1920 - 96, 0);
+    expect(box.width).toBeCloseTo(760, 0);
+    expect(await page.locator('[data-part="ticker"]').isVisible()).toBe(false);
+    expect(await page.$eval('[data-part="sold-out"]', (e) => getComputedStyle(e).fontSize)).toBe('80px');
+    expect(await page.$eval('[data-part="price"]', (e) => getComputedStyle(e).color)).toBe('rgb(255, 225, 77)');
     host.close();
   });
 });
