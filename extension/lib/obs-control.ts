@@ -325,7 +325,9 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
 
   function refreshScenes(s: Session): void {
     request('GetSceneList', undefined, SceneListSchema, s).then((list) => {
-      if (session === s) update({ scenes: sceneNames(list) });
+      // OBS never lets a host delete its last scene; an empty list means OBS is shutting down
+      // (it removes every scene on exit), and the panel should keep the list until we know more.
+      if (session === s && list.scenes.length > 0) update({ scenes: sceneNames(list) });
     }, noop);
   }
 
@@ -448,6 +450,9 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
       }
     } catch (e) {
       ws.disconnect().catch(noop);
+      // Closed between identifying and reading the state (OBS quitting): for this attempt,
+      // OBS could not be reached; "connection lost" is for a session the host already had.
+      if (e instanceof ObsError && e.code === 'obs-connection-lost') throw new ObsError('obs-unreachable', { url }, { cause: e });
       throw e;
     }
   }
