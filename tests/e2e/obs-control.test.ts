@@ -182,6 +182,20 @@ describe('OBS control against a real OBS 29 (obs-websocket 5.1)', () => {
     expect(c.status.streaming).toBe(false);
   });
 
+  it('notices a frozen OBS (no close, no answers) by its heartbeat, and reconnects when it wakes up', async () => {
+    const c = control({ heartbeatMs: 200, requestTimeoutMs: 500, connectTimeoutMs: 500 });
+    await c.connect();
+    obs.freeze();
+    try {
+      await until('the frozen OBS is noticed', () => c.status.state === 'reconnecting');
+      expect(c.status.error?.code).toBe('obs-connection-lost');
+    } finally {
+      obs.thaw();
+    }
+    await until('reconnected after OBS woke up', () => c.status.state === 'connected');
+    expect(await c.listScenes()).toEqual([SCENES.main, SCENES.closeUp, SCENES.table]);
+  });
+
   // Last in this block: it restarts OBS.
   it('reconnects by itself when OBS is stopped and restarted mid-session, with one message and a fresh status', async () => {
     const c = control();

@@ -53,6 +53,9 @@ export interface RealObs {
   stopObs(): Promise<void>;
   /** Start OBS again after stopObs(), same port and password; resolves when ready. */
   startObs(): Promise<void>;
+  /** Freeze OBS (SIGSTOP): the socket stays open, nothing answers. thaw() resumes it (SIGCONT). */
+  freeze(): void;
+  thaw(): void;
   /** Stop OBS and Xvfb and remove the temp dir. Idempotent. */
   close(): Promise<void>;
   /** Tail of OBS's stdout/stderr, for failure messages. */
@@ -357,7 +360,10 @@ export async function startObs(opts: ObsOptions = {}): Promise<RealObs> {
 
   const stopObs = async () => {
     for (const a of admins.splice(0)) await a.disconnect().catch(() => undefined);
-    if (obs) await stopChild(obs, 'SIGINT', 15_000);
+    if (obs) {
+      obs.kill('SIGCONT'); // a frozen OBS would not act on SIGINT
+      await stopChild(obs, 'SIGINT', 15_000);
+    }
     obs = null;
   };
 
@@ -380,6 +386,12 @@ export async function startObs(opts: ObsOptions = {}): Promise<RealObs> {
       return c;
     },
     stopObs,
+    freeze() {
+      obs?.kill('SIGSTOP');
+    },
+    thaw() {
+      obs?.kill('SIGCONT');
+    },
     async startObs() {
       if (obs) throw new Error('OBS is already running');
       await launch();
