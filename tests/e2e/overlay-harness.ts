@@ -16,7 +16,8 @@ function newestMtime(dir: string): number {
   let t = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+    if (e.isDirectory()) t = Math.max(t, newestMtime(p));
+    else if (/\.(tsx?|css|html|js)$/.test(e.name)) t = Math.max(t, statSync(p).mtimeMs);
   }
   return t;
 }
@@ -45,7 +46,16 @@ export async function ensureOverlayBuilt(): Promise<void> {
   try {
     if (isFresh()) return;
     const { build } = await import('vite');
-    await build({ configFile: join(PAGE_SRC, 'vite.config.ts'), logLevel: 'warn' });
+    // Vitest sets NODE_ENV=test, which would make Vite and the Preact preset build a
+    // development bundle (with devtools); the relay must serve what `npm run build` makes.
+    const env = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ configFile: join(PAGE_SRC, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+    } finally {
+      if (env === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = env;
+    }
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
@@ -79,6 +89,13 @@ export async function waitForText(page: Page, selector: string, text: string | n
     },
     [selector, text] as const,
     { timeout },
+  );
+}
+
+/** Resolves when every finite animation on the page has finished (entry animations, stamp, odometer). */
+export async function settle(page: Page): Promise<void> {
+  await page.evaluate(() =>
+    Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined))),
   );
 }
 

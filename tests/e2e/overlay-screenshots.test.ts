@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, ROOT, send, startRelay, type TestRelay, type TestSocket } from '../support/relay.js';
-import { decodePng, ensureOverlayBuilt, launchChromium, overlayUrl, partText, waitForText } from './overlay-harness.js';
+import { decodePng, ensureOverlayBuilt, launchChromium, overlayUrl, partText, settle, waitForText } from './overlay-harness.js';
 
 const OUT = join(ROOT, 'tests/artifacts');
 let relay: TestRelay;
@@ -61,7 +61,7 @@ async function shoot(name: string, params: Record<string, string>, viewport: { w
     await page.goto(overlayUrl(relay.url, roomId, overlayToken, params));
     await waitForText(page, '[data-part="product-name"]', expectName);
     // Let the entry animation and odometer finish so the picture is the resting state.
-    await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished)));
+    await settle(page);
     const png = await page.screenshot({ path: join(OUT, `${name}.png`), omitBackground: true });
     expect(await partText(page, 'price')).toMatch(/^¥\d/);
     const box = (await page.locator('[data-part="card"]').boundingBox())!;

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, ROOT, send, startRelay, type CreatedRoom, type TestRelay, type TestSocket } from '../support/relay.js';
-import { alphaAt, decodePng, ensureOverlayBuilt, launchChromium, overlayUrl, partText, waitForText } from './overlay-harness.js';
+import { alphaAt, decodePng, ensureOverlayBuilt, launchChromium, overlayUrl, partText, settle, waitForText } from './overlay-harness.js';
 
 let relay: TestRelay;
 let browser: Browser;
@@ -158,6 +158,7 @@ describe('layouts, languages and transparency', () => {
       await waitForText(page, '[data-part="product-name"]', '永胜软籽石榴');
       await page.waitForSelector('[data-part="countdown"]');
       await page.waitForSelector('[data-part="ticker"]');
+      await settle(page);
       expect(await page.$eval('main.stage', (e) => e.getAttribute('data-layout'))).toBe(layout);
       for (const part of ['card', 'ticker', 'countdown']) {
         const box = await page.locator(`[data-part="${part}"]`).boundingBox();
@@ -209,6 +210,7 @@ describe('custom CSS', () => {
     const page = await openOverlay(room.room.id, room.tokens.overlay);
     await page.waitForSelector('[data-part="sold-out"]');
     await page.addStyleTag({ content: css! });
+    await settle(page);
     const box = (await page.locator('[data-part="card"]').boundingBox())!;
     expect(box.x + box.width).toBeCloseTo(1920 - 96, 0);
     expect(box.width).toBeCloseTo(760, 0);
