@@ -139,7 +139,11 @@ export function createApplication(deps: RelayDeps) {
   async function authorize(req: FastifyRequest, roomId: string): Promise<{ actor: RoomActor; role: Role }> {
     const token = bearer(req);
     if (!token) throw new HttpError(errorBody('unauthorized', 'send a room token as "Authorization: Bearer <token>"'));
-    const actor = await hub.get(roomId);
+    // fresh: another relay process may have changed the room or rotated a token.
+    const actor = await hub.fresh(roomId).catch((err: unknown) => {
+      logger.error({ err, room: roomId }, 'storage failed');
+      throw new HttpError(errorBody('unavailable', 'the relay cannot reach its storage; nothing was changed, try again shortly'));
+    });
     if (!actor) throw new HttpError(errorBody('not_found', `no room "${roomId}" on this relay`));
     const role = roleOfToken(token, actor.tokenHashes);
     if (!role) throw new HttpError(errorBody('unauthorized', 'this token is not valid for this room (it may have been rotated)'));
@@ -278,7 +282,7 @@ export function createApplication(deps: RelayDeps) {
     }
     if (typeof auth.room !== 'string' || typeof auth.token !== 'string') return fail('unauthorized', 'send {room, token, protocol} in the handshake auth');
     try {
-      const actor = await hub.get(auth.room);
+      const actor = await hub.fresh(auth.room);
       if (!actor) return fail('not_found', `no room "${auth.room}" on this relay`);
       const role = roleOfToken(auth.token, actor.tokenHashes);
       if (!role) return fail('unauthorized', 'this token is not valid for this room (it may have been rotated)');
@@ -294,7 +298,7 @@ export function createApplication(deps: RelayDeps) {
     const { roomId, role } = socket.data;
     void socket.join(roomId);
     socket.emit('session.welcome', { protocol: PROTOCOL_VERSION, role, roomId });
-    void hub.get(roomId).then((actor) => actor && socket.emit('room.state', actor.state));
+    void hub.get(roomId).then((actor) => actor && socket.emit('room.state', actor.state), () => {});
 
     socket.on('command', async (raw, ack) => {
       if (typeof ack !== 'function') return; // a command without an ack callback cannot be answered: ignore it
@@ -302,7 +306,8 @@ export function createApplication(deps: RelayDeps) {
         return ack({ ok: false, error: errorBody('rate_limited', 'too many commands from this connection; slow down') });
       }
       if (role === 'overlay') return ack({ ok: false, error: errorBody('forbidden', 'the overlay token is read-only') });
-      const actor = await hub.get(roomId);
+      const actor = await hub.get(roomId).catch(() => null);
+      if (actor === null) return ack({ ok: false, error: errorBody('unavailable', 'the relay cannot reach its storage; nothing was applied, try again') });
       if (!actor) return ack({ ok: false, error: errorBody('not_found', `no room "${roomId}"`) });
       // A rotated token stops working at once, also on connections opened before the rotation.
       if (actor.tokenHashes[role] !== socket.data.tokenHash) {
@@ -314,7 +319,8 @@ export function createApplication(deps: RelayDeps) {
 
     socket.on('room.sync', async (ack) => {
       if (typeof ack !== 'function') return;
-      const actor = await hub.get(roomId);
+      const actor = await hub.fresh(roomId).catch(() => null);
+      if (actor === null) return ack({ ok: false, error: errorBody('unavailable', 'the relay cannot reach its storage; try again shortly') });
       ack(actor ? { ok: true, state: actor.state } : { ok: false, error: errorBody('not_found', `no room "${roomId}"`) });
     });
   });

@@ -4,13 +4,18 @@
  * through the shared pure reducer, persists the whole batch in one durable commit (group
  * commit), then answers every sender and publishes the new state. Nothing is answered
  * before its commit returned; a failed commit answers 503 and leaves memory as it was.
+ *
+ * Several relay processes (Redis) may each hold an actor for the same room. The actor keeps
+ * only the state in memory; a batch reads the answers and sales it needs from the store, and
+ * its commit is refused if another process committed first, in which case the batch runs
+ * again on the stored state (optimistic concurrency on the room version).
  */
 import type { Command } from '../../shared/commands.js';
 import type { Role, RoomState, Sale, SaleSource } from '../../shared/domain.js';
 import type { ErrorBody, CommandReply } from '../../shared/protocol.js';
 import { STATUS_OF } from '../../shared/protocol.js';
 import { processCommand, type CommandAnswer, type RoomError } from '../../shared/room-reducer.js';
-import type { CommitEntry, LoadedRoom, RoomStore, TokenHashes } from './room-store.js';
+import { CommitConflict, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomStore, type TokenHashes } from './room-store.js';
 import type { Clock, Logger } from './deps.js';
 
 interface Pending {
@@ -33,13 +38,17 @@ export function roomErrorBody(error: RoomError, state?: RoomState): ErrorBody {
   };
 }
 
+const MAX_ATTEMPTS = 20;
+
+const unavailable = (message: string): CommandReply => ({ ok: false, error: { code: 'unavailable', status: 503, message } });
+
 export class RoomActor {
   private queue: Pending[] = [];
   private scheduled = false;
   private running = false;
 
   constructor(
-    private loaded: LoadedRoom,
+    private room: LoadedRoom,
     private readonly store: RoomStore,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -47,15 +56,29 @@ export class RoomActor {
   ) {}
 
   get state(): RoomState {
-    return this.loaded.state;
+    return this.room.state;
   }
 
   get tokenHashes(): TokenHashes {
-    return this.loaded.tokenHashes;
+    return this.room.tokenHashes;
   }
 
   setTokenHash(role: Role, hash: string): void {
-    this.loaded.tokenHashes = { ...this.loaded.tokenHashes, [role]: hash };
+    this.room = { ...this.room, tokenHashes: { ...this.room.tokenHashes, [role]: hash } };
+  }
+
+  /**
+   * Catches up with the store, where another relay process may have written: token hashes
+   * always, the state when the stored version is newer (one cheap read when nothing changed).
+   */
+  async refresh(): Promise<void> {
+    const head = await this.store.head(this.state.id);
+    if (!head) return;
+    this.room = { ...this.room, tokenHashes: head.tokenHashes };
+    if (head.version <= this.state.version) return;
+    const loaded = await this.store.loadRoom(this.state.id);
+    // Versions only grow here: a batch of this process may have committed meanwhile.
+    if (loaded && loaded.state.version > this.state.version) this.room = loaded;
   }
 
   submit(command: Command, by: Role, source: SaleSource): Promise<CommandReply> {
@@ -79,10 +102,48 @@ export class RoomActor {
     }
   }
 
+  /**
+   * Read what the batch needs from the store, apply it in memory, commit it in one write.
+   * A commit refused because another process moved the room on is run again on the newer
+   * state: commands that process applied meanwhile now come back from the store as duplicates.
+   */
   private async runBatch(batch: Pending[]): Promise<void> {
-    const prev = this.loaded.state;
-    const { answers, sales, orders } = this.loaded;
-    // Batch-local overlays: the shared maps change only once the commit is durable.
+    const roomId = this.state.id;
+    const keys: BatchKeys = { commandIds: [], saleIds: [], orderIds: [] };
+    for (const { command } of batch) {
+      (keys.commandIds as string[]).push(command.id);
+      if (command.type === 'sale.void') (keys.saleIds as string[]).push(command.saleId);
+      if (command.type === 'sale.record' && command.orderId !== undefined) (keys.orderIds as string[]).push(command.orderId);
+    }
+    for (let attempt = 1; ; attempt++) {
+      let outcome: 'done' | 'conflict';
+      try {
+        const pre = await this.store.prefetch(roomId, this.state.version, keys);
+        // The store is the truth: adopt what it holds, even an older version (a store restored from a backup).
+        if (pre.room) this.room = pre.room;
+        outcome = await this.applyAndCommit(batch, pre);
+      } catch (err) {
+        this.logger.error({ err, room: roomId }, 'storage failed; the batch is refused and nothing was applied');
+        const reply = unavailable('the relay could not store this change; nothing was applied, try again');
+        for (const p of batch) p.resolve(reply);
+        return;
+      }
+      if (outcome === 'done') return;
+      if (attempt >= MAX_ATTEMPTS) {
+        this.logger.warn({ room: roomId, attempts: attempt }, 'room too contended; the batch is refused');
+        const reply = unavailable('the room is changing too fast on several relays; nothing was applied, try again');
+        for (const p of batch) p.resolve(reply);
+        return;
+      }
+      // A little random backoff so two processes stop meeting at the same moment.
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(attempt, 10)));
+    }
+  }
+
+  private async applyAndCommit(batch: Pending[], pre: Prefetched): Promise<'done' | 'conflict'> {
+    const prev = this.state;
+    const { answers, sales, orders } = pre;
+    // Batch-local overlays on what the store had: nothing else changes until the commit is durable.
     const newAnswers = new Map<string, CommandAnswer>();
     const newSales = new Map<string, Sale>();
     const newOrders = new Map<string, string>();
@@ -123,18 +184,15 @@ export class RoomActor {
       try {
         await this.store.commit(prev, state, entries);
       } catch (err) {
-        this.logger.error({ err, room: prev.id }, 'commit failed; the batch is refused and nothing was applied');
-        const error: ErrorBody = { code: 'unavailable', status: 503, message: 'the relay could not store this change; nothing was applied, try again' };
-        for (const { p } of replies) p.resolve({ ok: false, error });
-        return;
+        if (err instanceof CommitConflict) return 'conflict';
+        throw err;
       }
-      this.loaded.state = state;
-      for (const [k, v] of newAnswers) answers.set(k, v);
-      for (const [k, v] of newSales) sales.set(k, v);
-      for (const [k, v] of newOrders) orders.set(k, v);
+      // Another path (refresh) may only have moved the state forward to what this commit wrote.
+      if (state.version > this.state.version) this.room = { ...this.room, state };
     }
     for (const { p, reply } of replies) p.resolve(reply);
     if (entries.length) this.onState(state);
+    return 'done';
   }
 }
 
@@ -158,6 +216,13 @@ export class RoomHub {
       }, () => this.actors.delete(roomId));
       this.actors.set(roomId, actor);
     }
+    return actor;
+  }
+
+  /** The actor, caught up with the store (for reads: another relay process may have written). */
+  async fresh(roomId: string): Promise<RoomActor | undefined> {
+    const actor = await this.get(roomId);
+    await actor?.refresh();
     return actor;
   }
 

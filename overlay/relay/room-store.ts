@@ -1,7 +1,16 @@
 /**
  * The storage interface of the relay (house rule 5): SQLite by default, Redis for several
- * relay processes. The core never knows which. `commit` is atomic and durable: the relay
- * acknowledges a command only after the commit that holds it has returned.
+ * relay processes. The core never knows which.
+ *
+ * Invariants every store keeps:
+ * - `commit` is atomic and durable: the relay acknowledges a command only after the commit
+ *   that holds it has returned.
+ * - `commit` is optimistic on the room version: it refuses (CommitConflict) when the stored
+ *   version is not `prev.version`, so two processes holding the same room never overwrite
+ *   each other. Versions only grow, so a commit that passes this check ran on exactly the
+ *   state and the command answers the store held since `prev` was read.
+ * - Nothing holds every answer or sale of a room in memory: a batch reads what it needs
+ *   (`prefetch`), which is what lets another process have written the rest.
  */
 import type { Command } from '../../shared/commands.js';
 import type { Role, RoomState, Sale } from '../../shared/domain.js';
@@ -12,10 +21,34 @@ export type TokenHashes = Record<Role, string>;
 export interface LoadedRoom {
   state: RoomState;
   tokenHashes: TokenHashes;
-  /** Answers of every applied command, by command id (exactly-once across restarts). */
+}
+
+/** What the store holds of a room without reading its state: cheap, for a freshness check. */
+export interface RoomHead {
+  version: number;
+  tokenHashes: TokenHashes;
+}
+
+/** The ids a batch of commands may look up (see ProcessContext in shared/room-reducer.ts). */
+export interface BatchKeys {
+  /** Ids of the commands in the batch. */
+  commandIds: readonly string[];
+  /** Targets of sale.void. */
+  saleIds: readonly string[];
+  /** orderIds of sale.record. */
+  orderIds: readonly string[];
+}
+
+export interface Prefetched {
+  /** The stored room version when the look-ups were read. */
+  version: number;
+  /** The stored room, when its version is not the one the caller knew. */
+  room?: LoadedRoom;
+  /** Answers for the batch's command ids, and for the sales its orderIds point at. */
   answers: Map<string, CommandAnswer>;
+  /** Sales for the sale.void targets and for the orderIds found. */
   sales: Map<string, Sale>;
-  /** orderId → sale id */
+  /** orderId → sale id, for the orderIds found. */
   orders: Map<string, string>;
 }
 
@@ -27,10 +60,27 @@ export interface CommitEntry {
   events: RoomEvent[];
 }
 
+/** The store holds another version than the commit was based on: reload and run the batch again. */
+export class CommitConflict extends Error {
+  constructor(
+    readonly roomId: string,
+    readonly expected: number,
+  ) {
+    super(`room ${roomId} is no longer at version ${expected}`);
+    this.name = 'CommitConflict';
+  }
+}
+
 export interface RoomStore {
   createRoom(state: RoomState, tokenHashes: TokenHashes): Promise<void>;
   loadRoom(roomId: string): Promise<LoadedRoom | undefined>;
-  /** Atomically persist a batch of applied commands and the state they led to. */
+  head(roomId: string): Promise<RoomHead | undefined>;
+  /**
+   * Reads, as one consistent snapshot, what a batch needs; `room` comes along when the stored
+   * version differs from `knownVersion`. Throws when the room does not exist.
+   */
+  prefetch(roomId: string, knownVersion: number, keys: BatchKeys): Promise<Prefetched>;
+  /** Atomically persist a batch of applied commands and the state they led to; CommitConflict if stale. */
   commit(prev: RoomState, next: RoomState, entries: readonly CommitEntry[]): Promise<void>;
   setTokenHash(roomId: string, role: Role, hash: string): Promise<void>;
   close(): Promise<void>;

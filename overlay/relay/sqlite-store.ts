@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Product, Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
-import type { CommitEntry, LoadedRoom, RoomStore, TokenHashes } from './room-store.js';
+import { CommitConflict, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type TokenHashes } from './room-store.js';
 
 export type SyncLevel = 'FULL' | 'NORMAL';
 
@@ -65,6 +65,27 @@ CREATE UNIQUE INDEX IF NOT EXISTS sales_order ON sales (room_id, order_id) WHERE
 
 type Meta = Omit<RoomState, 'products'>;
 
+interface TokenRow {
+  token_host: string;
+  token_cohost: string;
+  token_sales: string;
+  token_overlay: string;
+}
+
+function saleOfRow(s: SaleRow): Sale {
+  return {
+    id: s.id,
+    orderId: s.order_id,
+    productId: s.product_id,
+    quantity: s.quantity,
+    unitPriceMinor: s.unit_price_minor,
+    at: s.at,
+    source: s.source,
+    by: s.by_role,
+    voidedAt: s.voided_at,
+  };
+}
+
 interface SaleRow {
   id: string;
   order_id: string | null;
@@ -96,8 +117,11 @@ export class SqliteRoomStore implements RoomStore {
       ),
       room: db.prepare('SELECT * FROM rooms WHERE id = ?'),
       products: db.prepare('SELECT id, data FROM products WHERE room_id = ?'),
-      answers: db.prepare('SELECT id, answer FROM commands WHERE room_id = ?'),
-      sales: db.prepare('SELECT * FROM sales WHERE room_id = ?'),
+      version: db.prepare("SELECT json_extract(meta, '$.version') AS v FROM rooms WHERE id = ?"),
+      head: db.prepare("SELECT json_extract(meta, '$.version') AS v, token_host, token_cohost, token_sales, token_overlay FROM rooms WHERE id = ?"),
+      answer: db.prepare('SELECT answer FROM commands WHERE room_id = ? AND id = ?'),
+      sale: db.prepare('SELECT * FROM sales WHERE room_id = ? AND id = ?'),
+      saleOfOrder: db.prepare('SELECT id FROM sales WHERE room_id = ? AND order_id = ?'),
       updateMeta: db.prepare('UPDATE rooms SET meta = ? WHERE id = ?'),
       updateOrder: db.prepare('UPDATE rooms SET product_order = ? WHERE id = ?'),
       upsertProduct: db.prepare('INSERT INTO products (room_id, id, data) VALUES (?, ?, ?) ON CONFLICT (room_id, id) DO UPDATE SET data = excluded.data'),
@@ -115,10 +139,15 @@ export class SqliteRoomStore implements RoomStore {
       },
     };
     this.commitTx = db.transaction((prev: RoomState, next: RoomState, entries: readonly CommitEntry[]) => this.writeCommit(prev, next, entries));
+    this.prefetchTx = db.transaction((roomId: string, knownVersion: number, keys: BatchKeys) => this.readBatch(roomId, knownVersion, keys));
   }
+
+  private readonly prefetchTx;
 
   private writeCommit(prev: RoomState, next: RoomState, entries: readonly CommitEntry[]): void {
     const roomId = next.id;
+    const stored = this.stmt.version.get(roomId) as { v: number } | undefined;
+    if (stored?.v !== prev.version) throw new CommitConflict(roomId, prev.version);
     const { products: _p, ...meta } = next;
     this.stmt.updateMeta.run(JSON.stringify(meta satisfies Meta), roomId);
     if (prev.products !== next.products) {
@@ -154,6 +183,10 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   async loadRoom(roomId: string): Promise<LoadedRoom | undefined> {
+    return this.loadSync(roomId);
+  }
+
+  private loadSync(roomId: string): LoadedRoom | undefined {
     const row = this.stmt.room.get(roomId) as
       | { meta: string; product_order: string; token_host: string; token_cohost: string; token_sales: string; token_overlay: string }
       | undefined;
@@ -163,31 +196,52 @@ export class SqliteRoomStore implements RoomStore {
     const order = JSON.parse(row.product_order) as string[];
     const products = order.map((id) => byId.get(id)).filter((p): p is Product => p !== undefined);
     const state: RoomState = { ...(JSON.parse(row.meta) as Meta), products };
-    const answers = new Map<string, CommandAnswer>();
-    for (const a of this.stmt.answers.all(roomId) as { id: string; answer: string }[]) answers.set(a.id, JSON.parse(a.answer) as CommandAnswer);
-    const sales = new Map<string, Sale>();
-    const orders = new Map<string, string>();
-    for (const s of this.stmt.sales.all(roomId) as SaleRow[]) {
-      sales.set(s.id, {
-        id: s.id,
-        orderId: s.order_id,
-        productId: s.product_id,
-        quantity: s.quantity,
-        unitPriceMinor: s.unit_price_minor,
-        at: s.at,
-        source: s.source,
-        by: s.by_role,
-        voidedAt: s.voided_at,
-      });
-      if (s.order_id !== null) orders.set(s.order_id, s.id);
-    }
     return {
       state,
       tokenHashes: { host: row.token_host, cohost: row.token_cohost, sales: row.token_sales, overlay: row.token_overlay },
-      answers,
-      sales,
-      orders,
     };
+  }
+
+  async head(roomId: string): Promise<RoomHead | undefined> {
+    const row = this.stmt.head.get(roomId) as ({ v: number } & TokenRow) | undefined;
+    return row && { version: row.v, tokenHashes: { host: row.token_host, cohost: row.token_cohost, sales: row.token_sales, overlay: row.token_overlay } };
+  }
+
+  async prefetch(roomId: string, knownVersion: number, keys: BatchKeys): Promise<Prefetched> {
+    return this.prefetchTx(roomId, knownVersion, keys);
+  }
+
+  private readBatch(roomId: string, knownVersion: number, keys: BatchKeys): Prefetched {
+    const stored = this.stmt.version.get(roomId) as { v: number } | undefined;
+    if (!stored) throw new Error(`room ${roomId} is not in the store`);
+    const answers = new Map<string, CommandAnswer>();
+    const sales = new Map<string, Sale>();
+    const orders = new Map<string, string>();
+    const answerOf = (id: string) => {
+      if (answers.has(id)) return;
+      const a = this.stmt.answer.get(roomId, id) as { answer: string } | undefined;
+      if (a) answers.set(id, JSON.parse(a.answer) as CommandAnswer);
+    };
+    const saleOf = (id: string) => {
+      if (sales.has(id)) return;
+      const row = this.stmt.sale.get(roomId, id) as SaleRow | undefined;
+      if (row) sales.set(id, saleOfRow(row));
+    };
+    for (const id of keys.commandIds) answerOf(id);
+    for (const id of keys.saleIds) saleOf(id);
+    for (const orderId of keys.orderIds) {
+      const row = this.stmt.saleOfOrder.get(roomId, orderId) as { id: string } | undefined;
+      if (!row) continue;
+      orders.set(orderId, row.id);
+      saleOf(row.id);
+      answerOf(row.id);
+    }
+    const out: Prefetched = { version: stored.v, answers, sales, orders };
+    if (stored.v !== knownVersion) {
+      const room = this.loadSync(roomId);
+      if (room) out.room = room;
+    }
+    return out;
   }
 
   async commit(prev: RoomState, next: RoomState, entries: readonly CommitEntry[]): Promise<void> {
