@@ -143,7 +143,15 @@ export interface ObsControl {
    * not connected, so showing a card never depends on OBS; throws for a scene OBS lacks.
    */
   onCardShown(product: { obsScene: string | null }, options: { switchScene: boolean }): Promise<CardShownResult>;
+  /**
+   * The optional "source with the card" policy: show the room's chosen source (a close-up
+   * camera, a price board) while a card is on air, hide it when the card goes off. Skips when
+   * no source is chosen or OBS is not connected; throws for a source OBS lacks.
+   */
+  syncCardSource(cardVisible: boolean, source: SourceTarget | null): Promise<CardSourceResult>;
 }
+
+export type CardSourceResult = { changed: true; visible: boolean } | { changed: false; reason: 'no-source' | 'not-connected' };
 
 // ---- what we accept from OBS -------------------------------------------------------------
 
@@ -551,6 +559,11 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
     }
   }
 
+  async function setSourceVisible(target: SourceTarget, visible: boolean): Promise<void> {
+    const id = await sceneItemId(target);
+    await request('SetSceneItemEnabled', { sceneName: target.sceneName, sceneItemId: id, sceneItemEnabled: visible }, Ignored);
+  }
+
   async function setProgramScene(sceneName: string): Promise<void> {
     try {
       await request('SetCurrentProgramScene', { sceneName }, Ignored);
@@ -584,10 +597,7 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
       return (await request('GetSceneItemEnabled', { sceneName: target.sceneName, sceneItemId: id }, SceneItemEnabledSchema)).sceneItemEnabled;
     },
 
-    async setSourceVisible(target, visible) {
-      const id = await sceneItemId(target);
-      await request('SetSceneItemEnabled', { sceneName: target.sceneName, sceneItemId: id, sceneItemEnabled: visible }, Ignored);
-    },
+    setSourceVisible,
 
     async ensureOverlaySource({ sceneName, inputName = DEFAULT_OVERLAY_INPUT, url: overlayUrl }) {
       const [kinds, video] = await Promise.all([
@@ -653,6 +663,13 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
       if ((switchingTo ?? status.programScene) === scene) return { switched: false, reason: 'already-on-scene', scene };
       await setProgramScene(scene);
       return { switched: true, scene };
+    },
+
+    async syncCardSource(cardVisible, source) {
+      if (!source || !source.sceneName.trim() || !source.sourceName.trim()) return { changed: false, reason: 'no-source' };
+      if (!session) return { changed: false, reason: 'not-connected' };
+      await setSourceVisible(source, cardVisible);
+      return { changed: true, visible: cardVisible };
     },
   };
 }

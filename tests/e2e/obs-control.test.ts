@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createObsControl, type ObsControl, type ObsControlOptions, type ObsStatus } from '../../extension/lib/obs-control.js';
 import { overlayLink } from '../../shared/pairing.js';
 import { startFakeObs, type FakeObs } from '../support/obs-fake.js';
-import { bmpPixel, COLOR_SOURCE, freePort, SCENES, startObs, type RealObs } from '../support/obs.js';
+import { bmpPixel, COLOR_SOURCE, freePort, SCENES, startObs, TEXT_SOURCE, type RealObs } from '../support/obs.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -155,6 +155,22 @@ describe('OBS control against a real OBS 29 (obs-websocket 5.1)', () => {
       code: 'obs-source-not-found',
       params: { scene: SCENES.main, source: 'No such source' },
     });
+  });
+
+  it('shows the room\'s "with the card" source while a card is on air and hides it after', async () => {
+    const c = control();
+    await c.connect();
+    const source = { sceneName: SCENES.table, sourceName: TEXT_SOURCE };
+    const { sceneItemId } = await admin.call('GetSceneItemId', source);
+    const enabled = async () => (await admin.call('GetSceneItemEnabled', { sceneName: SCENES.table, sceneItemId })).sceneItemEnabled;
+
+    expect(await c.syncCardSource(false, source)).toEqual({ changed: true, visible: false });
+    expect(await enabled()).toBe(false);
+    expect(await c.syncCardSource(true, source)).toEqual({ changed: true, visible: true });
+    expect(await enabled()).toBe(true);
+    expect(await c.syncCardSource(false, null)).toEqual({ changed: false, reason: 'no-source' });
+    expect(await enabled()).toBe(true);
+    await expect(c.syncCardSource(true, { sceneName: SCENES.table, sourceName: 'Renamed in OBS' })).rejects.toMatchObject({ code: 'obs-source-not-found' });
   });
 
   it('answers "add the overlay" with the URL to copy, because this OBS has no browser source', async () => {
