@@ -326,8 +326,9 @@ export async function startObs(opts: ObsOptions = {}): Promise<RealObs> {
       ['--multi', '--minimize-to-tray', '--disable-updater', '--disable-missing-files-check', '--profile', 'Test', '--collection', 'Test', '--scene', SCENES.main],
       {
         env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_RUNTIME_DIR: runtime, DISPLAY: display, LIBGL_ALWAYS_SOFTWARE: '1', QT_QPA_PLATFORM: 'xcb' },
+        // Same process group as the runner (no setsid): a Ctrl-C on the test run reaches OBS as
+        // SIGINT, its clean shutdown, instead of leaving an orphan OBS behind.
         stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true, // own process group: a Ctrl-C aimed at the test runner does not hit OBS half-way
       },
     );
     if (child.pid !== undefined) started.add(child.pid);
