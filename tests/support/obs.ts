@@ -120,16 +120,18 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals, graceMs: n
 }
 
 /** Xvfb on the first free display, chosen by Xvfb itself: no race with parallel suites. */
-async function startXvfb(logFile: string): Promise<{ child: ChildProcess; display: string }> {
+async function startXvfb(): Promise<{ child: ChildProcess; display: string }> {
   const child = spawn(XVFB_BIN, ['-displayfd', '3', '-screen', '0', '1920x1080x24', '-nolisten', 'tcp', '-noreset'], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
   if (child.pid !== undefined) started.add(child.pid);
   let stderr = '';
-  child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => {
+    stderr = (stderr + b.toString()).slice(-4000);
+  });
   const fd3 = child.stdio[3];
-  if (!fd3 || !('on' in fd3)) throw new Error('Xvfb: no display pipe');
-  const display = await new Promise<string>((resolve, reject) => {
+  const display = new Promise<string>((resolve, reject) => {
+    if (!fd3 || !('on' in fd3)) return reject(new Error('Xvfb: no display pipe'));
     let out = '';
     const timer = setTimeout(() => reject(new Error(`Xvfb did not report a display in 10 s: ${stderr}`)), 10_000);
     fd3.on('data', (b: Buffer) => {
@@ -146,15 +148,15 @@ async function startXvfb(logFile: string): Promise<{ child: ChildProcess; displa
     });
     child.once('error', (e) => {
       clearTimeout(timer);
-      reject(e);
+      reject(new Error(`cannot start ${XVFB_BIN} (${String(e)}); scripts/ensure-system-deps.sh installs xvfb`));
     });
   });
-  child.stderr?.on('data', () => writeFileSync(logFile, stderr));
-  return { child, display };
-}
-
-function uuid(): string {
-  return randomUUID();
+  try {
+    return { child, display: await display };
+  } catch (e) {
+    await stopChild(child, 'SIGTERM', 2_000);
+    throw e;
+  }
 }
 
 function sceneItem(name: string, sourceUuid: string, id: number, pos: { x: number; y: number }) {
@@ -190,7 +192,7 @@ function source(id: string, name: string, sourceUuid: string, settings: Record<s
 }
 
 function sceneCollection(transition: string): string {
-  const ids = { main: uuid(), closeUp: uuid(), table: uuid(), color: uuid(), text: uuid(), bg: uuid() };
+  const ids = { main: randomUUID(), closeUp: randomUUID(), table: randomUUID(), color: randomUUID(), text: randomUUID(), bg: randomUUID() };
   const scene = (name: string, id: string, items: unknown[]) =>
     source('scene', name, id, { items, id_counter: items.length, custom_size: false });
   const sources = [
@@ -337,10 +339,13 @@ export async function startObs(opts: ObsOptions = {}): Promise<RealObs> {
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
+    let spawnError: Error | null = null;
+    child.once('error', (e) => (spawnError = e));
     obs = child;
     const deadline = Date.now() + readyTimeoutMs;
     // Ready = obs-websocket answers a request with the collection loaded, not merely the port open.
     for (;;) {
+      if (spawnError) throw new Error(`cannot start ${OBS_BIN} (${String(spawnError)}); scripts/ensure-system-deps.sh installs obs-studio`);
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`OBS exited before it was ready:\n${log.slice(-3000)}`);
       if (Date.now() > deadline) throw new Error(`OBS not ready after ${readyTimeoutMs} ms:\n${log.slice(-3000)}`);
       if (await portAccepts(port)) {
@@ -409,7 +414,7 @@ export async function startObs(opts: ObsOptions = {}): Promise<RealObs> {
   };
 
   try {
-    const x = await startXvfb(join(baseDir, 'xvfb.log'));
+    const x = await startXvfb();
     xvfb = x.child;
     display = x.display;
     await launch();
