@@ -5,6 +5,8 @@
  * text is the room's formatted price.
  */
 import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +20,7 @@ let host: TestSocket;
 let roomId = '';
 let overlayToken = '';
 const ids: Record<string, string> = {};
+let cdn: Server | undefined;
 let seq = 0;
 const cid = () => `shot${++seq}`;
 
@@ -36,9 +39,20 @@ beforeAll(async () => {
   roomId = room.room.id;
   overlayToken = room.tokens.overlay;
   host = (await connectClient(relay.url, roomId, room.tokens.host)).socket;
+  // A plain HTTP server on port 0 stands in for the shop's image CDN (a drawn pomegranate).
+  const svg =
+    '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400">' +
+    '<defs><radialGradient id="g" cx="40%" cy="35%" r="70%"><stop offset="0" stop-color="#ff7a6b"/><stop offset="1" stop-color="#8e0f1c"/></radialGradient></defs>' +
+    '<rect width="400" height="400" fill="#f4efe6"/><circle cx="200" cy="215" r="140" fill="url(#g)"/>' +
+    '<path d="M170 80 l10 -30 l20 25 l20 -25 l10 30 z" fill="#7a0d18"/></svg>';
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(svg));
+  cdn = server;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const imageUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/pomegranate.svg`;
   // Rows of examples/catalog-sample.csv.
   const rows = [
     { sku: 'YS-POM-5KG', name: '永胜软籽石榴', origin: '云南丽江永胜县', unit: '5 kg box', priceMinor: 5990, originalPriceMinor: 7990, stock: 1600, tagline: '软籽可嚼，甜度18+' },
+    { sku: 'YS-POM-2KG', name: '永胜软籽石榴（尝鲜装）', origin: '云南丽江永胜县', unit: '2 kg box', priceMinor: 2990, stock: 800, tagline: '尝鲜装 · 顺丰包邮', imageUrl },
     { sku: 'TG-EGG-30', name: '铜鼓土鸡蛋', origin: '江西宜春铜鼓县', unit: '30 eggs', priceMinor: 3500, stock: 0, tagline: '已售罄 — 下午开启预售' },
     { sku: 'LONG', name: '云南丽江永胜县高山软籽石榴（特级大果 · 单果 400 g 以上 · 顺丰冷链包邮到家）', origin: '云南丽江永胜县', unit: '5 kg box', priceMinor: 12900, originalPriceMinor: 15900, stock: 300, tagline: '限量 300 箱' },
     { sku: 'MX-HONEY-500G', name: 'Miao mountain honey, "wild" 苗家野蜂蜜', origin: '湖南邵阳城步苗族自治县', unit: '500 g jar', priceMinor: 6800, originalPriceMinor: 8800, stock: 120, tagline: 'Bilingual card test' },
@@ -49,6 +63,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  cdn?.close();
   host?.close();
   await browser?.close();
   await relay?.close();
@@ -82,6 +97,24 @@ describe('overlay screenshots (tests/artifacts)', () => {
     await shoot('overlay-portrait', { layout: 'portrait' }, { width: 1080, height: 1920 }, '永胜软籽石榴');
     await shoot('overlay-landscape-light-en', { layout: 'landscape', theme: 'light', lang: 'en' }, { width: 1920, height: 1080 }, '永胜软籽石榴');
     await ok({ type: 'countdown.stop' });
+  });
+
+  it('with a product image, in both layouts', async () => {
+    await ok({ type: 'card.show', productId: ids['YS-POM-2KG'] });
+    await ok({ type: 'sale.record', productId: ids['YS-POM-2KG'], quantity: 56 });
+    for (const [layout, viewport] of [['landscape', { width: 1920, height: 1080 }], ['portrait', { width: 1080, height: 1920 }]] as const) {
+      const context = await browser.newContext({ viewport });
+      try {
+        const page = await context.newPage();
+        await page.goto(overlayUrl(relay.url, roomId, overlayToken, { layout }));
+        await page.waitForSelector('[data-part="image"][data-status="loaded"]');
+        await settle(page);
+        await page.screenshot({ path: join(OUT, `overlay-image-${layout}.png`), omitBackground: true });
+        expect(await partText(page, 'sold-count')).toContain('56');
+      } finally {
+        await context.close();
+      }
+    }
   });
 
   it('sold out, a long name and a bilingual name', async () => {

@@ -213,7 +213,7 @@ describe('custom CSS', () => {
     await settle(page);
     const box = (await page.locator('[data-part="card"]').boundingBox())!;
     expect(box.x + box.width).toBeCloseTo(1920 - 96, 0);
-    expect(box.width).toBeCloseTo(760, 0);
+    expect(box.width).toBeCloseTo(860, 0);
     expect(await page.locator('[data-part="ticker"]').isVisible()).toBe(false);
     expect(await page.$eval('[data-part="sold-out"]', (e) => getComputedStyle(e).fontSize)).toBe('80px');
     expect(await page.$eval('[data-part="price"]', (e) => getComputedStyle(e).color)).toBe('rgb(255, 225, 77)');
