@@ -19,6 +19,9 @@ export interface OverlayOptions {
   theme: Theme;
   /** Multiplies every size of the graphics; 0.5 to 2. */
   scale: number;
+  /** Extra lines under the sold count: `stats=revenue,weight`. */
+  revenue: boolean;
+  weight: boolean;
 }
 
 function oneOf<T extends string>(list: readonly T[], value: string | null, fallback: T): T {
@@ -30,6 +33,7 @@ function oneOf<T extends string>(list: readonly T[], value: string | null, fallb
 export function readOptions(search: string): OverlayOptions {
   const q = new URLSearchParams(search);
   const scale = Number(q.get('scale') ?? '1');
+  const stats = (q.get('stats') ?? '').toLowerCase().split(',').map((x) => x.trim());
   return {
     room: (q.get('room') ?? '').trim(),
     token: (q.get('token') ?? '').trim(),
@@ -38,5 +42,7 @@ export function readOptions(search: string): OverlayOptions {
     lang: oneOf(LANGS, /^zh/i.test(q.get('lang') ?? '') ? 'zh-CN' : q.get('lang'), 'zh-CN'),
     theme: oneOf(THEMES, q.get('theme'), 'dark'),
     scale: Number.isFinite(scale) && scale >= 0.5 && scale <= 2 ? scale : 1,
+    revenue: stats.includes('revenue'),
+    weight: stats.includes('weight'),
   };
 }

@@ -6,6 +6,8 @@ export interface Words {
   sold: string;
   left: string;
   flashSale: string;
+  revenue: string;
+  weight: string;
   setup: { missing: string; unauthorized: string; not_found: string; protocol_mismatch: string };
 }
 
@@ -15,6 +17,8 @@ export const WORDS: Record<Lang, Words> = {
     sold: '已售',
     left: '剩余',
     flashSale: '限时秒杀',
+    revenue: '销售额',
+    weight: '共售出',
     setup: {
       missing: 'LiveShelf：这个叠加层链接不完整（缺少 room 或 token）— 请从主播控制台重新复制叠加层 URL',
       unauthorized: 'LiveShelf：这个叠加层链接的令牌被拒绝 — 请从主播控制台重新复制叠加层 URL',
@@ -27,6 +31,8 @@ export const WORDS: Record<Lang, Words> = {
     sold: 'sold',
     left: 'left',
     flashSale: 'Flash sale',
+    revenue: 'revenue',
+    weight: 'total',
     setup: {
       missing: "LiveShelf: this overlay link is incomplete (no room or token) — copy the overlay URL again from the host console",
       unauthorized: "LiveShelf: this overlay link's token was refused — copy the overlay URL again from the host console",
@@ -39,6 +45,8 @@ export const WORDS: Record<Lang, Words> = {
     sold: 'vendus',
     left: 'restants',
     flashSale: 'Vente flash',
+    revenue: 'ventes',
+    weight: 'total',
     setup: {
       missing: "LiveShelf : ce lien d'overlay est incomplet (room ou token manquant) — recopiez l'URL de l'overlay depuis la console de l'hôte",
       unauthorized: "LiveShelf : le jeton de ce lien d'overlay a été refusé — recopiez l'URL de l'overlay depuis la console de l'hôte",

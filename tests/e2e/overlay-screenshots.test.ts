@@ -95,7 +95,7 @@ describe('overlay screenshots (tests/artifacts)', () => {
     await ok({ type: 'countdown.start', seconds: 300, label: '限时秒杀' });
     await shoot('overlay-landscape', { layout: 'landscape' }, { width: 1920, height: 1080 }, '永胜软籽石榴');
     await shoot('overlay-portrait', { layout: 'portrait' }, { width: 1080, height: 1920 }, '永胜软籽石榴');
-    await shoot('overlay-landscape-light-en', { layout: 'landscape', theme: 'light', lang: 'en' }, { width: 1920, height: 1080 }, '永胜软籽石榴');
+    await shoot('overlay-landscape-light-en', { layout: 'landscape', theme: 'light', lang: 'en', stats: 'revenue,weight' }, { width: 1920, height: 1080 }, '永胜软籽石榴');
     await ok({ type: 'countdown.stop' });
   });
 

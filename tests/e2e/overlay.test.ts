@@ -143,6 +143,26 @@ describe('overlay follows the room', () => {
   });
 });
 
+describe('optional stats', () => {
+  it('shows revenue and total weight sold with stats=revenue,weight, and neither by default', async () => {
+    const { room, host } = await roomWithHost();
+    const id = await addProduct(host, { ...POMEGRANATE, sku: 'ST', stock: 100 });
+    await send(host, { id: cid(), type: 'card.show', productId: id });
+    await send(host, { id: cid(), type: 'sale.record', productId: id, quantity: 3 });
+    const plain = await openOverlay(room.room.id, room.tokens.overlay);
+    await waitForText(plain, '[data-part="sold-count"]', '3');
+    expect(await plain.$('[data-part="revenue"]')).toBeNull();
+    expect(await plain.$('[data-part="weight-sold"]')).toBeNull();
+    const page = await openOverlay(room.room.id, room.tokens.overlay, { stats: 'revenue,weight' });
+    await waitForText(page, '[data-part="revenue"]', '¥179.70');
+    expect(await partText(page, 'weight-sold')).toContain('15 kg');
+    await send(host, { id: cid(), type: 'sale.record', productId: id, quantity: 1 });
+    await waitForText(page, '[data-part="weight-sold"]', '20 kg');
+    expect(await partText(page, 'revenue')).toContain('¥239.60');
+    host.close();
+  });
+});
+
 describe('layouts, languages and transparency', () => {
   for (const [layout, viewport] of [
     ['landscape', { width: 1920, height: 1080 }],

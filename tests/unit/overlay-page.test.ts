@@ -8,6 +8,7 @@ import { emptyRoom, type Product, type RoomState } from '../../shared/domain.js'
 import { readOptions } from '../../overlay/page/overlay-options.js';
 import { createOverlayState } from '../../overlay/page/overlay-state.js';
 import { slim } from '../../overlay/page/last-state.js';
+import { unitWeightKg } from '../../overlay/page/unit-weight.js';
 
 describe('overlay URL options', () => {
   it.each([
@@ -17,9 +18,29 @@ describe('overlay URL options', () => {
     ['?lang=zh&layout=diagonal&theme=neon&scale=abc', { lang: 'zh-CN', layout: 'landscape', theme: 'dark', scale: 1 }],
     ['?lang=zh-Hans&scale=0.2', { lang: 'zh-CN', scale: 1 }],
     ['?lang=de&scale=3', { lang: 'zh-CN', scale: 1 }],
-    ['?room=%20r1%20&token=', { room: 'r1', token: '' }],
+    ['?room=%20r1%20&token=', { room: 'r1', token: '', revenue: false, weight: false }],
+    ['?stats=revenue,weight', { revenue: true, weight: true }],
+    ['?stats=Weight', { revenue: false, weight: true }],
   ])('reads %s', (search, want) => {
     expect(readOptions(search)).toMatchObject(want);
+  });
+});
+
+describe('weight per unit from the unit text', () => {
+  it.each([
+    ['5 kg box', 5],
+    ['500 g jar', 0.5],
+    ['6 jars × 425 g', 2.55],
+    ['10斤', 5],
+    ['2,5 kg', 2.5],
+    ['10 kg bag', 10],
+    ['30 eggs', null],
+    ['', null],
+    ['1 kgs', null],
+  ])('%s → %s kg', (unit, kg) => {
+    const got = unitWeightKg(unit);
+    if (kg === null) expect(got).toBeNull();
+    else expect(got).toBeCloseTo(kg, 6);
   });
 });
 

@@ -24,6 +24,7 @@ function CardSlot({ state, options }: { state: OverlayState; options: OverlayOpt
       product={shown}
       info={info}
       words={WORDS[options.lang]}
+      extras={options}
       leaving={!product}
       onLeft={() => {
         if (state.card.peek()) return;

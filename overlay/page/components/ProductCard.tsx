@@ -4,7 +4,8 @@
  */
 import { useState } from 'preact/hooks';
 import type { Product, RoomInfo } from '../../../shared/domain.js';
-import { formatMoney } from '../../../shared/money.js';
+import { formatCount, formatMoney } from '../../../shared/money.js';
+import { unitWeightKg } from '../unit-weight.js';
 import type { Words } from '../words.js';
 import { SoldCount } from './SoldCount.js';
 import { StockBar } from './StockBar.js';
@@ -19,8 +20,28 @@ function ProductImage({ url }: { url: string }) {
   );
 }
 
-export function ProductCard({ product, info, words, leaving, onLeft }: { product: Product; info: RoomInfo; words: Words; leaving: boolean; onLeft: () => void }) {
+export interface CardExtras {
+  revenue: boolean;
+  weight: boolean;
+}
+
+export function ProductCard({
+  product,
+  info,
+  words,
+  extras,
+  leaving,
+  onLeft,
+}: {
+  product: Product;
+  info: RoomInfo;
+  words: Words;
+  extras: CardExtras;
+  leaving: boolean;
+  onLeft: () => void;
+}) {
   const { currency, locale } = info;
+  const perUnitKg = extras.weight ? unitWeightKg(product.unit) : null;
   const meta = [product.origin, product.unit].filter(Boolean).join(' · ');
   const discounted = product.originalPriceMinor !== null && product.originalPriceMinor > product.priceMinor;
   return (
@@ -62,6 +83,20 @@ export function ProductCard({ product, info, words, leaving, onLeft }: { product
           <SoldCount value={product.sold} locale={locale} label={words.sold} />
           {product.stock !== null && <StockBar remaining={product.stock} sold={product.sold} locale={locale} label={words.left} />}
         </div>
+        {(extras.revenue || perUnitKg !== null) && (
+          <div class="stats">
+            {extras.revenue && (
+              <span data-part="revenue">
+                {words.revenue} {formatMoney(product.revenueMinor, currency, locale)}
+              </span>
+            )}
+            {perUnitKg !== null && (
+              <span data-part="weight-sold">
+                {words.weight} {formatCount(perUnitKg * product.sold, locale)} kg
+              </span>
+            )}
+          </div>
+        )}
       </div>
       {product.soldOut && (
         <div class="stamp" data-part="sold-out">
