@@ -5,6 +5,8 @@
  *   PORT (4600), HOST (127.0.0.1), LIVESHELF_DATA_DIR (./data), LIVESHELF_ADMIN_TOKEN,
  *   LIVESHELF_PUBLIC_URL (http://HOST:PORT), LIVESHELF_SYNC (FULL|NORMAL), LOG_LEVEL (info),
  *   LIVESHELF_RATE_PER_SECOND (100 commands/s per connection, bursts of twice that)
+ *   LIVESHELF_REDIS_URL (unset: SQLite in the data dir; set: rooms in Redis and broadcasts
+ *   through the socket.io Redis adapter, for several relay processes, see SCALING.md)
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { createApplication } from './app.js';
 import { SqliteRoomStore, type SyncLevel } from './sqlite-store.js';
+import { RedisRoomStore } from './redis-store.js';
+import { createRedisBroadcast } from './redis-broadcast.js';
 import { seedDemoRoom } from './demo-room.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -40,7 +44,11 @@ if (!adminToken) {
 }
 
 const publicUrl = process.env.LIVESHELF_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-const store = new SqliteRoomStore({ path: join(dataDir, 'liveshelf.sqlite'), synchronous: sync });
+const redisUrl = process.env.LIVESHELF_REDIS_URL;
+const redisStore = redisUrl ? new RedisRoomStore({ url: redisUrl }) : undefined;
+await redisStore?.connect();
+const store = redisStore ?? new SqliteRoomStore({ path: join(dataDir, 'liveshelf.sqlite'), synchronous: sync });
+const broadcast = redisUrl ? createRedisBroadcast(redisUrl) : undefined;
 const relay = createApplication({
   store,
   clock: { now: () => Date.now() },
@@ -48,12 +56,13 @@ const relay = createApplication({
   config: { publicUrl, adminToken, overlayDir: join(root, 'dist/overlay'), rateLimit: { perSecond: ratePerSecond, burst: ratePerSecond * 2 } },
 });
 
+if (broadcast) relay.io.adapter(broadcast.adapter);
 await relay.listen(port, host);
 const demo = await seedDemoRoom(relay, publicUrl, dataDir, join(root, 'examples/catalog-sample.csv'));
 
 const lines = [
   '',
-  `LiveShelf relay on ${publicUrl}  (data: ${dataDir}, SQLite synchronous=${sync})`,
+  `LiveShelf relay on ${publicUrl}  (${redisUrl ? `rooms in Redis ${new URL(redisUrl).host}` : `data: ${dataDir}, SQLite synchronous=${sync}`})`,
   adminCreated ? `Admin token (new, saved in ${adminFile}): ${adminToken}` : `Admin token: in ${process.env.LIVESHELF_ADMIN_TOKEN ? 'LIVESHELF_ADMIN_TOKEN' : adminFile}`,
   '',
   `Demo room "${demo.title}" (${demo.roomId}):`,
@@ -71,6 +80,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
-    void relay.close().then(() => process.exit(0));
+    void relay
+      .close()
+      .then(() => broadcast?.close())
+      .then(() => process.exit(0));
   });
 }

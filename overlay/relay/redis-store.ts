@@ -1,0 +1,270 @@
+/**
+ * Redis room store, for several relay processes serving the same rooms (LIVESHELF_REDIS_URL).
+ *
+ * Keys of a room share the hash tag `{roomId}` (one slot, so the scripts stay valid on a
+ * cluster):
+ *   ls:{id}:room      hash  version, meta (state without products), order (product ids), token_<role>
+ *   ls:{id}:products  hash  product id → product JSON
+ *   ls:{id}:answers   hash  command id → first answer JSON (exactly-once across processes)
+ *   ls:{id}:sales     hash  sale id → sale JSON
+ *   ls:{id}:orders    hash  orderId → sale id
+ *
+ * The commit is one Lua script: it refuses when the stored version is not `prev.version`
+ * (CommitConflict) and otherwise writes everything, so a commit is all or nothing. The batch
+ * look-ups are one script too, a consistent snapshot. Durability is Redis's: run it with
+ * `appendonly yes` and `appendfsync always` so a returned commit is on disk.
+ *
+ * The client fails fast while Redis is unreachable (no offline queue, no retry of a request,
+ * a timeout on every command): the relay answers 503 instead of waiting, and a command that
+ * did reach Redis before the link broke is found as a duplicate when the client sends it again.
+ */
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Product, Role, RoomState, Sale } from '../../shared/domain.js';
+import type { CommandAnswer } from '../../shared/room-reducer.js';
+import { CommitConflict, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type TokenHashes } from './room-store.js';
+
+export interface RedisStoreOptions {
+  url: string;
+  /** Milliseconds before a command to Redis counts as failed (default 3000). */
+  commandTimeoutMs?: number;
+}
+
+type Meta = Omit<RoomState, 'products'>;
+
+const ROLE_FIELDS = ['token_host', 'token_cohost', 'token_sales', 'token_overlay'] as const;
+
+function keysOf(roomId: string): string[] {
+  const t = `ls:{${roomId}}`;
+  return [`${t}:room`, `${t}:products`, `${t}:answers`, `${t}:sales`, `${t}:orders`];
+}
+
+interface Script {
+  lua: string;
+  sha: string;
+}
+
+function script(lua: string): Script {
+  return { lua, sha: createHash('sha1').update(lua).digest('hex') };
+}
+
+/**
+ * KEYS: room, products, answers, sales, orders.
+ * ARGV: prevVersion, nextVersion, meta, order ('' = unchanged), then four counted sections:
+ * product upserts (id, json pairs), product deletes (ids), answers (pairs), sales (pairs), orders (pairs).
+ */
+const COMMIT = script(`
+local v = redis.call('HGET', KEYS[1], 'version')
+if not v then return redis.error_reply('NOROOM room is not in the store') end
+if v ~= ARGV[1] then return 'CONFLICT' end
+redis.call('HSET', KEYS[1], 'version', ARGV[2], 'meta', ARGV[3])
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'order', ARGV[4]) end
+local i = 5
+local n = tonumber(ARGV[i]); i = i + 1
+for _ = 1, n do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]); i = i + 2 end
+n = tonumber(ARGV[i]); i = i + 1
+for _ = 1, n do redis.call('HDEL', KEYS[2], ARGV[i]); i = i + 1 end
+for k = 3, 5 do
+  n = tonumber(ARGV[i]); i = i + 1
+  for _ = 1, n do redis.call('HSET', KEYS[k], ARGV[i], ARGV[i + 1]); i = i + 2 end
+end
+return 'OK'
+`);
+
+/**
+ * KEYS: room, products, answers, sales, orders.
+ * ARGV: knownVersion, then counted sections: command ids, sale ids, order ids.
+ * Returns { version, room fields or false, products (flat) or false, answers, sales, orders } (flat pairs).
+ */
+const PREFETCH = script(`
+local head = redis.call('HMGET', KEYS[1], 'version', 'meta', 'order', 'token_host', 'token_cohost', 'token_sales', 'token_overlay')
+if not head[1] then return redis.error_reply('NOROOM room is not in the store') end
+local function found(key, ids)
+  local out = {}
+  if #ids == 0 then return out end
+  local vals = redis.call('HMGET', key, unpack(ids))
+  for j, id in ipairs(ids) do
+    if vals[j] then out[#out + 1] = id; out[#out + 1] = vals[j] end
+  end
+  return out
+end
+local i = 2
+local function section()
+  local n = tonumber(ARGV[i]); i = i + 1
+  local ids = {}
+  for _ = 1, n do ids[#ids + 1] = ARGV[i]; i = i + 1 end
+  return ids
+end
+local commandIds = section()
+local saleIds = section()
+local orderIds = section()
+local orders = found(KEYS[5], orderIds)
+for j = 2, #orders, 2 do
+  saleIds[#saleIds + 1] = orders[j]
+  commandIds[#commandIds + 1] = orders[j]
+end
+local room = false
+local products = false
+if head[1] ~= ARGV[1] then
+  room = head
+  products = redis.call('HGETALL', KEYS[2])
+end
+return { head[1], room, products, found(KEYS[3], commandIds), found(KEYS[4], saleIds), orders }
+`);
+
+function pairs(flat: unknown): [string, string][] {
+  const out: [string, string][] = [];
+  if (!Array.isArray(flat)) return out;
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([String(flat[i]), String(flat[i + 1])]);
+  return out;
+}
+
+function tokensOf(fields: readonly (string | null)[]): TokenHashes | undefined {
+  const [host, cohost, sales, overlay] = fields;
+  if (host == null || cohost == null || sales == null || overlay == null) return undefined;
+  return { host, cohost, sales, overlay };
+}
+
+/** The room as stored: meta + the products in queue order. */
+function roomOf(meta: string, order: string, productPairs: [string, string][], tokens: TokenHashes): LoadedRoom {
+  const byId = new Map<string, Product>();
+  for (const [id, json] of productPairs) byId.set(id, JSON.parse(json) as Product);
+  const products = (JSON.parse(order) as string[]).map((id) => byId.get(id)).filter((p): p is Product => p !== undefined);
+  return { state: { ...(JSON.parse(meta) as Meta), products }, tokenHashes: tokens };
+}
+
+export class RedisRoomStore implements RoomStore {
+  readonly redis: Redis;
+
+  constructor(options: RedisStoreOptions) {
+    this.redis = new Redis(options.url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      commandTimeout: options.commandTimeoutMs ?? 3000,
+      // Keep trying to reconnect (at most every 500 ms): the relay recovers once Redis is back.
+      retryStrategy: (times) => Math.min(50 * times, 500),
+      lazyConnect: true,
+    });
+    // Without a listener ioredis reports every failed reconnect as an unhandled 'error' event.
+    this.redis.on('error', () => {});
+  }
+
+  /** Connects once at start; afterwards the client reconnects by itself. */
+  async connect(): Promise<void> {
+    await this.redis.connect();
+  }
+
+  private async run(s: Script, roomId: string, args: (string | number)[]): Promise<unknown> {
+    const keys = keysOf(roomId);
+    try {
+      return await this.redis.evalsha(s.sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      // Scripts are not persisted: after a Redis restart the first call sends the source.
+      if (err instanceof Error && err.message.startsWith('NOSCRIPT')) return this.redis.eval(s.lua, keys.length, ...keys, ...args);
+      throw err;
+    }
+  }
+
+  async createRoom(state: RoomState, t: TokenHashes): Promise<void> {
+    const [room, products] = keysOf(state.id) as [string, string];
+    const { products: list, ...meta } = state;
+    const tx = this.redis.multi();
+    tx.hset(room, {
+      version: String(state.version),
+      meta: JSON.stringify(meta satisfies Meta),
+      order: JSON.stringify(list.map((p) => p.id)),
+      token_host: t.host,
+      token_cohost: t.cohost,
+      token_sales: t.sales,
+      token_overlay: t.overlay,
+    });
+    if (list.length) tx.hset(products, Object.fromEntries(list.map((p) => [p.id, JSON.stringify(p)])));
+    const res = await tx.exec();
+    const failed = res?.find(([err]) => err);
+    if (!res || failed) throw failed?.[0] ?? new Error('room creation was not applied');
+  }
+
+  async loadRoom(roomId: string): Promise<LoadedRoom | undefined> {
+    const [room, products] = keysOf(roomId) as [string, string];
+    const res = await this.redis.multi().hmget(room, 'meta', 'order', ...ROLE_FIELDS).hgetall(products).exec();
+    if (!res) throw new Error('the room could not be read');
+    for (const [err] of res) if (err) throw err;
+    const [meta, order, ...tokenFields] = res[0]?.[1] as (string | null)[];
+    const tokens = tokensOf(tokenFields);
+    if (meta == null || order == null || !tokens) return undefined;
+    return roomOf(meta, order, Object.entries(res[1]?.[1] as Record<string, string>), tokens);
+  }
+
+  async head(roomId: string): Promise<RoomHead | undefined> {
+    const [room] = keysOf(roomId) as [string];
+    const [version, ...tokenFields] = await this.redis.hmget(room, 'version', ...ROLE_FIELDS);
+    const tokens = tokensOf(tokenFields);
+    return version == null || !tokens ? undefined : { version: Number(version), tokenHashes: tokens };
+  }
+
+  async prefetch(roomId: string, knownVersion: number, keys: BatchKeys): Promise<Prefetched> {
+    const args: (string | number)[] = [String(knownVersion)];
+    for (const ids of [keys.commandIds, keys.saleIds, keys.orderIds]) args.push(ids.length, ...ids);
+    const out = (await this.run(PREFETCH, roomId, args)) as [string, (string | null)[] | null, string[] | null, string[], string[], string[]];
+    const [version, head, productsFlat, answersFlat, salesFlat, ordersFlat] = out;
+    const result: Prefetched = {
+      version: Number(version),
+      answers: new Map(pairs(answersFlat).map(([id, json]) => [id, JSON.parse(json) as CommandAnswer])),
+      sales: new Map(pairs(salesFlat).map(([id, json]) => [id, JSON.parse(json) as Sale])),
+      orders: new Map(pairs(ordersFlat)),
+    };
+    if (head) {
+      const [, meta, order, ...tokenFields] = head;
+      const tokens = tokensOf(tokenFields);
+      if (meta != null && order != null && tokens) result.room = roomOf(meta, order, pairs(productsFlat), tokens);
+    }
+    return result;
+  }
+
+  async commit(prev: RoomState, next: RoomState, entries: readonly CommitEntry[]): Promise<void> {
+    const { products: _p, ...meta } = next;
+    const upserts: string[] = [];
+    const deletes: string[] = [];
+    let order = '';
+    // The reducer keeps unchanged products identical: write only the ones that changed.
+    if (prev.products !== next.products) {
+      const before = new Map(prev.products.map((p) => [p.id, p]));
+      let orderChanged = prev.products.length !== next.products.length;
+      next.products.forEach((p, i) => {
+        if (prev.products[i]?.id !== p.id) orderChanged = true;
+        if (before.get(p.id) !== p) upserts.push(p.id, JSON.stringify(p));
+        before.delete(p.id);
+      });
+      deletes.push(...before.keys());
+      if (orderChanged) order = JSON.stringify(next.products.map((p) => p.id));
+    }
+    const answers: string[] = [];
+    const sales: string[] = [];
+    const orders: string[] = [];
+    for (const e of entries) {
+      answers.push(e.command.id, JSON.stringify(e.answer));
+      for (const ev of e.events) {
+        if (ev.type === 'sale.recorded' || ev.type === 'sale.voided') {
+          sales.push(ev.sale.id, JSON.stringify(ev.sale));
+          if (ev.type === 'sale.recorded' && ev.sale.orderId !== null) orders.push(ev.sale.orderId, ev.sale.id);
+        }
+      }
+    }
+    const args: (string | number)[] = [String(prev.version), String(next.version), JSON.stringify(meta satisfies Meta), order];
+    args.push(upserts.length / 2, ...upserts, deletes.length, ...deletes);
+    args.push(answers.length / 2, ...answers, sales.length / 2, ...sales, orders.length / 2, ...orders);
+    const res = await this.run(COMMIT, next.id, args);
+    if (res === 'CONFLICT') throw new CommitConflict(next.id, prev.version);
+    if (res !== 'OK') throw new Error(`unexpected commit reply ${String(res)}`);
+  }
+
+  async setTokenHash(roomId: string, role: Role, hash: string): Promise<void> {
+    const [room] = keysOf(roomId) as [string];
+    await this.redis.hset(room, `token_${role}`, hash);
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}
