@@ -5,7 +5,11 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { api, connectClient, send, startRelay, type TestRelay } from '../support/relay.js';
+import { freePort, spawnRelay, type RelayProcess } from '../support/relay-process.js';
 import { ensureOverlayBuilt, launchChromium, overlayUrl, partText, waitForText } from './overlay-harness.js';
 
 let browser: Browser;
@@ -135,6 +139,45 @@ describe('overlay through relay outages', () => {
     await waitForText(page, '[data-part="sold-count"]', '12');
     await page.waitForSelector('main.stage[data-link="live"]');
     await stop(r2);
+  });
+
+  it('comes back by itself after the relay process is SIGKILLed and started again', async () => {
+    // The relay as `npm start` runs it, in its own process, killed without any goodbye to clients.
+    const dataDir = mkdtempSync(join(tmpdir(), 'liveshelf-overlay-kill-'));
+    const port = await freePort();
+    const admin = 'overlay-kill-admin';
+    let proc: RelayProcess | undefined = await spawnRelay({ port, dataDir, adminToken: admin });
+    try {
+      const url = proc.url;
+      const created = await api(url, '/api/rooms', { token: admin, body: { title: 'kill', currency: 'CNY', locale: 'zh-CN' } });
+      const roomId: string = created.json.room.id;
+      const tokens = created.json.tokens as Record<string, string>;
+      const add = await api(url, `/api/rooms/${roomId}/commands`, {
+        token: tokens.host,
+        body: { id: 'k1', type: 'product.add', product: { sku: 'K', name: '砀山酥梨', priceMinor: 3990, stock: 50 } },
+      });
+      const pid: string = add.json.result.productId;
+      await api(url, `/api/rooms/${roomId}/commands`, { token: tokens.host, body: { id: 'k2', type: 'card.show', productId: pid } });
+      const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+      contexts.push(context);
+      const page = await context.newPage();
+      await page.goto(overlayUrl(url, roomId, tokens.overlay!));
+      await waitForText(page, '[data-part="product-name"]', '砀山酥梨');
+
+      await proc.kill('SIGKILL');
+      await page.waitForSelector('main.stage[data-link="offline"]');
+      expect(await partText(page, 'product-name')).toBe('砀山酥梨');
+      expect(await page.$('[data-part="setup"]')).toBeNull();
+
+      proc = await spawnRelay({ port, dataDir, adminToken: admin });
+      await api(url, `/api/rooms/${roomId}/commands`, { token: tokens.host, body: { id: 'k3', type: 'sale.record', productId: pid, quantity: 4 } });
+      await waitForText(page, '[data-part="sold-count"]', '4');
+      await page.waitForSelector('[data-part="stock-bar"][data-remaining="46"]');
+      await page.waitForSelector('main.stage[data-link="live"]');
+    } finally {
+      await proc?.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('shows the setup line when the overlay token is rotated while the page is open', async () => {
