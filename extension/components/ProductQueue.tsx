@@ -1,6 +1,6 @@
 import { memo } from 'preact/compat';
 import type { RefObject } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Product } from '../../shared/domain';
 import { formatCount, formatMoney } from '../../shared/money';
 import type { ConsoleState } from '../lib/console-state';
@@ -112,7 +112,7 @@ const ProductRow = memo(function ProductRow({ p, index, total, current, onAir, h
           </form>
           <div class="row">
             <button type="button" onClick={() => void s.command({ type: 'product.soldOut', productId: p.id, soldOut: !p.soldOutManual })}>
-              {p.soldOutManual ? t('unmarkSoldOut', { name: '' }).trim() : t('soldOut')}
+              {p.soldOutManual ? t('backOnSale') : t('markSoldOutShort')}
             </button>
             <button type="button" onClick={() => setEditing(true)}>
               {t('edit')}
@@ -139,11 +139,27 @@ const ProductRow = memo(function ProductRow({ p, index, total, current, onAir, h
   );
 });
 
+const FIRST_PAINT_ROWS = 40;
+
 export function ProductQueue({ s }: { s: ConsoleState }) {
   const t = s.t.value;
   const state = s.room.value;
   const [query, setQuery] = useState('');
   const dragging = useRef<string | null>(null);
+  // The first frame renders what fits on screen and a margin; the rest of a long queue follows
+  // right after it, so opening the panel with 500 products paints at once.
+  const [limit, setLimit] = useState(FIRST_PAINT_ROWS);
+  const total = state?.products.length ?? 0;
+  useEffect(() => {
+    if (limit >= total) {
+      if (total > 0 && !performance.getEntriesByName('liveshelf:rendered-all').length) {
+        requestAnimationFrame(() => performance.mark('liveshelf:rendered-all', { detail: { products: total } }));
+      }
+      return;
+    }
+    const timer = setTimeout(() => setLimit(Infinity), 0);
+    return () => clearTimeout(timer);
+  }, [limit, total]);
   if (!state) return null;
   const host = s.isHost.value;
   const { currency, locale } = state.room;
@@ -166,7 +182,7 @@ export function ProductQueue({ s }: { s: ConsoleState }) {
         <p class="empty">{t('noMatch')}</p>
       ) : (
         <ol class="products">
-          {visible.map(([p, i]) => (
+          {visible.slice(0, limit).map(([p, i]) => (
             <ProductRow
               key={p.id}
               p={p}

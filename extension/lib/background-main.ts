@@ -5,12 +5,12 @@
  * what it publishes in storage (status, cached state, outbox), so a page opened while the
  * worker sleeps renders at once from storage.
  */
-import { browser } from 'wxt/browser';
+import { browser, type Browser } from 'wxt/browser';
 import { roleMay, type Command } from '../../shared/commands';
 import type { RoomState } from '../../shared/domain';
 import { parsePairingLink } from '../../shared/pairing';
 import { newCommandId } from './ids';
-import { parseRequest, type Request, type Response } from './messages';
+import { CONSOLE_PORT, parseRequest, type Request, type Response, type StatePush } from './messages';
 import { Outbox } from './outbox';
 import { openRelayConnection, type ConnectionEvent, type RelayConnection } from './relay-connection';
 import {
@@ -26,6 +26,7 @@ import {
   roomsItem,
   setCachedState,
   type ConnectionStatus,
+  type RecentSale,
   type SavedRoom,
 } from './storage-items';
 
@@ -33,6 +34,8 @@ export const KEYBOARD_COMMANDS = ['sale-plus-one', 'card-next', 'card-toggle'] a
 export type KeyboardCommand = (typeof KEYBOARD_COMMANDS)[number];
 const RETRY_ALARM = 'liveshelf-retry';
 const PAIR_WAIT_MS = 8000;
+const CACHE_WRITE_MS = 250;
+
 
 export interface BackgroundDeps {
   connect?: typeof openRelayConnection;
@@ -46,6 +49,42 @@ export function createBackground(deps: BackgroundDeps = {}) {
   /** Whoever waits for the first outcome of a connection attempt (pairing). */
   let outcomeWaiters: Array<(status: ConnectionStatus) => void> = [];
   let lastVersion = -1;
+  /** The latest state of the active room, for keyboard shortcuts (storage has it too). */
+  let latest: { roomKey: string; state: RoomState } | null = null;
+  /** Pages with the console open: they get each state at once over their port. */
+  const ports = new Set<Browser.runtime.Port>();
+
+  // The worker is the only writer of these, so it keeps them in memory after the first read
+  // (the hot path of a +1 click then touches storage once, for the outbox).
+  let roomsMemo: Promise<SavedRoom[]> | null = null;
+  let activeMemo: Promise<string | null> | null = null;
+  let recentMemo: Promise<RecentSale[]> | null = null;
+  const getRooms = () => (roomsMemo ??= roomsItem.getValue());
+  const getActive = () => (activeMemo ??= activeRoomItem.getValue());
+  const getRecent = () => (recentMemo ??= recentSalesItem.getValue());
+  async function setRooms(v: SavedRoom[]) {
+    roomsMemo = Promise.resolve(v);
+    await roomsItem.setValue(v);
+  }
+  async function setActive(v: string | null) {
+    activeMemo = Promise.resolve(v);
+    await activeRoomItem.setValue(v);
+  }
+  async function setRecent(v: RecentSale[]) {
+    recentMemo = Promise.resolve(v);
+    await recentSalesItem.setValue(v);
+  }
+
+  /** The state cache in storage is written at most every CACHE_WRITE_MS (a page renders from it on open). */
+  let cacheTimer: ReturnType<typeof setTimeout> | null = null;
+  function cacheState(key: string, state: RoomState): void {
+    if (cacheTimer) return;
+    cacheTimer = setTimeout(() => {
+      cacheTimer = null;
+      if (latest) void setCachedState(latest.roomKey, latest.state);
+    }, CACHE_WRITE_MS);
+    void setCachedState(key, state);
+  }
 
   const outbox = new Outbox(outboxItem, {
     now,
@@ -73,7 +112,7 @@ export function createBackground(deps: BackgroundDeps = {}) {
   }
 
   async function activeRoom(): Promise<SavedRoom | null> {
-    const [key, rooms] = await Promise.all([activeRoomItem.getValue(), roomsItem.getValue()]);
+    const [key, rooms] = await Promise.all([getActive(), getRooms()]);
     return rooms.find((r) => r.key === key) ?? null;
   }
 
@@ -90,8 +129,11 @@ export function createBackground(deps: BackgroundDeps = {}) {
       return;
     }
     if (conn) return;
-    lastVersion = (await getCachedState(room.key))?.version ?? -1;
+    const cached = await getCachedState(room.key);
+    lastVersion = cached?.version ?? -1;
+    latest = cached ? { roomKey: room.key, state: cached } : null;
     const key = room.key;
+    if (conn) return; // another activate() won the race while we read the cache
     const onEvent = (e: ConnectionEvent) => {
       if (conn?.roomKey !== key) return;
       const base = { roomKey: key, since: now() };
@@ -109,20 +151,23 @@ export function createBackground(deps: BackgroundDeps = {}) {
       // A restarted relay may replay the same version; never go back to an older one.
       if (s.version < lastVersion) return;
       lastVersion = s.version;
-      void setCachedState(key, s);
+      latest = { roomKey: key, state: s };
+      const push: StatePush = { type: 'room.state', roomKey: key, state: s };
+      for (const port of ports) port.postMessage(push);
+      cacheState(key, s);
       if (s.room.title !== room.title) void rememberTitle(key, s.room.title);
     };
     conn = { roomKey: key, connection: connect(room, { event: onEvent, state: onState }) };
   }
 
   async function rememberTitle(key: string, title: string): Promise<void> {
-    const rooms = await roomsItem.getValue();
-    await roomsItem.setValue(rooms.map((r) => (r.key === key ? { ...r, title } : r)));
+    const rooms = await getRooms();
+    await setRooms(rooms.map((r) => (r.key === key ? { ...r, title } : r)));
   }
 
   async function forgetRecentSale(saleId: string): Promise<void> {
-    const recent = await recentSalesItem.getValue();
-    await recentSalesItem.setValue(recent.filter((s) => s.saleId !== saleId));
+    const recent = await getRecent();
+    await setRecent(recent.filter((s) => s.saleId !== saleId));
   }
 
   function waitForOutcome(): Promise<ConnectionStatus | null> {
@@ -143,11 +188,11 @@ export function createBackground(deps: BackgroundDeps = {}) {
       return { ok: false, problem: 'bad_link', message: `This is a ${p.role} link; the console needs the host or co-host pairing link.` };
     }
     const key = roomKeyOf(p.relayUrl, p.room);
-    const rooms = await roomsItem.getValue();
+    const rooms = await getRooms();
     const previous = rooms.find((r) => r.key === key);
     const saved: SavedRoom = { key, relayUrl: p.relayUrl, room: p.room, role: p.role, token: p.token, overlayUrl: previous?.overlayUrl ?? null, title: previous?.title ?? null, pairedAt: now() };
-    await roomsItem.setValue([...rooms.filter((r) => r.key !== key), saved]);
-    await activeRoomItem.setValue(key);
+    await setRooms([...rooms.filter((r) => r.key !== key), saved]);
+    await setActive(key);
     const outcome = waitForOutcome();
     await activate(true);
     const status = await outcome;
@@ -157,24 +202,25 @@ export function createBackground(deps: BackgroundDeps = {}) {
   }
 
   async function enqueue(roomKey: string, command: Command): Promise<Response> {
-    const room = (await roomsItem.getValue()).find((r) => r.key === roomKey);
+    const room = (await getRooms()).find((r) => r.key === roomKey);
     if (!room) return { ok: false, problem: 'no_room', message: 'This room is not paired any more.' };
     // The relay refuses it anyway; refusing here keeps a co-host's outbox free of doomed commands.
     if (!roleMay(room.role, command.type)) return { ok: false, problem: 'forbidden', message: `The ${room.role} token may not send ${command.type}.` };
+    let remember: Promise<void> = Promise.resolve();
     if (command.type === 'sale.record' && command.productId) {
-      const recent = await recentSalesItem.getValue();
+      const recent = await getRecent();
       const next = [...recent, { saleId: command.id, roomKey, productId: command.productId, quantity: command.quantity ?? 1 }];
-      await recentSalesItem.setValue(next.slice(-50));
+      remember = setRecent(next.slice(-50));
     }
-    const queued = await outbox.enqueue(roomKey, command);
+    const [queued] = await Promise.all([outbox.enqueue(roomKey, command), remember]);
     return { ok: true, queued };
   }
 
   async function undoLastSale(roomKey: string): Promise<Response> {
-    const recent = await recentSalesItem.getValue();
+    const recent = await getRecent();
     const last = [...recent].reverse().find((s) => s.roomKey === roomKey);
     if (!last) return { ok: false, problem: 'nothing_to_undo', message: 'No sale from this browser to undo.' };
-    await recentSalesItem.setValue(recent.filter((s) => s !== last));
+    await setRecent(recent.filter((s) => s !== last));
     // The sale id is the id of its sale.record, so this works even before that one was acked.
     return enqueue(roomKey, { id: newCommandId('void'), type: 'sale.void', saleId: last.saleId });
   }
@@ -184,30 +230,34 @@ export function createBackground(deps: BackgroundDeps = {}) {
       case 'pair':
         return pair(request.link);
       case 'room.select': {
-        const rooms = await roomsItem.getValue();
+        const rooms = await getRooms();
         if (!rooms.some((r) => r.key === request.roomKey)) return { ok: false, problem: 'no_room', message: 'Unknown room.' };
-        await activeRoomItem.setValue(request.roomKey);
+        await setActive(request.roomKey);
         await activate();
         return { ok: true, roomKey: request.roomKey };
       }
       case 'room.forget': {
-        const rooms = await roomsItem.getValue();
-        await roomsItem.setValue(rooms.filter((r) => r.key !== request.roomKey));
+        const rooms = await getRooms();
+        await setRooms(rooms.filter((r) => r.key !== request.roomKey));
         await outbox.drop(request.roomKey);
         await removeCachedState(request.roomKey);
-        if ((await activeRoomItem.getValue()) === request.roomKey) await activeRoomItem.setValue(rooms.find((r) => r.key !== request.roomKey)?.key ?? null);
+        if ((await getActive()) === request.roomKey) await setActive(rooms.find((r) => r.key !== request.roomKey)?.key ?? null);
         await activate();
         return { ok: true };
       }
       case 'room.overlay': {
-        const rooms = await roomsItem.getValue();
-        await roomsItem.setValue(rooms.map((r) => (r.key === request.roomKey ? { ...r, overlayUrl: request.overlayUrl || null } : r)));
+        const rooms = await getRooms();
+        await setRooms(rooms.map((r) => (r.key === request.roomKey ? { ...r, overlayUrl: request.overlayUrl || null } : r)));
         return { ok: true };
       }
       case 'command':
         return enqueue(request.roomKey, request.command);
       case 'sale.undo':
         return undoLastSale(request.roomKey);
+      case 'hello':
+        // A page opened: make sure the active room is connected (without dropping a live socket).
+        conn?.connection.reconnect();
+        return { ok: true };
       case 'reconnect':
         await activate(true);
         return { ok: true };
@@ -227,7 +277,7 @@ export function createBackground(deps: BackgroundDeps = {}) {
     const room = await activeRoom();
     if (!room) return { ok: false, problem: 'no_room', message: 'Pair a room first.' };
     await activate();
-    const state = await getCachedState(room.key);
+    const state = latest?.roomKey === room.key ? latest.state : await getCachedState(room.key);
     let command: Command | null = null;
     if (name === 'sale-plus-one') {
       if (state?.currentProductId) command = { id: newCommandId('key'), type: 'sale.record', productId: state.currentProductId, quantity: 1 };
@@ -249,6 +299,18 @@ export function createBackground(deps: BackgroundDeps = {}) {
       );
       return true; // answer asynchronously
     });
+    browser.runtime.onConnect.addListener((port) => {
+      if (port.name !== CONSOLE_PORT) return;
+      ports.add(port);
+      port.onDisconnect.addListener(() => ports.delete(port));
+      // A page that opens gets the freshest state at once (the storage cache may lag by CACHE_WRITE_MS).
+      void activate().then(() => {
+        if (latest && ports.has(port)) port.postMessage({ type: 'room.state', roomKey: latest.roomKey, state: latest.state } satisfies StatePush);
+      });
+    });
+    // Pages write nothing the worker keeps in memory, but another worker instance could have.
+    roomsItem.watch((v) => (roomsMemo = Promise.resolve(v)));
+    activeRoomItem.watch((v) => (activeMemo = Promise.resolve(v)));
     browser.commands?.onCommand.addListener((name: string) => void onKeyboardCommand(name));
     // Wake the worker twice a minute: if Chrome stopped it while the relay was down, the
     // outbox is retried without anyone opening the panel.
@@ -263,5 +325,15 @@ export function createBackground(deps: BackgroundDeps = {}) {
     void activate();
   }
 
-  return { start, handleMessage, onKeyboardCommand, activate, outbox, stop: () => conn?.connection.close() };
+  return {
+    start,
+    handleMessage,
+    onKeyboardCommand,
+    activate,
+    outbox,
+    stop: () => {
+      if (cacheTimer) clearTimeout(cacheTimer);
+      conn?.connection.close();
+    },
+  };
 }

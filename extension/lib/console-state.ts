@@ -8,11 +8,11 @@ import { batch, computed, signal } from '@preact/signals';
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { Command } from '../../shared/commands';
-import type { RoomState } from '../../shared/domain';
+import type { Product, RoomState } from '../../shared/domain';
 import { parsePairingLink } from '../../shared/pairing';
 import { resolveLocale, translator } from './i18n';
 import { newCommandId } from './ids';
-import type { Request, Response } from './messages';
+import { CONSOLE_PORT, type Request, type Response, type StatePush } from './messages';
 import {
   activeRoomItem,
   connectionItem,
@@ -38,13 +38,50 @@ export type CommandDraft = Command extends infer C ? (C extends Command ? Omit<C
 export interface ConsoleEnv {
   send(request: Request): Promise<Response>;
   preferredLanguages: readonly string[];
+  /** Live states pushed by the worker; returns the stop function. */
+  follow?(onState: (push: StatePush) => void): () => void;
 }
 
 export function browserEnv(): ConsoleEnv {
   return {
     send: (request) => browser.runtime.sendMessage(request) as Promise<Response>,
     preferredLanguages: navigator.languages?.length ? navigator.languages : [navigator.language],
+    follow(onState) {
+      let stopped = false;
+      let port: ReturnType<typeof browser.runtime.connect> | null = null;
+      const open = () => {
+        port = browser.runtime.connect({ name: CONSOLE_PORT });
+        port.onMessage.addListener((m: unknown) => {
+          const push = m as Partial<StatePush> | null;
+          if (push?.type === 'room.state' && typeof push.roomKey === 'string' && push.state && Array.isArray(push.state.products)) onState(push as StatePush);
+        });
+        // The worker was stopped (Chrome does that to idle workers): connect again, which wakes it.
+        port.onDisconnect.addListener(() => !stopped && setTimeout(open, 1000));
+      };
+      open();
+      return () => {
+        stopped = true;
+        port?.disconnect();
+      };
+    },
   };
+}
+
+/**
+ * Keeps the previous object of every product that did not change, so memoised rows skip
+ * rendering: a +1 re-renders one row, not 500.
+ */
+export function shareUnchanged(prev: RoomState | null, next: RoomState): RoomState {
+  if (!prev || prev.id !== next.id) return next;
+  const old = new Map(prev.products.map((p) => [p.id, p]));
+  let same = prev.products.length === next.products.length;
+  const products = next.products.map((p, i) => {
+    const o = old.get(p.id);
+    const keep = o !== undefined && (Object.keys(p) as (keyof Product)[]).every((k) => o[k] === p[k]);
+    if (!keep || prev.products[i] !== o) same = false;
+    return keep ? o : p;
+  });
+  return { ...next, products: same ? prev.products : products };
 }
 
 const isLoopback = (origin: string) => /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(origin);
@@ -77,11 +114,17 @@ export function createConsoleState(env: ConsoleEnv) {
       room.value = null;
       return;
     }
-    unwatchState = storage.watch<RoomState>(stateKey(key), (s) => {
-      if (activeKey.value === key) room.value = s;
-    });
+    unwatchState = storage.watch<RoomState>(stateKey(key), (s) => setRoom(key, s));
     const cached = await storage.getItem<RoomState>(stateKey(key));
-    if (activeKey.value === key) room.value = cached;
+    setRoom(key, cached);
+  }
+
+  /** A state from the cache or the worker; never goes back to an older version. */
+  function setRoom(key: string, s: RoomState | null): void {
+    if (activeKey.value !== key) return;
+    const prev = room.value;
+    if (s && prev && prev.id === s.id && s.version < prev.version) return;
+    room.value = s ? shareUnchanged(prev, s) : null;
   }
 
   /** Reads everything from storage, then follows changes. Returns the stop function. */
@@ -120,11 +163,13 @@ export function createConsoleState(env: ConsoleEnv) {
       noticeItem.watch((v) => (notice.value = v)),
       recentSalesItem.watch((v) => (recentSales.value = v)),
     ];
-    // Wake the worker so it (re)connects the active room and retries the outbox.
-    void env.send({ type: 'reconnect' }).catch(() => undefined);
+    const stopFollow = env.follow?.((push) => setRoom(push.roomKey, push.state));
+    // Wake the worker so it connects the active room (if it is not) and retries the outbox.
+    void env.send({ type: 'hello' }).catch(() => undefined);
     return () => {
       unwatch.forEach((u) => u());
       unwatchState?.();
+      stopFollow?.();
     };
   }
 

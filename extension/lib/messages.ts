@@ -5,7 +5,17 @@
  */
 import { z } from 'zod';
 import { CommandSchema, type FieldIssue } from '../../shared/commands';
+import type { RoomState } from '../../shared/domain';
 import type { ConnectionProblem } from './storage-items';
+
+/** The port pages open to the worker; it pushes each new room state over it at once. */
+export const CONSOLE_PORT = 'liveshelf-console';
+
+export interface StatePush {
+  type: 'room.state';
+  roomKey: string;
+  state: RoomState;
+}
 
 const roomKey = z.string().min(3).max(300);
 
@@ -26,6 +36,9 @@ export const RequestSchema = z.discriminatedUnion('type', [
   /** The command carries its id already: it was made when the host clicked. */
   z.strictObject({ type: z.literal('command'), roomKey, command: CommandSchema }),
   z.strictObject({ type: z.literal('sale.undo'), roomKey }),
+  /** A page opened: wake up and make sure the active room is connected. */
+  z.strictObject({ type: z.literal('hello') }),
+  /** "Retry now": drop the socket and connect again. */
   z.strictObject({ type: z.literal('reconnect') }),
 ]);
 

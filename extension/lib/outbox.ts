@@ -9,7 +9,9 @@
  * [O3] exactly once: resending is safe because the relay answers a repeated id with its first
  *      answer (duplicate: true) instead of applying it again.
  * [O4] entries are sent in the order they were queued, over one socket (socket.io keeps order).
- * Storage writes are serialised through one promise chain so concurrent clicks never lose an entry.
+ * The worker is the only writer of the outbox, so it keeps a mirror in memory (read once from
+ * storage when it starts) and writes it through; writes go through one promise chain so
+ * concurrent clicks never lose an entry.
  */
 import type { Command } from '../../shared/commands';
 import type { CommandReply, ErrorBody } from '../../shared/protocol';
@@ -38,6 +40,8 @@ export interface OutboxHooks {
 
 export class Outbox {
   private chain: Promise<unknown> = Promise.resolve();
+  /** The mirror of storage; null until first read. Replaced, never mutated in place. */
+  private entries: readonly OutboxEntry[] | null = null;
   private readonly inflight = new Set<string>();
   /** Sends waiting for their answer: flush() resolves only when these have settled too. */
   private readonly sending = new Set<Promise<void>>();
@@ -48,31 +52,37 @@ export class Outbox {
     private readonly hooks: OutboxHooks = {},
   ) {}
 
-  /** Runs storage mutations one after another (a read-modify-write must not interleave). */
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.chain.then(fn, fn);
-    this.chain = next.catch(() => undefined);
-    return next;
+  /** Runs a read-modify-write of the outbox after the previous one finished. */
+  private update<T>(fn: (entries: readonly OutboxEntry[]) => { next?: readonly OutboxEntry[]; result: T }): Promise<T> {
+    const run = async () => {
+      this.entries ??= [...(await this.store.getValue())];
+      const { next, result } = fn(this.entries);
+      if (next && next !== this.entries) {
+        this.entries = next;
+        await this.store.setValue([...next]);
+      }
+      return result;
+    };
+    const p = this.chain.then(run, run);
+    this.chain = p.catch(() => undefined);
+    return p;
   }
 
-  /** [O1] Persists the command, then tries to send it. Resolves once it is stored. */
+  /** [O1] Persists the command, then sends it if connected. Resolves once it is stored. */
   async enqueue(roomKey: string, command: Command): Promise<number> {
-    const count = await this.serial(async () => {
-      // Never mutate what storage returned: the item's fallback [] is a shared object.
-      let entries = await this.store.getValue();
-      if (!entries.some((e) => e.id === command.id)) {
-        entries = [...entries, { id: command.id, roomKey, command, queuedAt: (this.hooks.now ?? Date.now)(), attempts: 0 }];
-        await this.store.setValue(entries);
-      }
-      return entries.filter((e) => e.roomKey === roomKey).length;
+    const count = await this.update((entries) => {
+      const next = entries.some((e) => e.id === command.id)
+        ? entries
+        : [...entries, { id: command.id, roomKey, command, queuedAt: (this.hooks.now ?? Date.now)(), attempts: 0 }];
+      return { next, result: next.filter((e) => e.roomKey === roomKey).length };
     });
     void this.flush();
     return count;
   }
 
   async pending(roomKey?: string): Promise<OutboxEntry[]> {
-    const entries = await this.store.getValue();
-    return roomKey === undefined ? entries : entries.filter((e) => e.roomKey === roomKey);
+    const entries = await this.update((e) => ({ result: e }));
+    return roomKey === undefined ? [...entries] : entries.filter((e) => e.roomKey === roomKey);
   }
 
   /** [O2] A connection to `roomKey` is up: send what waits for it. */
@@ -90,10 +100,7 @@ export class Outbox {
 
   /** Removes entries of a room that is forgotten. */
   async drop(roomKey: string): Promise<void> {
-    await this.serial(async () => {
-      const entries = await this.store.getValue();
-      await this.store.setValue(entries.filter((e) => e.roomKey !== roomKey));
-    });
+    await this.update((entries) => ({ next: entries.filter((e) => e.roomKey !== roomKey), result: undefined }));
   }
 
   /**
@@ -102,28 +109,24 @@ export class Outbox {
    */
   async flush(): Promise<void> {
     const target = this.attached;
-    if (!target || !target.transport.connected) {
-      await Promise.all([...this.sending]);
-      return;
-    }
-    const entries = await this.serial(async () => {
-      const all = await this.store.getValue();
-      const toSend = all.filter((e) => e.roomKey === target.roomKey && !this.inflight.has(e.id));
-      if (toSend.length === 0) return [];
-      for (const e of toSend) this.inflight.add(e.id);
-      await this.store.setValue(all.map((e) => (toSend.includes(e) ? { ...e, attempts: e.attempts + 1 } : e)));
-      return toSend;
-    });
-    for (const entry of entries) {
-      const p: Promise<void> = target.transport.send(entry.command).then(
-        (reply) => this.settle(target, entry, reply),
-        () => {
-          // No answer: keep it queued; the next reconnect / alarm / enqueue retries it.
-          if (this.attached === target) this.inflight.delete(entry.id);
-        },
-      );
-      const tracked = p.finally(() => this.sending.delete(tracked));
-      this.sending.add(tracked);
+    if (target && target.transport.connected) {
+      const toSend = await this.update((entries) => ({
+        result: entries.filter((e) => e.roomKey === target.roomKey && !this.inflight.has(e.id)),
+      }));
+      for (const entry of toSend) {
+        if (this.inflight.has(entry.id)) continue; // a concurrent flush took it meanwhile
+        this.inflight.add(entry.id);
+        entry.attempts += 1; // in memory only: a diagnostic, not worth a storage write per send
+        const p: Promise<void> = target.transport.send(entry.command).then(
+          (reply) => this.settle(target, entry, reply),
+          () => {
+            // No answer: keep it queued; the next reconnect / alarm / enqueue retries it.
+            if (this.attached === target) this.inflight.delete(entry.id);
+          },
+        );
+        const tracked: Promise<void> = p.finally(() => this.sending.delete(tracked));
+        this.sending.add(tracked);
+      }
     }
     await Promise.all([...this.sending]);
   }
@@ -133,10 +136,7 @@ export class Outbox {
       if (this.attached === target) this.inflight.delete(entry.id);
       return;
     }
-    await this.serial(async () => {
-      const all = await this.store.getValue();
-      await this.store.setValue(all.filter((e) => e.id !== entry.id));
-    });
+    await this.update((entries) => ({ next: entries.filter((e) => e.id !== entry.id), result: undefined }));
     this.inflight.delete(entry.id);
     if (reply.ok) this.hooks.onAcked?.(entry, reply);
     else this.hooks.onRefused?.(entry, reply.error);

@@ -144,9 +144,9 @@ describe('host console in the side panel', () => {
     await panel.getByRole('button', { name: 'Restock', exact: true }).click();
     await until(async () => product(await state(), pear)?.stock === 10);
     expect(product(await state(), pear)).toMatchObject({ sold: 3, stock: 10 });
-    await panel.locator('.product-more').getByRole('button', { name: 'Sold out', exact: true }).click();
+    await panel.locator('.product-more').getByRole('button', { name: 'Mark sold out', exact: true }).click();
     await until(async () => product(await state(), pear)?.soldOut === true);
-    await panel.locator('.product-more').getByRole('button', { name: 'Back on sale:', exact: true }).click();
+    await panel.locator('.product-more').getByRole('button', { name: 'Back on sale', exact: true }).click();
     await until(async () => product(await state(), pear)?.soldOut === false);
     const before = (await state()).products.findIndex((p) => p.name === pear);
     const row = panel.locator('li.product').filter({ has: panel.getByRole('button', { name: `Show ${pear}`, exact: true }) });

@@ -74,9 +74,11 @@ describe('messages to the background worker', () => {
   });
 
   it('answers through runtime messaging (the listener answers asynchronously)', async () => {
-    // fakeBrowser has no commands.onCommand: the keyboard shortcuts themselves are tested
-    // through onKeyboardCommand below; here only the registration must not throw.
+    // fakeBrowser has no commands.onCommand nor runtime.onConnect: the shortcuts are tested
+    // through onKeyboardCommand below and the state port in the e2e test; here only their
+    // registration must not throw.
     vi.spyOn(fakeBrowser.commands.onCommand, 'addListener').mockImplementation(() => {});
+    vi.spyOn(fakeBrowser.runtime.onConnect, 'addListener').mockImplementation(() => {});
     bg.start();
     const r = (await fakeBrowser.runtime.sendMessage({ type: 'pair', link: 'not a link' })) as Response;
     expect(r).toMatchObject({ ok: false, problem: 'bad_link' });

@@ -4,4 +4,7 @@ import '../../components/console.css';
 import { browserEnv, createConsoleState } from '../../lib/console-state';
 
 const state = createConsoleState(browserEnv());
-void state.load().then(() => render(<ConsoleApp s={state} />, document.getElementById('app')!));
+void state.load().then(() => {
+  performance.mark('liveshelf:loaded');
+  render(<ConsoleApp s={state} />, document.getElementById('app')!);
+});
