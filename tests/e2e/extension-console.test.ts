@@ -129,10 +129,39 @@ describe('host console in the side panel', () => {
     expect((await state()).totals.sold).toBe(4);
   });
 
+  it('delivers a sale queued just before Chrome stopped the service worker', async () => {
+    overlay.close();
+    await relay.close({ keepData: true });
+    await panel.getByTestId('connection').filter({ hasText: 'Relay unreachable' }).waitFor();
+    // The relay is down: read the count off the panel.
+    const row = panel.locator('li.product', { has: panel.getByRole('button', { name: `Show ${POM}`, exact: true }) });
+    const soldBefore = Number(await row.getByTestId('sold').textContent());
+    await panel.getByRole('button', { name: `+1 ${POM}`, exact: true }).click();
+    await panel.getByTestId('waiting').filter({ hasText: '1 waiting' }).waitFor();
+
+    // Stop the worker the way Chrome does when it is idle: its globals (socket, memory) are gone.
+    // A marker in the worker's globals tells the old instance from a restarted one.
+    const worker = host.context.serviceWorkers()[0]!;
+    await worker.evaluate(() => ((globalThis as { __beforeStop?: boolean }).__beforeStop = true));
+    const cdp = await host.context.newCDPSession(panel);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await cdp.detach();
+
+    relay = await startRelay({ dataDir, port });
+    // Nothing but the extension's own wake-ups (the panel's port reconnecting, the alarm) brings it back.
+    await panel.getByTestId('waiting').waitFor({ state: 'detached', timeout: 45_000 });
+    await panel.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor({ timeout: 20_000 });
+    expect(product(await state(), POM)?.sold).toBe(soldBefore + 1);
+    const alive = host.context.serviceWorkers();
+    expect(await Promise.all(alive.map((w) => w.evaluate(() => (globalThis as { __beforeStop?: boolean }).__beforeStop ?? false)))).toEqual([false]);
+    overlay = (await connectClient(relay.url, room.room.id, room.tokens.overlay)).socket;
+  });
+
   it('undoes the last sale', async () => {
-    const three = waitForState(overlay, (s) => product(s, POM)?.sold === 3);
+    const four = waitForState(overlay, (s) => product(s, POM)?.sold === 4);
     await panel.getByRole('button', { name: 'Undo last sale' }).click();
-    expect(product(await three, POM)?.stock).toBe(1597);
+    expect(product(await four, POM)?.stock).toBe(1596);
   });
 
   it('records a custom quantity, restocks, marks sold out and reorders by keyboard', async () => {
