@@ -1,0 +1,111 @@
+/**
+ * The RoomStore contract, run against both stores (SQLite in a temp dir, Redis on a
+ * redis-server this file starts): a commit based on a stale version is refused with
+ * CommitConflict and writes nothing; prefetch returns the look-ups a batch needs and the
+ * stored room when the caller's version is behind; head and token hashes follow the store.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emptyRoom, type RoomState } from '../../shared/domain.js';
+import { processCommand, type CommandAnswer } from '../../shared/room-reducer.js';
+import type { Command } from '../../shared/commands.js';
+import { RedisRoomStore } from '../../overlay/relay/redis-store.js';
+import { CommitConflict, type CommitEntry, type RoomStore } from '../../overlay/relay/room-store.js';
+import { SqliteRoomStore } from '../../overlay/relay/sqlite-store.js';
+import { startRedis, type TestRedis } from '../support/redis-server.js';
+
+const HASHES = { host: 'h-host', cohost: 'h-cohost', sales: 'h-sales', overlay: 'h-overlay' };
+let redis: TestRedis;
+const dir = mkdtempSync(join(tmpdir(), 'liveshelf-contract-'));
+const stores: Record<string, () => RoomStore> = {};
+const opened: RoomStore[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  for (const s of opened) await s.close();
+  await redis?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+stores.sqlite = () => new SqliteRoomStore({ path: join(dir, `c-${opened.length}.sqlite`) });
+stores.redis = () => new RedisRoomStore({ url: redis.url });
+
+/** Applies commands as the room actor does, and returns what a commit of them needs. */
+function applyAll(state: RoomState, commands: Command[]): { next: RoomState; entries: CommitEntry[] } {
+  const answers = new Map<string, CommandAnswer>();
+  let next = state;
+  const entries: CommitEntry[] = [];
+  for (const command of commands) {
+    const out = processCommand(next, command, { now: 1000 + next.version, by: 'host', source: 'console', answer: (id) => answers.get(id), sale: () => undefined, saleByOrder: () => undefined });
+    if (out.kind !== 'applied') throw new Error(`not applied: ${JSON.stringify(out)}`);
+    answers.set(command.id, out.answer);
+    entries.push({ command, by: 'host', at: 1000, answer: out.answer, events: out.events });
+    next = out.state;
+  }
+  return { next, entries };
+}
+
+describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
+  let store: RoomStore;
+  beforeAll(async () => {
+    store = stores[kind]!();
+    opened.push(store);
+    if (store instanceof RedisRoomStore) await store.connect();
+  });
+
+  it('commits on the stored version and refuses a stale one, writing nothing', async () => {
+    const room = emptyRoom(`room-${kind}-1`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
+    await store.createRoom(room, HASHES);
+    const first = applyAll(room, [
+      { id: 'add', type: 'product.add', product: { sku: 'A', name: 'a', priceMinor: 100, stock: 5 } },
+      { id: 'sale-1', type: 'sale.record', productId: 'p1', orderId: 'o-1', quantity: 2 },
+    ]);
+    await store.commit(room, first.next, first.entries);
+    expect((await store.head(room.id))?.version).toBe(2);
+
+    // A second writer that still holds version 0 is refused, and its batch leaves no trace.
+    const stale = applyAll(room, [{ id: 'other', type: 'ticker.push', text: 'stale' }]);
+    await expect(store.commit(room, stale.next, stale.entries)).rejects.toBeInstanceOf(CommitConflict);
+    const loaded = await store.loadRoom(room.id);
+    expect(loaded?.state).toEqual(first.next);
+    const pre = await store.prefetch(room.id, 2, { commandIds: ['other', 'add'], saleIds: [], orderIds: [] });
+    expect([...pre.answers.keys()]).toEqual(['add']);
+  });
+
+  it('prefetches answers, sales by id and by orderId, and the room when the caller is behind', async () => {
+    const room = emptyRoom(`room-${kind}-2`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
+    await store.createRoom(room, HASHES);
+    const { next, entries } = applyAll(room, [
+      { id: 'add', type: 'product.add', product: { sku: 'A', name: 'a', priceMinor: 100, stock: null } },
+      { id: 'sale-1', type: 'sale.record', productId: 'p1', orderId: 'o-1' },
+      { id: 'sale-2', type: 'sale.record', productId: 'p1' },
+    ]);
+    await store.commit(room, next, entries);
+
+    const current = await store.prefetch(room.id, next.version, { commandIds: ['sale-2', 'new'], saleIds: ['sale-2', 'nope'], orderIds: ['o-1', 'o-9'] });
+    expect(current.version).toBe(3);
+    expect(current.room).toBeUndefined();
+    // The sale behind o-1 comes with its sale and its first answer (a repeated orderId answers with it).
+    expect(current.orders).toEqual(new Map([['o-1', 'sale-1']]));
+    expect([...current.sales.keys()].sort()).toEqual(['sale-1', 'sale-2']);
+    expect([...current.answers.keys()].sort()).toEqual(['sale-1', 'sale-2']);
+    expect(current.answers.get('sale-1')).toEqual(entries[1]!.answer);
+
+    const behind = await store.prefetch(room.id, 0, { commandIds: [], saleIds: [], orderIds: [] });
+    expect(behind.room?.state).toEqual(next);
+    expect(behind.room?.tokenHashes).toEqual(HASHES);
+  });
+
+  it('head follows a rotated token hash; an unknown room has no head and no state', async () => {
+    const room = emptyRoom(`room-${kind}-3`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
+    await store.createRoom(room, HASHES);
+    await store.setTokenHash(room.id, 'cohost', 'h-new');
+    expect(await store.head(room.id)).toEqual({ version: 0, tokenHashes: { ...HASHES, cohost: 'h-new' } });
+    expect(await store.head('no-such-room')).toBeUndefined();
+    expect(await store.loadRoom('no-such-room')).toBeUndefined();
+  });
+});
