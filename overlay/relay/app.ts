@@ -140,14 +140,17 @@ export function createApplication(deps: RelayDeps) {
     const token = bearer(req);
     if (!token) throw new HttpError(errorBody('unauthorized', 'send a room token as "Authorization: Bearer <token>"'));
     // fresh: another relay process may have changed the room or rotated a token.
-    const actor = await hub.fresh(roomId).catch((err: unknown) => {
-      logger.error({ err, room: roomId }, 'storage failed');
-      throw new HttpError(errorBody('unavailable', 'the relay cannot reach its storage; nothing was changed, try again shortly'));
-    });
+    const actor = await hub.fresh(roomId).catch(storageFailed);
     if (!actor) throw new HttpError(errorBody('not_found', `no room "${roomId}" on this relay`));
     const role = roleOfToken(token, actor.tokenHashes);
     if (!role) throw new HttpError(errorBody('unauthorized', 'this token is not valid for this room (it may have been rotated)'));
     return { actor, role };
+  }
+
+  /** The store is unreachable (Redis down): a clear 503, nothing was changed. */
+  function storageFailed(err: unknown): never {
+    logger.error({ err }, 'storage failed');
+    throw new HttpError(errorBody('unavailable', 'the relay cannot reach its storage; nothing was changed, try again shortly'));
   }
 
   function requireAdmin(req: FastifyRequest): void {
@@ -204,7 +207,7 @@ export function createApplication(deps: RelayDeps) {
     const id = newRoomId();
     const state = emptyRoom(id, { title: info.title ?? 'LiveShelf room', currency: info.currency ?? 'CNY', locale: info.locale ?? 'zh-CN' }, clock.now());
     const { tokens, hashes } = newRoomTokens();
-    await hub.create(state, hashes);
+    await hub.create(state, hashes).catch(storageFailed);
     logger.info({ room: id }, 'room created');
     return reply.code(201).send({ room: { id, ...state.room, version: state.version }, tokens, links: links(id, tokens) });
   });
@@ -243,7 +246,7 @@ export function createApplication(deps: RelayDeps) {
     const { role: target } = parseBody(RotateSchema, req.body);
     const token = newToken(target);
     const hash = hashToken(token);
-    await store.setTokenHash(actor.state.id, target, hash);
+    await store.setTokenHash(actor.state.id, target, hash).catch(storageFailed);
     actor.setTokenHash(target, hash);
     // Connections that used the old token of that role are closed: a leaked token stops working now.
     for (const s of await io.in(actor.state.id).fetchSockets()) if (s.data.role === target) s.disconnect(true);

@@ -46,7 +46,10 @@ if (!adminToken) {
 const publicUrl = process.env.LIVESHELF_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 const redisUrl = process.env.LIVESHELF_REDIS_URL;
 const redisStore = redisUrl ? new RedisRoomStore({ url: redisUrl }) : undefined;
-await redisStore?.connect();
+await redisStore?.connect().catch((err: Error) => {
+  process.stderr.write(`LiveShelf: cannot reach Redis at ${redisUrl} (${err.message}): start it or fix LIVESHELF_REDIS_URL\n`);
+  process.exit(1);
+});
 const store = redisStore ?? new SqliteRoomStore({ path: join(dataDir, 'liveshelf.sqlite'), synchronous: sync });
 const broadcast = redisUrl ? createRedisBroadcast(redisUrl) : undefined;
 const relay = createApplication({

@@ -59,7 +59,7 @@ describe('Redis restarted mid-burst', () => {
     const overlay = await connectClient(a.url, roomId, created.tokens.overlay);
 
     let ackedAtKill = -1;
-    const probes: { command?: { status: number; code?: string }; read?: number; handshake?: ConnectErrorData | 'connected'; health?: number } = {};
+    const probes: { command?: { status: number; code?: string }; read?: number; create?: number; handshake?: ConnectErrorData | 'connected'; health?: number } = {};
     let outage: Promise<void> | undefined;
     const ledger = await salesBurst({
       urls: [a.url, b.url],
@@ -76,6 +76,7 @@ describe('Redis restarted mid-burst', () => {
           const cmd = await api(b.url, `/api/rooms/${roomId}/commands`, { token: host, body: { id: 'during-outage', type: 'ticker.push', text: 'Redis is down' } });
           probes.command = { status: cmd.status, code: cmd.json?.error?.code };
           probes.read = (await api(a.url, `/api/rooms/${roomId}`, { token: host })).status;
+          probes.create = (await api(b.url, '/api/rooms', { token: ADMIN, body: { title: 'during the outage' } })).status;
           probes.handshake = await handshakeError(a.url, roomId, host);
           probes.health = (await api(a.url, '/healthz')).status;
           // Let the senders meet the outage for a while, then bring Redis back on the same AOF.
@@ -86,7 +87,7 @@ describe('Redis restarted mid-burst', () => {
     });
     await outage;
     expect(ackedAtKill).toBe(200);
-    expect(probes).toEqual({ command: { status: 503, code: 'unavailable' }, read: 503, handshake: { code: 'unavailable', message: expect.any(String) }, health: 200 });
+    expect(probes).toEqual({ command: { status: 503, code: 'unavailable' }, read: 503, create: 503, handshake: { code: 'unavailable', message: expect.any(String) }, health: 200 });
     // The senders met the outage (503) and retried until every sale was answered.
     expect(ledger.unavailable).toBeGreaterThan(0);
     expect(ledger.failed).toBe(0);
