@@ -7,20 +7,21 @@ export function PairingForm({ s, compact = false }: { s: ConsoleState; compact?:
   const t = s.t.value;
   const [link, setLink] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const id = compact ? 'pairing-more' : 'pairing';
+  const pf = s.pairFailure.value;
+  let error: string | null = null;
+  if (pf) {
+    const failure = pf.response;
+    const base = t(`problem.${failure.problem}` as MessageKey, { url: pf.link.split('#')[0]?.replace(/\/pair$/, '') ?? '' });
+    error = failure.problem === 'bad_link' ? `${base} ${failure.message}` : failure.message && failure.problem !== 'unreachable' ? `${base} (${failure.message})` : base;
+  }
 
   async function submit(e: Event) {
     e.preventDefault();
     setBusy(true);
-    setError(null);
     try {
       const r = await s.pair(link);
       if (r.ok) setLink('');
-      else {
-        const key = `problem.${r.problem}` as MessageKey;
-        const base = t(key, { url: link.split('#')[0]?.replace(/\/pair$/, '') ?? '' });
-        setError(r.problem === 'bad_link' ? `${base} ${r.message}` : r.message && r.problem !== 'unreachable' ? `${base} (${r.message})` : base);
-      }
     } finally {
       setBusy(false);
     }
@@ -28,27 +29,27 @@ export function PairingForm({ s, compact = false }: { s: ConsoleState; compact?:
 
   return (
     <form class={compact ? 'pairing compact' : 'pairing card'} onSubmit={submit}>
-      <label for="pairing-link">{t('pairingLink')}</label>
+      <label for={`${id}-link`}>{t('pairingLink')}</label>
       <div class="row">
         <input
-          id="pairing-link"
+          id={`${id}-link`}
           type="text"
           autoComplete="off"
           spellcheck={false}
           placeholder="http://127.0.0.1:4600/pair#…"
           value={link}
           onInput={(e) => setLink(e.currentTarget.value)}
-          aria-describedby="pairing-hint pairing-error"
+          aria-describedby={`${id}-hint ${id}-error`}
         />
         <button type="submit" class="primary" disabled={busy || link.trim() === ''}>
           {busy ? t('connecting') : t('connect')}
         </button>
       </div>
-      <small id="pairing-hint" class="hint">
+      <small id={`${id}-hint`} class="hint">
         {t('pairingHint')}
       </small>
       {error && (
-        <p id="pairing-error" class="field-error" role="alert">
+        <p id={`${id}-error`} class="field-error pairing-error" role="alert">
           {error}
         </p>
       )}

@@ -191,6 +191,7 @@ export function createBackground(deps: BackgroundDeps = {}) {
     const rooms = await getRooms();
     const previous = rooms.find((r) => r.key === key);
     const saved: SavedRoom = { key, relayUrl: p.relayUrl, room: p.room, role: p.role, token: p.token, overlayUrl: previous?.overlayUrl ?? null, title: previous?.title ?? null, pairedAt: now() };
+    const previousActive = await getActive();
     await setRooms([...rooms.filter((r) => r.key !== key), saved]);
     await setActive(key);
     const outcome = waitForOutcome();
@@ -198,6 +199,13 @@ export function createBackground(deps: BackgroundDeps = {}) {
     const status = await outcome;
     if (!status) return { ok: false, problem: 'timeout', message: 'The relay did not answer in time; still trying.' };
     if (status.phase === 'online') return { ok: true, roomKey: key };
+    if (status.phase === 'refused') {
+      // A refused link is not remembered: the console stays on what it had before.
+      await setRooms(rooms);
+      await setActive(previousActive);
+      await activate();
+    }
+    // An unreachable relay keeps the pairing: it connects by itself once the relay is up.
     return { ok: false, problem: status.problem ?? 'other', message: status.detail ?? '' };
   }
 

@@ -96,6 +96,8 @@ export function createConsoleState(env: ConsoleEnv) {
   const notice = signal<Notice | null>(null);
   const recentSales = signal<RecentSale[]>([]);
   const loaded = signal(false);
+  /** The last pairing failure; kept here, not in the form, because the view may switch meanwhile. */
+  const pairFailure = signal<{ link: string; response: Extract<Response, { ok: false }> } | null>(null);
 
   const locale = computed(() => resolveLocale(settings.value.locale, env.preferredLanguages));
   const t = computed(() => translator(locale.value));
@@ -192,10 +194,16 @@ export function createConsoleState(env: ConsoleEnv) {
       const origin = new URL(parsed.pairing.relayUrl).origin;
       if (!isLoopback(origin)) {
         const granted = await browser.permissions.request({ origins: [`${origin}/*`] }).catch(() => false);
-        if (!granted) return { ok: false, problem: 'permission_denied', message: origin };
+        if (!granted) {
+          const r: Response = { ok: false, problem: 'permission_denied', message: origin };
+          pairFailure.value = { link, response: r };
+          return r;
+        }
       }
     }
-    return env.send({ type: 'pair', link });
+    const r = await env.send({ type: 'pair', link });
+    pairFailure.value = r.ok ? null : { link, response: r };
+    return r;
   }
 
   return {
@@ -215,6 +223,7 @@ export function createConsoleState(env: ConsoleEnv) {
     isHost,
     currentProduct,
     loaded: computed(() => loaded.value),
+    pairFailure: computed(() => pairFailure.value),
     // actions
     load,
     command,

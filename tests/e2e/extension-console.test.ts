@@ -214,6 +214,12 @@ describe('co-host console in a second browser profile', () => {
   });
   afterAll(async () => cohost?.close());
 
+  it('says clearly when the relay refuses the token', async () => {
+    await cpanel.getByLabel('Pairing link').fill(room.links.cohost.replace(/token=[^&]+/, 'token=lsc_revoked'));
+    await cpanel.getByRole('button', { name: 'Connect' }).click();
+    await cpanel.locator('.pairing-error').filter({ hasText: 'The relay refused this token' }).waitFor();
+  });
+
   it('pairs as co-host and has no sale, price, stock or edit controls', async () => {
     await cpanel.getByLabel('Pairing link').fill(room.links.cohost);
     await cpanel.getByRole('button', { name: 'Connect' }).click();
@@ -224,6 +230,7 @@ describe('co-host console in a second browser profile', () => {
       expect(await cpanel.getByRole('button', { name }).count()).toBe(0);
     }
     expect(await cpanel.getByText('Co-host').count()).toBeGreaterThan(0);
+    await cpanel.screenshot({ path: join(ARTIFACTS, 'extension-sidepanel-cohost-en.png'), fullPage: true });
   });
 
   it('shows a card and pushes a ticker line', async () => {

@@ -87,7 +87,9 @@ describe('messages to the background worker', () => {
   it('says the token was refused when it is wrong', async () => {
     const bad = room.links.host.replace(/token=[^&]+/, 'token=lsh_wrong');
     expect(await bg.handleMessage({ type: 'pair', link: bad })).toMatchObject({ ok: false, problem: 'unauthorized' });
-    expect(await connectionItem.getValue()).toMatchObject({ phase: 'refused', problem: 'unauthorized' });
+    // The refused link is not remembered.
+    expect(await roomsItem.getValue()).toEqual([]);
+    expect(await activeRoomItem.getValue()).toBeNull();
   });
 
   it('says the relay is unreachable when nothing listens there', async () => {
