@@ -166,6 +166,34 @@ describe('two relays on one Redis', () => {
     hostB.socket.close();
   });
 
+  it('a co-host on A and a host on B showing different cards at the same moment: the last accepted wins, both panels agree', async () => {
+    const [a, b] = [relays[0]!, relays[1]!];
+    const created = await createRoom(a.url);
+    const roomId = created.room.id;
+    const pear = await addProduct(a.url, roomId, created.tokens.host, 'PEAR');
+    const pom = await addProduct(b.url, roomId, created.tokens.host, 'POM');
+    const cohost = await connectClient(a.url, roomId, created.tokens.cohost);
+    const host = await connectClient(b.url, roomId, created.tokens.host);
+    for (let round = 0; round < 10; round++) {
+      const [rc, rh] = await Promise.all([
+        send(cohost.socket, { id: `c-${round}`, type: 'card.show', productId: pear }),
+        send(host.socket, { id: `h-${round}`, type: 'card.show', productId: pom }),
+      ]);
+      if (!rc.ok || !rh.ok) throw new Error(`refused: ${JSON.stringify([rc, rh])}`);
+      const last = Math.max(rc.version, rh.version);
+      const winner = rc.version > rh.version ? pear : pom;
+      const [onA, onB] = await Promise.all([stateWhere(cohost, (s) => s.version === last), stateWhere(host, (s) => s.version === last)]);
+      expect(onA).toEqual(onB);
+      expect(onA.currentProductId).toBe(winner);
+    }
+    // Neither panel ever went back to an older version.
+    for (const c of [cohost, host]) {
+      const versions = c.states.map((s) => s.version);
+      expect(versions).toEqual([...versions].sort((x, y) => x - y));
+      c.socket.close();
+    }
+  });
+
   it('SIGKILL of one relay mid-burst: its clients move to the other, nothing is lost or doubled', async () => {
     const a = await relay();
     const b = relays[1]!;
