@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleState } from '../lib/console-state';
-import { CsvImport } from './CsvImport';
 import { CurrentPanel } from './CurrentPanel';
 import { ObsSlot } from './ObsSlot';
 import { PairingForm } from './PairingForm';
-import { ProductForm } from './ProductForm';
+import { LazyCsvImport as CsvImport, LazyProductForm as ProductForm } from './lazy';
 import { ProductQueue } from './ProductQueue';
 import { RoomsList } from './RoomsList';
 import { StatusBar } from './StatusBar';

@@ -5,7 +5,7 @@ import type { Product } from '../../shared/domain';
 import { formatCount, formatMoney } from '../../shared/money';
 import type { ConsoleState } from '../lib/console-state';
 import type { Translate } from '../lib/i18n';
-import { ProductForm } from './ProductForm';
+import { LazyProductForm as ProductForm } from './lazy';
 
 interface RowProps {
   p: Product;

@@ -10,7 +10,8 @@ import { roleMay, type Command } from '../../shared/commands';
 import type { RoomState } from '../../shared/domain';
 import { parsePairingLink } from '../../shared/pairing';
 import { newCommandId } from './ids';
-import { CONSOLE_PORT, parseRequest, type Request, type Response, type StatePush } from './messages';
+import { CONSOLE_PORT, type StatePush } from './console-port';
+import { parseRequest, type Request, type Response } from './messages';
 import { Outbox } from './outbox';
 import { openRelayConnection, type ConnectionEvent, type RelayConnection } from './relay-connection';
 import {

@@ -9,10 +9,10 @@ import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { Command } from '../../shared/commands';
 import type { Product, RoomState } from '../../shared/domain';
-import { parsePairingLink } from '../../shared/pairing';
 import { resolveLocale, translator } from './i18n';
 import { newCommandId } from './ids';
-import { CONSOLE_PORT, type Request, type Response, type StatePush } from './messages';
+import { CONSOLE_PORT, type StatePush } from './console-port';
+import type { Request, Response } from './messages';
 import {
   activeRoomItem,
   connectionItem,
@@ -189,18 +189,21 @@ export function createConsoleState(env: ConsoleEnv) {
    * (an optional permission, granted only for that relay, from the click's user gesture).
    */
   async function pair(link: string): Promise<Response> {
-    const parsed = parsePairingLink(link);
-    if (parsed.ok) {
-      const origin = new URL(parsed.pairing.relayUrl).origin;
-      if (!isLoopback(origin)) {
-        const granted = await browser.permissions.request({ origins: [`${origin}/*`] }).catch(() => false);
-        if (!granted) {
-          const r: Response = { ok: false, problem: 'permission_denied', message: origin };
-          pairFailure.value = { link, response: r };
-          return r;
-        }
+    // Only the origin matters here (the worker parses and checks the whole link); reading it
+    // without shared/pairing keeps zod out of the pages' first bundle.
+    const origin = URL.canParse(link.trim()) ? new URL(link.trim()).origin : null;
+    if (origin && /^https?:/.test(origin) && !isLoopback(origin)) {
+      const granted = await browser.permissions.request({ origins: [`${origin}/*`] }).catch(() => false);
+      if (!granted) {
+        const r: Response = { ok: false, problem: 'permission_denied', message: origin };
+        pairFailure.value = { link, response: r };
+        return r;
       }
     }
+    return sendPair(link);
+  }
+
+  async function sendPair(link: string): Promise<Response> {
     const r = await env.send({ type: 'pair', link });
     pairFailure.value = r.ok ? null : { link, response: r };
     return r;

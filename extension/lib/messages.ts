@@ -5,17 +5,7 @@
  */
 import { z } from 'zod';
 import { CommandSchema, type FieldIssue } from '../../shared/commands';
-import type { RoomState } from '../../shared/domain';
 import type { ConnectionProblem } from './storage-items';
-
-/** The port pages open to the worker; it pushes each new room state over it at once. */
-export const CONSOLE_PORT = 'liveshelf-console';
-
-export interface StatePush {
-  type: 'room.state';
-  roomKey: string;
-  state: RoomState;
-}
 
 const roomKey = z.string().min(3).max(300);
 
