@@ -2,11 +2,11 @@ import type { ConsoleState } from '../lib/console-state';
 import { PairingForm } from './PairingForm';
 
 /** Several rooms remembered, one active. */
-export function RoomsList({ s }: { s: ConsoleState }) {
+export function RoomsList({ s, open = false, withPairing = true }: { s: ConsoleState; open?: boolean; withPairing?: boolean }) {
   const t = s.t.value;
   const rooms = s.rooms.value;
   return (
-    <details class="card rooms">
+    <details class="card rooms" open={open}>
       <summary>
         {t('rooms')} ({rooms.length})
       </summary>
@@ -27,8 +27,12 @@ export function RoomsList({ s }: { s: ConsoleState }) {
           </li>
         ))}
       </ul>
-      <p class="hint">{t('addRoom')}</p>
-      <PairingForm s={s} compact />
+      {withPairing && (
+        <>
+          <p class="hint">{t('addRoom')}</p>
+          <PairingForm s={s} compact />
+        </>
+      )}
     </details>
   );
 }

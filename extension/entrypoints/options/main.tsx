@@ -12,7 +12,7 @@ function OptionsApp({ s }: { s: ConsoleState }) {
     <main class="console" style={{ maxWidth: '640px', margin: '0 auto' }}>
       <StatusBar s={s} />
       <PairingForm s={s} />
-      <RoomsList s={s} />
+      <RoomsList s={s} open withPairing={false} />
       <ObsSlot isHost={s.isHost.value} />
     </main>
   );
