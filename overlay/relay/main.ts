@@ -16,7 +16,7 @@ import { pino } from 'pino';
 import { createApplication } from './app.js';
 import { SqliteRoomStore, type SyncLevel } from './sqlite-store.js';
 import { RedisRoomStore } from './redis-store.js';
-import { createRedisBroadcast } from './redis-broadcast.js';
+import { catchUpLocalRooms, createRedisBroadcast } from './redis-broadcast.js';
 import { seedDemoRoom } from './demo-room.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -51,7 +51,8 @@ await redisStore?.connect().catch((err: Error) => {
   process.exit(1);
 });
 const store = redisStore ?? new SqliteRoomStore({ path: join(dataDir, 'liveshelf.sqlite'), synchronous: sync });
-const broadcast = redisUrl ? createRedisBroadcast(redisUrl) : undefined;
+// After a lost subscription, the clients here get the current state of their rooms again.
+const broadcast = redisUrl ? createRedisBroadcast(redisUrl, () => void catchUpLocalRooms(relay)) : undefined;
 const relay = createApplication({
   store,
   clock: { now: () => Date.now() },

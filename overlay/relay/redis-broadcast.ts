@@ -64,12 +64,21 @@ export interface RedisBroadcast {
   close(): Promise<void>;
 }
 
-export function createRedisBroadcast(url: string, key = 'liveshelf'): RedisBroadcast {
+/**
+ * @param onResubscribed called when the subscription came back after it was lost (Redis
+ * restarted, the link broke): broadcasts sent meanwhile by other processes never arrived here.
+ */
+export function createRedisBroadcast(url: string, onResubscribed: () => void = () => {}, key = 'liveshelf'): RedisBroadcast {
   const pub = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(50 * times, 500) });
   const sub = pub.duplicate();
   // Errors while Redis is down are expected; the clients reconnect and resubscribe by themselves.
   pub.on('error', () => {});
   sub.on('error', () => {});
+  let subscribedOnce = false;
+  sub.on('ready', () => {
+    if (subscribedOnce) onResubscribed();
+    subscribedOnce = true;
+  });
   return {
     // A function, not an arrow: socket.io calls the adapter with `new`.
     adapter: function (nsp: Namespace) {
@@ -80,4 +89,28 @@ export function createRedisBroadcast(url: string, key = 'liveshelf'): RedisBroad
       sub.disconnect();
     },
   };
+}
+
+/** What catching up needs from the relay: its socket.io server and its rooms. */
+export interface CatchUpTarget {
+  io: { of(nsp: '/'): Namespace };
+  hub: { fresh(roomId: string): Promise<{ state: { id: string } } | undefined> };
+}
+
+/**
+ * Sends every room that has clients on this process its current stored state (through the
+ * ordering guard, so nobody goes back a version). For after a lost subscription.
+ */
+export async function catchUpLocalRooms(relay: CatchUpTarget): Promise<void> {
+  const nsp = relay.io.of('/');
+  // Every socket is also in a room named after its id: those are not LiveShelf rooms.
+  const roomIds = [...nsp.adapter.rooms.keys()].filter((id) => !nsp.sockets.has(id));
+  for (const id of roomIds) {
+    try {
+      const actor = await relay.hub.fresh(id);
+      if (actor) nsp.local.to(id).emit('room.state', actor.state);
+    } catch {
+      return; // Redis went away again: the next resubscription tries again
+    }
+  }
 }

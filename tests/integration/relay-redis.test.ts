@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { ADMIN, api, connectClient, send, waitForState, type TestSocket } from '../support/relay.js';
 import type { RoomState } from '../../shared/domain.js';
 import { freePort, spawnRelay, type RelayProcess } from '../support/relay-process.js';
@@ -25,6 +26,12 @@ async function relay(): Promise<RelayProcess> {
   const r = await spawnRelay({ port: await freePort(), dataDir, adminToken: ADMIN, env: { LIVESHELF_REDIS_URL: redis.url, LIVESHELF_RATE_PER_SECOND: '100000' } });
   relays.push(r);
   return r;
+}
+
+/** The two relays most tests share (started by the first test that needs them). */
+async function pair(): Promise<[RelayProcess, RelayProcess]> {
+  while (relays.length < 2) await relay();
+  return [relays[0]!, relays[1]!];
 }
 
 async function createRoom(url: string) {
@@ -63,7 +70,7 @@ afterAll(async () => {
 
 describe('two relays on one Redis', () => {
   it('serve the same room: a change sent on B reaches a client on A, GET and a new connection on A see it', async () => {
-    const [a, b] = [await relay(), await relay()];
+    const [a, b] = await pair();
     const created = await createRoom(a.url);
     const roomId = created.room.id;
     const onA = await connectClient(a.url, roomId, created.tokens.overlay);
@@ -83,7 +90,7 @@ describe('two relays on one Redis', () => {
   });
 
   it('a token rotated on A stops working on B, the new one works on B', async () => {
-    const [a, b] = [relays[0]!, relays[1]!];
+    const [a, b] = await pair();
     const created = await createRoom(b.url);
     const roomId = created.room.id;
     expect((await api(b.url, `/api/rooms/${roomId}`, { token: created.tokens.cohost })).status).toBe(200);
@@ -94,7 +101,7 @@ describe('two relays on one Redis', () => {
   });
 
   it('counts concurrent sales from senders spread over both exactly', async () => {
-    const [a, b] = [relays[0]!, relays[1]!];
+    const [a, b] = await pair();
     const created = await createRoom(a.url);
     const roomId = created.room.id;
     const productId = await addProduct(a.url, roomId, created.tokens.host);
@@ -112,7 +119,7 @@ describe('two relays on one Redis', () => {
   });
 
   it('never sells beyond the stock when both processes sell the last units at once', async () => {
-    const [a, b] = [relays[0]!, relays[1]!];
+    const [a, b] = await pair();
     const created = await createRoom(a.url);
     const roomId = created.room.id;
     const productId = await addProduct(a.url, roomId, created.tokens.host, 'LAST', 50);
@@ -125,7 +132,7 @@ describe('two relays on one Redis', () => {
   });
 
   it('two hosts editing the same product at once on different processes: no lost update, both end in the same state', async () => {
-    const [a, b] = [relays[0]!, relays[1]!];
+    const [a, b] = await pair();
     const created = await createRoom(a.url);
     const roomId = created.room.id;
     const productId = await addProduct(a.url, roomId, created.tokens.host, 'EDIT', 100);
@@ -167,7 +174,7 @@ describe('two relays on one Redis', () => {
   });
 
   it('a co-host on A and a host on B showing different cards at the same moment: the last accepted wins, both panels agree', async () => {
-    const [a, b] = [relays[0]!, relays[1]!];
+    const [a, b] = await pair();
     const created = await createRoom(a.url);
     const roomId = created.room.id;
     const pear = await addProduct(a.url, roomId, created.tokens.host, 'PEAR');
@@ -194,9 +201,29 @@ describe('two relays on one Redis', () => {
     }
   });
 
+  it('a client on B that missed a broadcast while the subscriptions were down gets the current state when they are back', async () => {
+    const [a, b] = await pair();
+    const created = await createRoom(a.url);
+    const roomId = created.room.id;
+    const onB = await connectClient(b.url, roomId, created.tokens.overlay);
+    // Cut every relay's subscription to the broadcasts, then change the room through A at once,
+    // while B is still resubscribing: the adapter drops what it publishes meanwhile.
+    const admin = new Redis(redis.url);
+    try {
+      expect(Number(await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub'))).toBeGreaterThanOrEqual(2);
+    } finally {
+      admin.disconnect();
+    }
+    const ticker = await api(a.url, `/api/rooms/${roomId}/commands`, { token: created.tokens.host, body: { id: 'during-resubscribe', type: 'ticker.push', text: '新品上架' } });
+    expect(ticker.status).toBe(200);
+    const seen = await stateWhere(onB, (s) => s.version === ticker.json.version);
+    expect(seen.ticker.map((m) => m.text)).toEqual(['新品上架']);
+    onB.socket.close();
+  });
+
   it('SIGKILL of one relay mid-burst: its clients move to the other, nothing is lost or doubled', async () => {
+    const b = (await pair())[1];
     const a = await relay();
-    const b = relays[1]!;
     const created = await createRoom(b.url);
     const roomId = created.room.id;
     const productId = await addProduct(b.url, roomId, created.tokens.host);
