@@ -121,7 +121,9 @@ export class RoomActor {
         const pre = await this.store.prefetch(roomId, this.state.version, keys);
         // The store is the truth: adopt what it holds, even an older version (a store restored from a backup).
         if (pre.room) this.room = pre.room;
-        outcome = await this.applyAndCommit(batch, pre);
+        // The look-ups hold for the version they were read at; if a read (refresh) moved the
+        // state on meanwhile, they may miss commands applied since: read again.
+        outcome = this.state.version === pre.version ? await this.applyAndCommit(batch, pre) : 'conflict';
       } catch (err) {
         this.logger.error({ err, room: roomId }, 'storage failed; the batch is refused and nothing was applied');
         const reply = unavailable('the relay could not store this change; nothing was applied, try again');
