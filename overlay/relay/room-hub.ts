@@ -109,12 +109,15 @@ export class RoomActor {
    */
   private async runBatch(batch: Pending[]): Promise<void> {
     const roomId = this.state.id;
-    const keys: BatchKeys = { commandIds: [], saleIds: [], orderIds: [] };
+    const commandIds: string[] = [];
+    const saleIds: string[] = [];
+    const orderIds: string[] = [];
     for (const { command } of batch) {
-      (keys.commandIds as string[]).push(command.id);
-      if (command.type === 'sale.void') (keys.saleIds as string[]).push(command.saleId);
-      if (command.type === 'sale.record' && command.orderId !== undefined) (keys.orderIds as string[]).push(command.orderId);
+      commandIds.push(command.id);
+      if (command.type === 'sale.void') saleIds.push(command.saleId);
+      if (command.type === 'sale.record' && command.orderId !== undefined) orderIds.push(command.orderId);
     }
+    const keys: BatchKeys = { commandIds, saleIds, orderIds };
     for (let attempt = 1; ; attempt++) {
       let outcome: 'done' | 'conflict';
       try {
