@@ -98,7 +98,9 @@ describe('overlay follows the room', () => {
 
     await send(host, { id: cid(), type: 'countdown.start', seconds: 90, label: '限时秒杀' });
     await waitForText(page, '[data-part="countdown"]', '限时秒杀');
-    expect(await partText(page, 'countdown')).toMatch(/01:(2\d|30)/);
+    // 90 s shown as 01:30 or just under; the page aligns to the relay clock through /healthz, whose
+    // estimate is off by up to half a round trip, so on a loaded machine 01:31 can show for a moment.
+    expect(await partText(page, 'countdown')).toMatch(/01:(2\d|3[01])/);
 
     await send(host, { id: cid(), type: 'card.hide' });
     await waitForText(page, '[data-part="card"]', null);
