@@ -3,15 +3,21 @@
  * sale clicked while the relay is down, or just before the worker is stopped, is never lost.
  *
  * Invariants:
- * [O1] a command is written to storage before it is sent, and leaves storage only when the
- *      relay answered it (applied, duplicate, or refused for good).
+ * [O1] a command is in storage before enqueue() resolves (before the page is told it is
+ *      queued), and leaves storage only when the relay answered it (applied, duplicate, or
+ *      refused for good). It may go out on the socket while its write is still in flight:
+ *      waiting for the write would put a storage round trip (tens of ms when the browser's
+ *      storage is busy) into every click. That loses nothing: if the worker dies before the
+ *      write lands, the click was never reported queued, exactly as if it had died before
+ *      the click arrived; if the relay got it meanwhile, it was applied once [O3].
  * [O2] it is resent after a reconnect, a worker restart or a browser restart (attach + flush).
  * [O3] exactly once: resending is safe because the relay answers a repeated id with its first
  *      answer (duplicate: true) instead of applying it again.
  * [O4] entries are sent in the order they were queued, over one socket (socket.io keeps order).
  * The worker is the only writer of the outbox, so it keeps a mirror in memory (read once from
- * storage when it starts) and writes it through; writes go through one promise chain so
- * concurrent clicks never lose an entry.
+ * storage when it starts), changes it synchronously, and writes it through: one write at a
+ * time, each carrying the mirror as it is when the write starts, so concurrent clicks never
+ * lose an entry and a burst of clicks costs few writes.
  */
 import type { Command } from '../../shared/commands';
 import type { CommandReply, ErrorBody } from '../../shared/protocol';
@@ -39,9 +45,13 @@ export interface OutboxHooks {
 }
 
 export class Outbox {
-  private chain: Promise<unknown> = Promise.resolve();
   /** The mirror of storage; null until first read. Replaced, never mutated in place. */
   private entries: readonly OutboxEntry[] | null = null;
+  private loading: Promise<void> | null = null;
+  /** The last storage write started or queued; writes run one after the other. */
+  private lastWrite: Promise<void> = Promise.resolve();
+  /** A write queued behind the running one and not started yet: later changes ride on it. */
+  private queuedWrite: Promise<void> | null = null;
   private readonly inflight = new Set<string>();
   /** Sends waiting for their answer: flush() resolves only when these have settled too. */
   private readonly sending = new Set<Promise<void>>();
@@ -52,36 +62,58 @@ export class Outbox {
     private readonly hooks: OutboxHooks = {},
   ) {}
 
-  /** Runs a read-modify-write of the outbox after the previous one finished. */
-  private update<T>(fn: (entries: readonly OutboxEntry[]) => { next?: readonly OutboxEntry[]; result: T }): Promise<T> {
-    const run = async () => {
-      this.entries ??= [...(await this.store.getValue())];
-      const { next, result } = fn(this.entries);
-      if (next && next !== this.entries) {
-        this.entries = next;
-        await this.store.setValue([...next]);
-      }
-      return result;
-    };
-    const p = this.chain.then(run, run);
-    this.chain = p.catch(() => undefined);
-    return p;
+  /**
+   * Reads storage into the mirror once. Callers read `this.entries` after awaiting it (not a
+   * value it returned): another caller may have changed the mirror between the two.
+   */
+  private async load(): Promise<void> {
+    if (!this.entries) {
+      this.loading ??= this.store.getValue().then(
+        (v) => {
+          this.entries ??= [...v];
+        },
+        (err: unknown) => {
+          this.loading = null;
+          throw err;
+        },
+      );
+      await this.loading;
+    }
   }
 
-  /** [O1] Persists the command, then sends it if connected. Resolves once it is stored. */
+  /** Replaces the mirror now; resolves once storage holds this change (or a later one). */
+  private change(next: readonly OutboxEntry[]): Promise<void> {
+    this.entries = next;
+    if (!this.queuedWrite) {
+      const write = this.lastWrite
+        .catch(() => undefined)
+        .then(() => {
+          this.queuedWrite = null; // from here on, a change needs the next write
+          return this.store.setValue([...(this.entries ?? [])]);
+        });
+      this.queuedWrite = write;
+      this.lastWrite = write;
+    }
+    return this.queuedWrite;
+  }
+
+  /** [O1] Persists the command and sends it if connected. Resolves once it is stored. */
   async enqueue(roomKey: string, command: Command): Promise<number> {
-    const count = await this.update((entries) => {
-      const next = entries.some((e) => e.id === command.id)
-        ? entries
-        : [...entries, { id: command.id, roomKey, command, queuedAt: (this.hooks.now ?? Date.now)(), attempts: 0 }];
-      return { next, result: next.filter((e) => e.roomKey === roomKey).length };
-    });
-    void this.flush();
+    await this.load();
+    const entries = this.entries!;
+    // A repeated id is stored once; it is reported stored when the write in flight lands.
+    const stored = entries.some((e) => e.id === command.id)
+      ? this.lastWrite
+      : this.change([...entries, { id: command.id, roomKey, command, queuedAt: (this.hooks.now ?? Date.now)(), attempts: 0 }]);
+    const count = this.entries!.filter((e) => e.roomKey === roomKey).length;
+    this.sendQueued();
+    await stored;
     return count;
   }
 
   async pending(roomKey?: string): Promise<OutboxEntry[]> {
-    const entries = await this.update((e) => ({ result: e }));
+    await this.load();
+    const entries = this.entries!;
     return roomKey === undefined ? [...entries] : entries.filter((e) => e.roomKey === roomKey);
   }
 
@@ -100,7 +132,8 @@ export class Outbox {
 
   /** Removes entries of a room that is forgotten. */
   async drop(roomKey: string): Promise<void> {
-    await this.update((entries) => ({ next: entries.filter((e) => e.roomKey !== roomKey), result: undefined }));
+    await this.load();
+    await this.change(this.entries!.filter((e) => e.roomKey !== roomKey));
   }
 
   /**
@@ -108,27 +141,29 @@ export class Outbox {
    * resolves when all sends started so far (by this call or an earlier one) have settled.
    */
   async flush(): Promise<void> {
-    const target = this.attached;
-    if (target && target.transport.connected) {
-      const toSend = await this.update((entries) => ({
-        result: entries.filter((e) => e.roomKey === target.roomKey && !this.inflight.has(e.id)),
-      }));
-      for (const entry of toSend) {
-        if (this.inflight.has(entry.id)) continue; // a concurrent flush took it meanwhile
-        this.inflight.add(entry.id);
-        entry.attempts += 1; // in memory only: a diagnostic, not worth a storage write per send
-        const p: Promise<void> = target.transport.send(entry.command).then(
-          (reply) => this.settle(target, entry, reply),
-          () => {
-            // No answer: keep it queued; the next reconnect / alarm / enqueue retries it.
-            if (this.attached === target) this.inflight.delete(entry.id);
-          },
-        );
-        const tracked: Promise<void> = p.finally(() => this.sending.delete(tracked));
-        this.sending.add(tracked);
-      }
-    }
+    await this.load();
+    this.sendQueued();
     await Promise.all([...this.sending]);
+  }
+
+  /** Synchronous, so the socket frame of a click leaves in the same task as the click's message. */
+  private sendQueued(): void {
+    const target = this.attached;
+    if (!target || !target.transport.connected || !this.entries) return;
+    for (const entry of this.entries) {
+      if (entry.roomKey !== target.roomKey || this.inflight.has(entry.id)) continue;
+      this.inflight.add(entry.id);
+      entry.attempts += 1; // in memory only: a diagnostic, not worth a storage write per send
+      const p: Promise<void> = target.transport.send(entry.command).then(
+        (reply) => this.settle(target, entry, reply),
+        () => {
+          // No answer: keep it queued; the next reconnect / alarm / enqueue retries it.
+          if (this.attached === target) this.inflight.delete(entry.id);
+        },
+      );
+      const tracked: Promise<void> = p.finally(() => this.sending.delete(tracked));
+      this.sending.add(tracked);
+    }
   }
 
   private async settle(target: NonNullable<Outbox['attached']>, entry: OutboxEntry, reply: CommandReply): Promise<void> {
@@ -136,7 +171,9 @@ export class Outbox {
       if (this.attached === target) this.inflight.delete(entry.id);
       return;
     }
-    await this.update((entries) => ({ next: entries.filter((e) => e.id !== entry.id), result: undefined }));
+    // Removed from the mirror at once (so it is not resent); from storage by the next write,
+    // which is ordered after the write that added it.
+    await this.change((this.entries ?? []).filter((e) => e.id !== entry.id));
     this.inflight.delete(entry.id);
     if (reply.ok) this.hooks.onAcked?.(entry, reply);
     else this.hooks.onRefused?.(entry, reply.error);

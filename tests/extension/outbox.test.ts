@@ -62,6 +62,33 @@ describe('outbox', () => {
     expect(stored[0]?.command).toMatchObject({ type: 'sale.record', productId });
   });
 
+  it('[O1] puts a click on the socket while its write is in flight, and reports it queued only once stored', async () => {
+    // Fault injection around the fakeBrowser storage: the write waits until the test lets it land.
+    let land!: () => void;
+    const gate = new Promise<void>((r) => (land = r));
+    const slowStore = {
+      getValue: () => outboxItem.getValue(),
+      setValue: async (v: OutboxEntry[]) => {
+        await gate;
+        await outboxItem.setValue(v);
+      },
+    };
+    const outbox = new Outbox(slowStore);
+    await outbox.attach('k', (await connect()).transport);
+    let queued = false;
+    const enqueued = outbox.enqueue('k', sale('s:early')).then(() => (queued = true));
+    for (let i = 0; i < 200 && (await sold()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await sold()).toBe(1);
+    expect(queued).toBe(false);
+    expect(await outboxItem.getValue()).toEqual([]);
+    land();
+    await enqueued;
+    await outbox.flush();
+    // The add landed first, the removal after the ack last.
+    expect(await outboxItem.getValue()).toEqual([]);
+    expect(await sold()).toBe(1);
+  });
+
   it('[O2] resends what was queued before a worker restart, once the relay is reachable', async () => {
     const before = new Outbox(outboxItem);
     await before.enqueue('k', sale('s:a'));
