@@ -35,7 +35,9 @@ export const KEYBOARD_COMMANDS = ['sale-plus-one', 'card-next', 'card-toggle'] a
 export type KeyboardCommand = (typeof KEYBOARD_COMMANDS)[number];
 const RETRY_ALARM = 'liveshelf-retry';
 const PAIR_WAIT_MS = 8000;
-const CACHE_WRITE_MS = 250;
+// A state is ~120 kB with 500 products and its write holds the browser's storage for tens of
+// ms, delaying the outbox writes behind it; open pages get live states over their port anyway.
+const CACHE_WRITE_MS = 1000;
 
 
 export interface BackgroundDeps {
@@ -135,6 +137,8 @@ export function createBackground(deps: BackgroundDeps = {}) {
     latest = cached ? { roomKey: room.key, state: cached } : null;
     const key = room.key;
     if (conn) return; // another activate() won the race while we read the cache
+    /** The title saved with the room; compared with each state's, so it is written once per change. */
+    let savedTitle = room.title;
     const onEvent = (e: ConnectionEvent) => {
       if (conn?.roomKey !== key) return;
       const base = { roomKey: key, since: now() };
@@ -156,7 +160,10 @@ export function createBackground(deps: BackgroundDeps = {}) {
       const push: StatePush = { type: 'room.state', roomKey: key, state: s };
       for (const port of ports) port.postMessage(push);
       cacheState(key, s);
-      if (s.room.title !== room.title) void rememberTitle(key, s.room.title);
+      if (s.room.title !== savedTitle) {
+        savedTitle = s.room.title;
+        void rememberTitle(key, s.room.title);
+      }
     };
     conn = { roomKey: key, connection: connect(room, { event: onEvent, state: onState }) };
   }

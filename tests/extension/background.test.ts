@@ -129,6 +129,22 @@ describe('messages to the background worker', () => {
     expect(await bg.handleMessage({ type: 'sale.undo', roomKey: key })).toMatchObject({ ok: false, problem: 'nothing_to_undo' });
   });
 
+  it('saves the room title once, not again with every state the relay sends', async () => {
+    const productId = await seedProduct();
+    await bg.handleMessage({ type: 'pair', link: room.links.host });
+    const key = roomKeyOf(relay.url, room.room.id);
+    await until(() => roomsItem.getValue(), (r) => r[0]?.title === '永胜石榴专场');
+    const writes = vi.spyOn(roomsItem, 'setValue');
+    try {
+      for (let i = 0; i < 3; i++) await bg.handleMessage({ type: 'command', roomKey: key, command: { id: `sale:t${i}`, type: 'sale.record', productId, quantity: 1 } });
+      // The cache is written after the worker received the states of all three sales.
+      await until(() => getCachedState(key), (s) => s?.products[0]?.sold === 3);
+      expect(writes).not.toHaveBeenCalled();
+    } finally {
+      writes.mockRestore();
+    }
+  });
+
   it('refuses price, stock and sale commands from a co-host before queueing them', async () => {
     const productId = await seedProduct();
     await bg.handleMessage({ type: 'pair', link: room.links.cohost });
