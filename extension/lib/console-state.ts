@@ -84,6 +84,29 @@ export function shareUnchanged(prev: RoomState | null, next: RoomState): RoomSta
   return { ...next, products: same ? prev.products : products };
 }
 
+/**
+ * The active room key as this page last saw it (a `room@host` key, no token), kept in the
+ * page's own synchronous localStorage: load() then reads the cached state in the same storage
+ * round trip as everything else instead of one round trip later. A wrong hint costs that one
+ * extra read, nothing more.
+ */
+const ACTIVE_HINT = 'liveshelf:activeRoom';
+function activeHint(): string | null {
+  try {
+    return globalThis.localStorage?.getItem(ACTIVE_HINT) ?? null;
+  } catch {
+    return null;
+  }
+}
+function rememberActive(key: string | null): void {
+  try {
+    if (key) globalThis.localStorage?.setItem(ACTIVE_HINT, key);
+    else globalThis.localStorage?.removeItem(ACTIVE_HINT);
+  } catch {
+    // No localStorage (unit tests): only the hint is lost.
+  }
+}
+
 const isLoopback = (origin: string) => /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(origin);
 
 export function createConsoleState(env: ConsoleEnv) {
@@ -121,16 +144,22 @@ export function createConsoleState(env: ConsoleEnv) {
     setRoom(key, cached);
   }
 
-  /** A state from the cache or the worker; never goes back to an older version. */
+  /**
+   * A state from the cache or the worker; never goes back to an older version, and skips the
+   * version it shows already ([R1]: same version, same state), e.g. the worker's first push to
+   * a page that rendered it from the cache, which would re-render the whole queue for nothing.
+   */
   function setRoom(key: string, s: RoomState | null): void {
     if (activeKey.value !== key) return;
     const prev = room.value;
-    if (s && prev && prev.id === s.id && s.version < prev.version) return;
+    if (s && prev && prev.id === s.id && s.version <= prev.version) return;
     room.value = s ? shareUnchanged(prev, s) : null;
   }
 
   /** Reads everything from storage, then follows changes. Returns the stop function. */
   async function load(): Promise<() => void> {
+    const hint = activeHint();
+    const hinted = hint ? storage.getItem<RoomState>(stateKey(hint)) : null;
     const [r, a, s, o, st, n, rs] = await Promise.all([
       roomsItem.getValue(),
       activeRoomItem.getValue(),
@@ -140,7 +169,8 @@ export function createConsoleState(env: ConsoleEnv) {
       noticeItem.getValue(),
       recentSalesItem.getValue(),
     ]);
-    const cached = a ? await storage.getItem<RoomState>(stateKey(a)) : null;
+    const cached = !a ? null : a === hint && hinted ? await hinted : await storage.getItem<RoomState>(stateKey(a));
+    rememberActive(a);
     batch(() => {
       rooms.value = r;
       activeKey.value = a;
@@ -157,6 +187,7 @@ export function createConsoleState(env: ConsoleEnv) {
       roomsItem.watch((v) => (rooms.value = v)),
       activeRoomItem.watch((v) => {
         activeKey.value = v;
+        rememberActive(v);
         void followState(v);
       }),
       connectionItem.watch((v) => (status.value = v)),
