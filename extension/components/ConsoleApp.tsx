@@ -75,7 +75,7 @@ export function ConsoleApp({ s }: { s: ConsoleState }) {
           {host && panel === 'add' && <ProductForm s={s} product={null} onDone={() => setPanel('none')} />}
           {host && panel === 'csv' && <CsvImport s={s} onDone={() => setPanel('none')} />}
           <ProductQueue s={s} />
-          <ObsSlot isHost={host} />
+          <ObsSlot s={s} isHost={host} />
         </>
       ) : (
         <p class="card hint">{t('connecting')}</p>

@@ -12,6 +12,7 @@ import { parsePairingLink } from '../../shared/pairing';
 import { newCommandId } from './ids';
 import { CONSOLE_PORT, type StatePush } from './console-port';
 import { parseRequest, type Request, type Response } from './messages';
+import { createObsHost, type ObsHostDeps } from './obs-host';
 import { Outbox } from './outbox';
 import { openRelayConnection, type ConnectionEvent, type RelayConnection } from './relay-connection';
 import {
@@ -43,6 +44,7 @@ const CACHE_WRITE_MS = 1000;
 export interface BackgroundDeps {
   connect?: typeof openRelayConnection;
   now?: () => number;
+  createObsControl?: ObsHostDeps['createControl'];
 }
 
 export function createBackground(deps: BackgroundDeps = {}) {
@@ -56,6 +58,13 @@ export function createBackground(deps: BackgroundDeps = {}) {
   let latest: { roomKey: string; state: RoomState } | null = null;
   /** Pages with the console open: they get each state at once over their port. */
   const ports = new Set<Browser.runtime.Port>();
+  /** OBS, for a host room only; its status goes to the open pages like the room state. */
+  const obs = createObsHost({
+    ...(deps.createObsControl && { createControl: deps.createObsControl }),
+    publish: (push) => {
+      for (const port of ports) port.postMessage(push);
+    },
+  });
 
   // The worker is the only writer of these, so it keeps them in memory after the first read
   // (the hot path of a +1 click then touches storage once, for the outbox).
@@ -122,6 +131,8 @@ export function createBackground(deps: BackgroundDeps = {}) {
   /** (Re)opens the connection of the active room; closes any other. Idempotent. */
   async function activate(force = false): Promise<void> {
     const room = await activeRoom();
+    // Before any other await: an OBS request handled right after activate() sees the role.
+    void obs.sync(room);
     if (conn && (force || conn.roomKey !== room?.key)) {
       conn.connection.close();
       outbox.detach();
@@ -156,7 +167,9 @@ export function createBackground(deps: BackgroundDeps = {}) {
       // A restarted relay may replay the same version; never go back to an older one.
       if (s.version < lastVersion) return;
       lastVersion = s.version;
+      const prev = latest?.roomKey === key ? latest.state : null;
       latest = { roomKey: key, state: s };
+      void obs.onState(key, prev, s);
       const push: StatePush = { type: 'room.state', roomKey: key, state: s };
       for (const port of ports) port.postMessage(push);
       cacheState(key, s);
@@ -277,6 +290,8 @@ export function createBackground(deps: BackgroundDeps = {}) {
       case 'reconnect':
         await activate(true);
         return { ok: true };
+      default:
+        return (await obs.handle(request)) ?? { ok: false, problem: 'invalid', message: `unhandled request ${request.type}` };
     }
   }
 
@@ -321,7 +336,9 @@ export function createBackground(deps: BackgroundDeps = {}) {
       port.onDisconnect.addListener(() => ports.delete(port));
       // A page that opens gets the freshest state at once (the storage cache may lag by CACHE_WRITE_MS).
       void activate().then(() => {
-        if (latest && ports.has(port)) port.postMessage({ type: 'room.state', roomKey: latest.roomKey, state: latest.state } satisfies StatePush);
+        if (!ports.has(port)) return;
+        if (latest) port.postMessage({ type: 'room.state', roomKey: latest.roomKey, state: latest.state } satisfies StatePush);
+        port.postMessage(obs.current());
       });
     });
     // Pages write nothing the worker keeps in memory, but another worker instance could have.
@@ -350,6 +367,7 @@ export function createBackground(deps: BackgroundDeps = {}) {
     stop: () => {
       if (cacheTimer) clearTimeout(cacheTimer);
       conn?.connection.close();
+      void obs.stop();
     },
   };
 }

@@ -1,8 +1,11 @@
 /**
- * The port pages open to the worker; it pushes each new room state over it at once.
- * Kept apart from messages.ts so the pages' first bundle does not carry zod.
+ * The port pages open to the worker; it pushes each new room state, and each new OBS status,
+ * over it at once. Kept apart from messages.ts so the pages' first bundle does not carry zod;
+ * pushes are checked here by hand instead (house rule 2: the page parses what it is sent).
  */
 import type { RoomState } from '../../shared/domain';
+import type { ObsConnectionState, ObsStatus } from './obs-control';
+import { OBS_ERROR_CODES, type ObsErrorInfo } from './obs-errors';
 
 export const CONSOLE_PORT = 'liveshelf-console';
 
@@ -10,4 +13,55 @@ export interface StatePush {
   type: 'room.state';
   roomKey: string;
   state: RoomState;
+}
+
+/** The worker's OBS connection (host role only) and the last failure of something it did by itself. */
+export interface ObsPush {
+  type: 'obs.status';
+  status: ObsStatus;
+  /** E.g. the product's scene is missing in OBS when its card was shown; null when none. */
+  notice: ObsErrorInfo | null;
+}
+
+export type ConsolePush = StatePush | ObsPush;
+
+const OBS_STATES: readonly ObsConnectionState[] = ['disconnected', 'connecting', 'connected', 'reconnecting'];
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const strOrNull = (v: unknown) => v === null || typeof v === 'string';
+
+export function parseObsErrorInfo(v: unknown): ObsErrorInfo | null {
+  if (!isRecord(v) || !(OBS_ERROR_CODES as readonly unknown[]).includes(v['code']) || typeof v['message'] !== 'string' || !isRecord(v['params'])) return null;
+  const params: Record<string, string | number> = {};
+  for (const [k, p] of Object.entries(v['params'])) if (typeof p === 'string' || typeof p === 'number') params[k] = p;
+  return { code: v['code'] as ObsErrorInfo['code'], params, message: v['message'] };
+}
+
+/** A push from the worker, or null for anything malformed. */
+export function parsePush(m: unknown): ConsolePush | null {
+  if (!isRecord(m)) return null;
+  if (m['type'] === 'room.state') {
+    const state = m['state'];
+    return typeof m['roomKey'] === 'string' && isRecord(state) && Array.isArray(state['products']) ? (m as unknown as StatePush) : null;
+  }
+  if (m['type'] === 'obs.status') {
+    const s = m['status'];
+    if (!isRecord(s) || !OBS_STATES.includes(s['state'] as ObsConnectionState)) return null;
+    if (!strOrNull(s['programScene']) || !Array.isArray(s['scenes']) || !s['scenes'].every((x) => typeof x === 'string')) return null;
+    if (typeof s['streaming'] !== 'boolean' || typeof s['recording'] !== 'boolean' || !strOrNull(s['obsVersion']) || !strOrNull(s['obsWebSocketVersion'])) return null;
+    const error = s['error'] === null ? null : parseObsErrorInfo(s['error']);
+    if (s['error'] !== null && !error) return null;
+    const notice = m['notice'] === null || m['notice'] === undefined ? null : parseObsErrorInfo(m['notice']);
+    const status: ObsStatus = {
+      state: s['state'] as ObsConnectionState,
+      error,
+      programScene: s['programScene'] as string | null,
+      scenes: s['scenes'] as string[],
+      streaming: s['streaming'],
+      recording: s['recording'],
+      obsVersion: s['obsVersion'] as string | null,
+      obsWebSocketVersion: s['obsWebSocketVersion'] as string | null,
+    };
+    return { type: 'obs.status', status, notice };
+  }
+  return null;
 }

@@ -11,12 +11,15 @@ import type { Command } from '../../shared/commands';
 import type { Product, RoomState } from '../../shared/domain';
 import { resolveLocale, translator } from './i18n';
 import { newCommandId } from './ids';
-import { CONSOLE_PORT, type StatePush } from './console-port';
+import { CONSOLE_PORT, parsePush, type ConsolePush, type ObsPush } from './console-port';
 import type { Request, Response } from './messages';
 import {
   activeRoomItem,
   connectionItem,
   IDLE_STATUS,
+  obsOptionsOf,
+  obsRoomOptionsItem,
+  obsSettingsItem,
   noticeItem,
   outboxItem,
   recentSalesItem,
@@ -26,6 +29,8 @@ import {
   type ConnectionStatus,
   type LocaleSetting,
   type Notice,
+  type ObsRoomOptions,
+  type ObsSettings,
   type OutboxEntry,
   type RecentSale,
   type SavedRoom,
@@ -38,22 +43,22 @@ export type CommandDraft = Command extends infer C ? (C extends Command ? Omit<C
 export interface ConsoleEnv {
   send(request: Request): Promise<Response>;
   preferredLanguages: readonly string[];
-  /** Live states pushed by the worker; returns the stop function. */
-  follow?(onState: (push: StatePush) => void): () => void;
+  /** Live room states and OBS statuses pushed by the worker; returns the stop function. */
+  follow?(onPush: (push: ConsolePush) => void): () => void;
 }
 
 export function browserEnv(): ConsoleEnv {
   return {
     send: (request) => browser.runtime.sendMessage(request) as Promise<Response>,
     preferredLanguages: navigator.languages?.length ? navigator.languages : [navigator.language],
-    follow(onState) {
+    follow(onPush) {
       let stopped = false;
       let port: ReturnType<typeof browser.runtime.connect> | null = null;
       const open = () => {
         port = browser.runtime.connect({ name: CONSOLE_PORT });
         port.onMessage.addListener((m: unknown) => {
-          const push = m as Partial<StatePush> | null;
-          if (push?.type === 'room.state' && typeof push.roomKey === 'string' && push.state && Array.isArray(push.state.products)) onState(push as StatePush);
+          const push = parsePush(m);
+          if (push) onPush(push);
         });
         // The worker was stopped (Chrome does that to idle workers): connect again, which wakes it.
         port.onDisconnect.addListener(() => !stopped && setTimeout(open, 1000));
@@ -119,6 +124,10 @@ export function createConsoleState(env: ConsoleEnv) {
   const notice = signal<Notice | null>(null);
   const recentSales = signal<RecentSale[]>([]);
   const loaded = signal(false);
+  /** OBS as the worker last reported it (null until it did: the worker may be asleep). */
+  const obs = signal<ObsPush | null>(null);
+  const obsSettings = signal<ObsSettings | null>(null);
+  const obsRoomOptions = signal<Record<string, ObsRoomOptions>>({});
   /** The last pairing failure; kept here, not in the form, because the view may switch meanwhile. */
   const pairFailure = signal<{ link: string; response: Extract<Response, { ok: false }> } | null>(null);
 
@@ -160,7 +169,7 @@ export function createConsoleState(env: ConsoleEnv) {
   async function load(): Promise<() => void> {
     const hint = activeHint();
     const hinted = hint ? storage.getItem<RoomState>(stateKey(hint)) : null;
-    const [r, a, s, o, st, n, rs] = await Promise.all([
+    const [r, a, s, o, st, n, rs, os, oo] = await Promise.all([
       roomsItem.getValue(),
       activeRoomItem.getValue(),
       connectionItem.getValue(),
@@ -168,6 +177,8 @@ export function createConsoleState(env: ConsoleEnv) {
       settingsItem.getValue(),
       noticeItem.getValue(),
       recentSalesItem.getValue(),
+      obsSettingsItem.getValue(),
+      obsRoomOptionsItem.getValue(),
     ]);
     const cached = !a ? null : a === hint && hinted ? await hinted : await storage.getItem<RoomState>(stateKey(a));
     rememberActive(a);
@@ -180,6 +191,8 @@ export function createConsoleState(env: ConsoleEnv) {
       notice.value = n;
       recentSales.value = rs;
       room.value = cached;
+      obsSettings.value = os;
+      obsRoomOptions.value = oo;
       loaded.value = true;
     });
     void followState(a);
@@ -195,8 +208,10 @@ export function createConsoleState(env: ConsoleEnv) {
       settingsItem.watch((v) => (settings.value = v)),
       noticeItem.watch((v) => (notice.value = v)),
       recentSalesItem.watch((v) => (recentSales.value = v)),
+      obsSettingsItem.watch((v) => (obsSettings.value = v)),
+      obsRoomOptionsItem.watch((v) => (obsRoomOptions.value = v)),
     ];
-    const stopFollow = env.follow?.((push) => setRoom(push.roomKey, push.state));
+    const stopFollow = env.follow?.((push) => (push.type === 'room.state' ? setRoom(push.roomKey, push.state) : (obs.value = push)));
     // Wake the worker so it connects the active room (if it is not) and retries the outbox.
     void env.send({ type: 'hello' }).catch(() => undefined);
     return () => {
@@ -234,6 +249,11 @@ export function createConsoleState(env: ConsoleEnv) {
     return sendPair(link);
   }
 
+  function withRoom(fn: (roomKey: string) => Promise<Response>): Promise<Response> {
+    const key = activeKey.value;
+    return key ? fn(key) : Promise.resolve({ ok: false, problem: 'no_room', message: 'no active room' });
+  }
+
   async function sendPair(link: string): Promise<Response> {
     const r = await env.send({ type: 'pair', link });
     pairFailure.value = r.ok ? null : { link, response: r };
@@ -258,6 +278,10 @@ export function createConsoleState(env: ConsoleEnv) {
     currentProduct,
     loaded: computed(() => loaded.value),
     pairFailure: computed(() => pairFailure.value),
+    obs: computed(() => obs.value),
+    /** The saved OBS address (and password, for the form's field only). */
+    obsSettings: computed(() => obsSettings.value),
+    obsOptions: computed(() => obsOptionsOf(obsRoomOptions.value, activeKey.value)),
     // actions
     load,
     command,
@@ -268,6 +292,14 @@ export function createConsoleState(env: ConsoleEnv) {
     setOverlayUrl: (roomKey: string, overlayUrl: string | null) => env.send({ type: 'room.overlay', roomKey, overlayUrl }),
     setLocale: (value: LocaleSetting) => settingsItem.setValue({ ...settings.value, locale: value }),
     dismissNotice: () => noticeItem.setValue(null),
+    obsConnect: (url: string, password: string) => env.send({ type: 'obs.connect', url, password }),
+    obsDisconnect: () => env.send({ type: 'obs.disconnect' }),
+    obsSetScene: (scene: string) => env.send({ type: 'obs.scene', scene }),
+    obsAddOverlay: (sceneName: string) => withRoom((roomKey) => env.send({ type: 'obs.overlay.add', roomKey, sceneName })),
+    obsRefreshOverlay: () => env.send({ type: 'obs.overlay.refresh' }),
+    obsOverlayVisible: (visible: boolean | null) => withRoom((roomKey) => env.send({ type: 'obs.overlay.visible', roomKey, visible })),
+    obsSetSwitchScene: (switchScene: boolean) => withRoom((roomKey) => env.send({ type: 'obs.options', roomKey, switchScene })),
+    obsSetCardSource: (cardSource: ObsRoomOptions['cardSource']) => withRoom((roomKey) => env.send({ type: 'obs.options', roomKey, cardSource })),
   };
 }
 

@@ -5,9 +5,11 @@
  */
 import { z } from 'zod';
 import { CommandSchema, type FieldIssue } from '../../shared/commands';
+import type { ObsErrorInfo } from './obs-errors';
 import type { ConnectionProblem } from './storage-items';
 
 const roomKey = z.string().min(3).max(300);
+const sceneName = z.string().trim().min(1).max(200);
 
 export const RequestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('pair'), link: z.string().max(4096) }),
@@ -30,6 +32,22 @@ export const RequestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('hello') }),
   /** "Retry now": drop the socket and connect again. */
   z.strictObject({ type: z.literal('reconnect') }),
+  // OBS (host role only; the worker refuses these for a co-host room). The address is checked
+  // by obs-control itself, which answers with its own clear message.
+  z.strictObject({ type: z.literal('obs.connect'), url: z.string().trim().max(500), password: z.string().max(500) }),
+  z.strictObject({ type: z.literal('obs.disconnect') }),
+  z.strictObject({ type: z.literal('obs.scene'), scene: sceneName }),
+  /** Add (or update) the overlay browser source in a scene, with the room's stored overlay link. */
+  z.strictObject({ type: z.literal('obs.overlay.add'), roomKey, sceneName }),
+  z.strictObject({ type: z.literal('obs.overlay.refresh') }),
+  /** Show or hide the overlay source; `visible: null` only reads it. */
+  z.strictObject({ type: z.literal('obs.overlay.visible'), roomKey, visible: z.boolean().nullable() }),
+  z.strictObject({
+    type: z.literal('obs.options'),
+    roomKey,
+    switchScene: z.boolean().optional(),
+    cardSource: z.strictObject({ sceneName, sourceName: sceneName }).nullable().optional(),
+  }),
 ]);
 
 export type Request = z.infer<typeof RequestSchema>;
@@ -38,8 +56,15 @@ export type RequestOf<T extends Request['type']> = Extract<Request, { type: T }>
 export type PairProblem = ConnectionProblem | 'bad_link' | 'permission_denied' | 'timeout';
 
 export type Response =
-  | { ok: true; roomKey?: string; queued?: number }
-  | { ok: false; problem: PairProblem | 'invalid' | 'forbidden' | 'no_room' | 'nothing_to_undo'; message: string; issues?: FieldIssue[] };
+  | { ok: true; roomKey?: string; queued?: number; visible?: boolean; overlay?: { action: 'created' | 'updated'; url: string } }
+  | {
+      ok: false;
+      problem: PairProblem | 'invalid' | 'forbidden' | 'no_room' | 'nothing_to_undo' | 'obs';
+      message: string;
+      issues?: FieldIssue[];
+      /** With problem 'obs': what OBS said, for obsErrorText in the page's language. */
+      obs?: ObsErrorInfo;
+    };
 
 export function parseRequest(raw: unknown): { ok: true; request: Request } | { ok: false; issues: FieldIssue[] } {
   const r = RequestSchema.safeParse(raw);

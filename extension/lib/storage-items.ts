@@ -132,3 +132,30 @@ export async function setCachedState(roomKey: string, state: RoomState): Promise
 export async function removeCachedState(roomKey: string): Promise<void> {
   await storage.removeItem(stateKey(roomKey));
 }
+
+/**
+ * Where this computer's OBS listens, and its obs-websocket password. One OBS per computer, so
+ * one setting for all rooms. The password lives here and only here: it is never sent to the
+ * relay, never put in a status, a message or a log.
+ */
+export interface ObsSettings {
+  url: string;
+  password: string;
+}
+export const obsSettingsItem = storage.defineItem<ObsSettings | null>('local:obs', { fallback: null });
+
+/** The OBS choices of one room (the products and the show differ per room). */
+export interface ObsRoomOptions {
+  /** "Switch OBS scene with the product": on by default. */
+  switchScene: boolean;
+  /** The scene the overlay source was added to (for its visibility toggle). */
+  overlayScene: string | null;
+  /** Optional: a source shown while a card is on air, hidden with it. */
+  cardSource: { sceneName: string; sourceName: string } | null;
+}
+export const DEFAULT_OBS_ROOM_OPTIONS: ObsRoomOptions = { switchScene: true, overlayScene: null, cardSource: null };
+export const obsRoomOptionsItem = storage.defineItem<Record<string, ObsRoomOptions>>('local:obsRooms', { fallback: {} });
+
+export function obsOptionsOf(all: Record<string, ObsRoomOptions>, roomKey: string | null): ObsRoomOptions {
+  return { ...DEFAULT_OBS_ROOM_OPTIONS, ...(roomKey ? all[roomKey] : undefined) };
+}

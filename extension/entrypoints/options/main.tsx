@@ -13,7 +13,7 @@ function OptionsApp({ s }: { s: ConsoleState }) {
       <StatusBar s={s} />
       <PairingForm s={s} />
       <RoomsList s={s} open withPairing={false} />
-      <ObsSlot isHost={s.isHost.value} />
+      <ObsSlot s={s} isHost={s.isHost.value} />
     </main>
   );
 }
