@@ -139,7 +139,11 @@ const ProductRow = memo(function ProductRow({ p, index, total, current, onAir, h
   );
 });
 
-const FIRST_PAINT_ROWS = 40;
+// The queue starts about half-way down a 1000 px panel and a row is ~58 px tall: 8 rows show,
+// 20 cover a panel up to ~1700 px. Each row more in the first render delays the first paint.
+const FIRST_PAINT_ROWS = 20;
+/** Rows added per task after the first paint: each task stays short, so a click or a pushed state is not held up by one long render of 460 rows. */
+const ROWS_PER_STEP = 80;
 
 export function ProductQueue({ s }: { s: ConsoleState }) {
   const t = s.t.value;
@@ -147,7 +151,7 @@ export function ProductQueue({ s }: { s: ConsoleState }) {
   const [query, setQuery] = useState('');
   const dragging = useRef<string | null>(null);
   // The first frame renders what fits on screen and a margin; the rest of a long queue follows
-  // right after it, so opening the panel with 500 products paints at once.
+  // in short steps right after it, so opening the panel with 500 products paints at once.
   const [limit, setLimit] = useState(FIRST_PAINT_ROWS);
   const total = state?.products.length ?? 0;
   useEffect(() => {
@@ -157,7 +161,7 @@ export function ProductQueue({ s }: { s: ConsoleState }) {
       }
       return;
     }
-    const timer = setTimeout(() => setLimit(Infinity), 0);
+    const timer = setTimeout(() => setLimit(limit + ROWS_PER_STEP), 0);
     return () => clearTimeout(timer);
   }, [limit, total]);
   if (!state) return null;
