@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { emptyRoom, type Product, type RoomState } from '../../shared/domain';
-import { shareUnchanged } from '../../extension/lib/console-state';
+import { createConsoleState, shareUnchanged, type ConsoleEnv } from '../../extension/lib/console-state';
+import type { StatePush } from '../../extension/lib/console-port';
+import { activeRoomItem, roomsItem, setCachedState } from '../../extension/lib/storage-items';
 
 const product = (id: string, sold = 0): Product => ({
   id, sku: id, name: id, priceMinor: 100, originalPriceMinor: null, unit: '', stock: null, imageUrl: null,
@@ -33,5 +36,33 @@ describe('console state', () => {
     const shared = shareUnchanged(prev, next);
     expect(shared.products.map((p) => p.id)).toEqual(['b', 'a']);
     expect(shared.products[0]).toBe(prev.products[1]);
+  });
+
+  it('renders the cached state, and a push of the version it shows changes nothing (no re-render of the queue)', async () => {
+    fakeBrowser.reset();
+    const key = 'r@127.0.0.1:4600';
+    await roomsItem.setValue([{ key, relayUrl: 'http://127.0.0.1:4600', room: 'r', role: 'host', token: 'lsh_x', overlayUrl: null, title: 't', pairedAt: 0 }]);
+    await activeRoomItem.setValue(key);
+    await setCachedState(key, room([product('a'), product('b')], 5));
+    // The worker's side of the port, driven by the test (fakeBrowser has no runtime ports).
+    let push: ((p: StatePush) => void) | undefined;
+    const env: ConsoleEnv = {
+      send: async () => ({ ok: true }),
+      preferredLanguages: ['en'],
+      follow: (onPush) => {
+        push = onPush as (p: StatePush) => void;
+        return () => {};
+      },
+    };
+    const s = createConsoleState(env);
+    const stop = await s.load();
+    const shown = s.room.value;
+    expect(shown?.version).toBe(5);
+    push?.({ type: 'room.state', roomKey: key, state: JSON.parse(JSON.stringify(shown)) as RoomState });
+    expect(s.room.value).toBe(shown);
+    push?.({ type: 'room.state', roomKey: key, state: room([product('a', 1), product('b')], 6) });
+    expect(s.room.value?.version).toBe(6);
+    expect(s.room.value?.products[1]).toBe(shown?.products[1]);
+    stop();
   });
 });
