@@ -56,7 +56,7 @@ type ToWorker =
 type FromWorker =
   | { type: 'connected'; n: number; ms: number }
   | { type: 'ran'; sends: Send[]; refused: number }
-  | { type: 'settled'; missing: number }
+  | { type: 'settled'; missing: number; received: number }
   | { type: 'measured'; lat: Record<string, number[]>; perSendMax: number[] };
 
 /**
@@ -88,6 +88,8 @@ async function worker(): Promise<void> {
   const clients: Client[] = [];
   const byRoom = new Map<string, Client[]>();
   let run = 0;
+  /** States received by the overlays since the last run started. */
+  let received = 0;
   const reply = (m: FromWorker) => process.send!(m);
 
   function connect(conn: Conn): Promise<Client> {
@@ -95,6 +97,7 @@ async function worker(): Promise<void> {
       const socket = ioClient(conn.url, { transports: ['websocket'], auth: { room: conn.roomId, token: conn.token, protocol: PROTOCOL_VERSION }, reconnection: false, forceNew: true, timeout: 20_000, parser: { Encoder, Decoder: VersionOnlyDecoder } });
       const c: Client = { conn, socket, versions: [], times: [] };
       socket.on('room.state', (s: RoomState) => {
+        if (!conn.host) received++;
         c.versions.push(s.version);
         c.times.push(now());
       });
@@ -123,6 +126,7 @@ async function worker(): Promise<void> {
       reply({ type: 'connected', n: clients.length, ms: now() - t0 });
     } else if (m.type === 'run') {
       run++;
+      received = 0;
       const hosts = clients.filter((c) => c.conn.host);
       const sends: Send[] = [];
       let refused = 0;
@@ -163,7 +167,7 @@ async function worker(): Promise<void> {
       const deadline = now() + 15_000;
       const behind = () => clients.filter((c) => !c.conn.host && Math.max(...c.versions.slice(-4)) < (m.last[c.conn.roomId] ?? 0)).length;
       while (behind() > 0 && now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      reply({ type: 'settled', missing: behind() });
+      reply({ type: 'settled', missing: behind(), received });
     } else if (m.type === 'measure') {
       const lat: Record<string, number[]> = {};
       const perSendMax: number[] = [];
@@ -326,14 +330,21 @@ async function main(): Promise<void> {
     const t0 = now();
     const ran = await w.all(m, 'ran');
     const elapsed = (now() - t0) / 1000;
-    const cpu = relays.map((r, i) => `${'AB'[i]} ${(((cpuTicks(r.child.pid!) - ticks0[i]!) / 100 / elapsed) * 100).toFixed(0)}%`).join(', ');
-    const wcpu = w.procs.map((p, i) => `${(((cpuTicks(p.pid!) - wticks0[i]!) / 100 / elapsed) * 100).toFixed(0)}%`).join(' + ');
     const sends = ran.flatMap((r) => r.sends);
     const refused = ran.reduce((a, r) => a + r.refused, 0);
     const last: Record<string, number> = {};
     for (const s of sends) last[s.roomId] = Math.max(last[s.roomId] ?? 0, s.version);
     const settled = await w.all({ type: 'settle', last }, 'settled');
     const missing = settled.reduce((a, r) => a + r.missing, 0);
+    const received = settled.reduce((a, r) => a + r.received, 0);
+    // CPU over the run and the settling after it (the relays are still sending the last states).
+    const busy = (now() - t0) / 1000;
+    const relayTicks = relays.reduce((a, r, i) => a + cpuTicks(r.child.pid!) - ticks0[i]!, 0);
+    const cpu = relays.map((r, i) => `${'AB'[i]} ${(((cpuTicks(r.child.pid!) - ticks0[i]!) / 100 / busy) * 100).toFixed(0)}%`).join(', ');
+    const wcpu = w.procs.map((p, i) => `${(((cpuTicks(p.pid!) - wticks0[i]!) / 100 / busy) * 100).toFixed(0)}%`).join(' + ');
+    // Relay CPU per state delivered to one overlay (commits included): independent of how much
+    // CPU the neighbours leave, it gives the capacity of one core.
+    const perState = ((relayTicks / 100) * 1e6) / Math.max(1, received);
     // At most ~1,000 sampled commands, evenly over the run.
     const step = Math.max(1, Math.floor(sends.length / 1000));
     const sample = sends.filter((_, i) => i % step === 0);
@@ -343,7 +354,7 @@ async function main(): Promise<void> {
     const every = sample.map((_, i) => Math.max(...measured.map((r) => r.perSendMax[i]!)));
     const all = Object.values(lat).flat();
     console.log(
-      `  ${label}: ${(sends.length / elapsed).toFixed(0).padStart(5)} sales/s acked (n=${sends.length}${refused ? `, refused ${refused}` : ''}), relay CPU ${cpu} (bench clients ${wcpu})` +
+      `  ${label}: ${(sends.length / elapsed).toFixed(0).padStart(5)} sales/s acked (n=${sends.length}${refused ? `, refused ${refused}` : ''}), relay CPU ${cpu} (bench clients ${wcpu}), ${received} states to overlays, ${perState.toFixed(0)} µs relay CPU per state delivered` +
         `\n      fan-out per delivery p50 ${f(pct(all, 50))} p99 ${f(pct(all, 99))}  |  every client p50 ${f(pct(every, 50))} p99 ${f(pct(every, 99))}  (${sample.length} commands sampled, ${all.length} deliveries${missing ? `, ${missing} clients never got the last state` : ''})`,
     );
     if (Object.keys(lat).length > 1)
