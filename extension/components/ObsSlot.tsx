@@ -14,6 +14,12 @@ import type { Response } from '../lib/messages';
 type Place = 'connection' | 'scenes' | 'overlay' | 'card-source';
 type Feedback = ({ kind: 'ok'; text: string } | { kind: 'error'; info: ObsErrorInfo } | { kind: 'plain-error'; text: string }) & { place: Place };
 
+/** Green for done, amber for "do it this other way" (no browser source), red for a failure. */
+function feedbackClass(f: Feedback): string {
+  if (f.kind === 'ok') return 'hint obs-ok';
+  return f.kind === 'error' && f.info.code === 'obs-no-browser-source' ? 'problem' : 'problem problem-refused';
+}
+
 export function ObsSlot({ s, isHost }: { s: ConsoleState; isHost: boolean }) {
   if (!isHost) return null;
   return <ObsPanel s={s} />;
@@ -83,7 +89,7 @@ function ObsPanel({ s }: { s: ConsoleState }) {
   /** The message of the last action, if it was made at `place`. */
   const feedbackAt = (place: Place) =>
     feedback?.place === place ? (
-      <p class={feedback.kind === 'ok' ? 'hint obs-ok' : 'problem problem-refused'} role={feedback.kind === 'ok' ? 'status' : 'alert'} data-testid="obs-feedback">
+      <p class={feedbackClass(feedback)} role={feedback.kind === 'ok' ? 'status' : 'alert'} data-testid="obs-feedback">
         {feedback.kind === 'error' ? obsErrorText(feedback.info, locale) : feedback.text}
       </p>
     ) : null;

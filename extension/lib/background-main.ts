@@ -150,15 +150,20 @@ export function createBackground(deps: BackgroundDeps = {}) {
     if (conn) return; // another activate() won the race while we read the cache
     /** The title saved with the room; compared with each state's, so it is written once per change. */
     let savedTitle = room.title;
+    /** The relay was unreachable since this connection was opened (for the overlay refresh). */
+    let wasOffline = false;
     const onEvent = (e: ConnectionEvent) => {
       if (conn?.roomKey !== key) return;
       const base = { roomKey: key, since: now() };
       if (e.type === 'connecting') void setStatus({ ...base, phase: 'connecting', role: room.role, problem: null, detail: null });
       else if (e.type === 'online') {
+        if (wasOffline) void obs.onRelayBack(key);
+        wasOffline = false;
         void setStatus({ ...base, phase: 'online', role: e.welcome.role, problem: null, detail: null });
         if (conn) void outbox.attach(key, conn.connection.transport);
       } else {
         outbox.detach();
+        if (e.type === 'offline') wasOffline = true;
         void setStatus({ ...base, phase: e.type, role: room.role, problem: e.problem, detail: e.detail });
       }
     };

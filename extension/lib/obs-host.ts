@@ -148,6 +148,18 @@ export function createObsHost(deps: ObsHostDeps) {
     else if (tasks.length && notice) setNotice(null);
   }
 
+  /**
+   * The relay is reachable again after an outage. OBS does not retry an overlay page that
+   * failed to load (it is served by the relay), so reload the overlay source once — only for a
+   * room whose overlay was added to OBS from here. A reload of a page that had loaded costs a
+   * brief blank frame; an OBS without the source (or without browser source) is left alone.
+   */
+  async function onRelayBack(roomKey: string): Promise<void> {
+    if (!hostRoom || hostRoom.key !== roomKey || control?.ctl.status.state !== 'connected') return;
+    if (!obsOptionsOf(await allOptions(), roomKey).overlayScene) return;
+    await control.ctl.refreshOverlaySource().catch(() => undefined);
+  }
+
   /** The OBS requests; null for any other request. */
   async function handle(request: Request): Promise<Response | null> {
     switch (request.type) {
@@ -197,6 +209,7 @@ export function createObsHost(deps: ObsHostDeps) {
   return {
     sync,
     onState,
+    onRelayBack,
     handle,
     current,
     stop: () => drop(),

@@ -72,6 +72,7 @@ describe('OBS from the host side panel (real OBS)', () => {
     await obsSection().getByRole('button', { name: 'Connect to OBS' }).click();
     await obsSection().getByRole('alert').filter({ hasText: 'OBS refused the password: check Tools → WebSocket Server Settings.' }).waitFor();
     await obsSection().getByTestId('obs-status').filter({ hasText: 'Not connected' }).waitFor();
+    await obsSection().screenshot({ path: join(ARTIFACTS, 'extension-obs-refused-en.png') });
   });
 
   it('connects from the service worker and shows the program scene and the scenes', async () => {
@@ -135,6 +136,7 @@ describe('OBS from the host side panel (real OBS)', () => {
     expect(await alert.textContent()).toContain(expected.toString());
     expect(await obsSection().getByLabel('Overlay link').inputValue()).toBe(expected.toString());
     await obsSection().getByRole('button', { name: 'Copy URL' }).waitFor();
+    await panel.screenshot({ path: join(ARTIFACTS, 'extension-sidepanel-obs-en.png'), fullPage: true });
     // Nothing was created in OBS.
     const { inputs } = await admin.call('GetInputList', {});
     expect(inputs.map((i) => i.inputName)).not.toContain('LiveShelf overlay');

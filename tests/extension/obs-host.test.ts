@@ -44,7 +44,9 @@ function recordingControl(rec: Recorder) {
       getSourceVisible: unused,
       setSourceVisible: unused,
       ensureOverlaySource: unused,
-      refreshOverlaySource: unused,
+      async refreshOverlaySource() {
+        rec.calls.push('refresh');
+      },
       async onCardShown(product, { switchScene }) {
         rec.calls.push(`card:${product.obsScene ?? '-'}:${switchScene ? 'switch' : 'off'}`);
         return { switched: false, reason: 'option-off' };
@@ -99,6 +101,18 @@ describe('who reaches OBS', () => {
     expect(pushes.length).toBeGreaterThan(0);
     expect(JSON.stringify(pushes)).not.toContain(SECRET);
     expect(pushes.at(-1)?.status.state).toBe('connected');
+  });
+});
+
+describe('the relay back after an outage', () => {
+  it('reloads the overlay source in OBS, only for a room whose overlay was added from here', async () => {
+    await obsSettingsItem.setValue({ url: 'ws://127.0.0.1:4455', password: SECRET });
+    await host.sync(room('host'));
+    await host.onRelayBack(room('host').key);
+    expect(rec.calls).toEqual([]);
+    await obsRoomOptionsItem.setValue({ [room('host').key]: { switchScene: true, overlayScene: 'Main', cardSource: null } });
+    await host.onRelayBack(room('host').key);
+    expect(rec.calls).toEqual(['refresh']);
   });
 });
 
