@@ -66,7 +66,8 @@ function ObsPanel({ s }: { s: ConsoleState }) {
     void s.obsOverlayVisible(null).then((r) => r.ok && r.visible !== undefined && setOverlayVisible(r.visible));
   }, [connected, options.overlayScene]);
 
-  async function run(place: Place, action: () => Promise<Response>, ok: (r: Extract<Response, { ok: true }>) => string | null): Promise<void> {
+  /** Runs an action; its message goes next to `place`. Resolves whether it succeeded. */
+  async function run(place: Place, action: () => Promise<Response>, ok: (r: Extract<Response, { ok: true }>) => string | null): Promise<boolean> {
     setBusy(true);
     setFeedback(null);
     setManualUrl(null);
@@ -75,12 +76,15 @@ function ObsPanel({ s }: { s: ConsoleState }) {
       if (r.ok) {
         const text = ok(r);
         setFeedback(text ? { kind: 'ok', text, place } : null);
-      } else if (r.obs) {
+        return true;
+      }
+      if (r.obs) {
         setFeedback({ kind: 'error', info: r.obs, place });
         if (r.obs.code === 'obs-no-browser-source' && typeof r.obs.params['url'] === 'string') setManualUrl(r.obs.params['url']);
       } else {
         setFeedback({ kind: 'plain-error', text: r.message, place });
       }
+      return false;
     } finally {
       setBusy(false);
     }
@@ -270,12 +274,10 @@ function ObsPanel({ s }: { s: ConsoleState }) {
                   type="checkbox"
                   checked={overlayVisible}
                   onChange={(e) => {
+                    // Ticked at once; back as it was if OBS refuses.
                     const want = e.currentTarget.checked;
-                    void run(
-                      'overlay',
-                      () => s.obsOverlayVisible(want),
-                      (r) => (setOverlayVisible(r.visible ?? want), null),
-                    );
+                    setOverlayVisible(want);
+                    void run('overlay', () => s.obsOverlayVisible(want), (r) => (setOverlayVisible(r.visible ?? want), null)).then((done) => done || setOverlayVisible(!want));
                   }}
                 />
                 <span>{t('obs.overlayVisible')}</span>

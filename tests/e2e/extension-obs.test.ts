@@ -12,6 +12,7 @@ import type { OBSWebSocket } from 'obs-websocket-js/json';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENES, startObs, type RealObs } from '../support/obs';
+import { startFakeObs, type FakeObs } from '../support/obs-fake';
 import { startRelay, type CreatedRoom, type TestRelay } from '../support/relay';
 import { ARTIFACTS, launchWithExtension, type ExtensionBrowser } from './extension-browser';
 
@@ -171,6 +172,51 @@ describe('OBS from the host side panel (real OBS)', () => {
     await obsSection().screenshot({ path: join(ARTIFACTS, 'extension-obs-section-zh-CN.png') });
     await panel.getByLabel('语言').selectOption('en');
     await obsSection().getByRole('button', { name: 'Add overlay to OBS' }).waitFor();
+  });
+});
+
+// Debian's OBS has no browser source, so the success path of "Add overlay to OBS" runs against
+// the small fake obs-websocket v5 server (tests/support/obs-fake.ts); the panel, the worker and
+// obs-control are the real ones, the panel connects to it the way a host would.
+describe('adding the overlay to an OBS that has browser source (fake obs-websocket server)', () => {
+  let fake: FakeObs;
+  beforeAll(async () => {
+    fake = await startFakeObs({ canvas: { width: 1080, height: 1920 }, scenes: ['Scene', 'Live'] });
+  });
+  afterAll(async () => fake?.close());
+
+  it('creates the browser source in the chosen scene, toggles it, refreshes it', async () => {
+    await obsSection().getByRole('button', { name: 'Edit connection' }).click();
+    await obsSection().getByLabel('OBS address').fill(fake.url);
+    await obsSection().getByLabel('OBS password').fill(fake.password);
+    await obsSection().getByRole('button', { name: 'Connect to OBS' }).click();
+    await obsSection().getByRole('button', { name: 'Switch OBS to Live', exact: true }).waitFor();
+    await obsSection().getByLabel('Scene for the overlay').selectOption('Live');
+    await obsSection().getByRole('button', { name: 'Add overlay to OBS' }).click();
+    await obsSection().getByRole('status').filter({ hasText: 'Overlay added to “Live”.' }).waitFor();
+    const input = fake.inputs.get('LiveShelf overlay');
+    expect(input?.kind).toBe('browser_source');
+    // A 9:16 canvas gets the portrait layout, sized to the canvas.
+    const expected = new URL(room.links.overlay);
+    expected.searchParams.set('layout', 'portrait');
+    expect(input?.settings).toMatchObject({ url: expected.toString(), width: 1080, height: 1920 });
+    expect(fake.sceneItems.get('Live')?.map((i) => [i.source, i.enabled])).toEqual([['LiveShelf overlay', true]]);
+
+    const visible = obsSection().getByLabel('Overlay visible in OBS');
+    expect(await visible.isChecked()).toBe(true);
+    await visible.uncheck();
+    await expect.poll(() => fake.sceneItems.get('Live')?.[0]?.enabled).toBe(false);
+
+    await obsSection().getByRole('button', { name: 'Refresh overlay' }).click();
+    await obsSection().getByRole('status').filter({ hasText: 'Overlay reloaded.' }).waitFor();
+    expect(fake.requests.filter((r) => r.requestType === 'PressInputPropertiesButton')).toHaveLength(1);
+
+    // Pressed again: the same source is updated, never a second one.
+    await obsSection().getByRole('button', { name: 'Add overlay to OBS' }).click();
+    await obsSection().getByRole('status').filter({ hasText: 'Overlay updated in “Live”.' }).waitFor();
+    expect(fake.requests.filter((r) => r.requestType === 'CreateInput')).toHaveLength(1);
+    expect(fake.sceneItems.get('Live')?.map((i) => [i.source, i.enabled])).toEqual([['LiveShelf overlay', true]]);
+    await obsSection().screenshot({ path: join(ARTIFACTS, 'extension-obs-overlay-added-en.png') });
   });
 });
 

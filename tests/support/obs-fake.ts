@@ -145,6 +145,10 @@ export async function startFakeObs(opts: FakeObsOptions = {}): Promise<FakeObs> 
         items.push(item);
         return { status: 100, data: { sceneItemId: item.id } };
       }
+      case 'GetSceneItemEnabled': {
+        const item = sceneItems.get(str('sceneName'))?.find((i) => i.id === d['sceneItemId']);
+        return item ? { status: 100, data: { sceneItemEnabled: item.enabled } } : { status: 600, comment: 'No scene items were found in scene by that ID.' };
+      }
       case 'SetSceneItemEnabled': {
         const item = sceneItems.get(str('sceneName'))?.find((i) => i.id === d['sceneItemId']);
         if (!item) return { status: 600, comment: 'No scene items were found in scene by that ID.' };
