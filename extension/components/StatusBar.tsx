@@ -27,6 +27,18 @@ export function StatusBar({ s }: { s: ConsoleState }) {
             {t('waiting', { n: waiting })}
           </span>
         )}
+        {s.isHost.value && s.room.value && (
+          // The OBS section sits below the queue: this jumps to it and shows OBS's state meanwhile.
+          <button
+            type="button"
+            class={`quiet obs-chip obs-${s.obs.value?.status.state ?? 'disconnected'}`}
+            aria-label={`OBS: ${t(`obs.state.${s.obs.value?.status.state ?? 'disconnected'}`)}`}
+            onClick={() => document.getElementById('obs-h')?.scrollIntoView({ block: 'start' })}
+          >
+            <span class="dot" aria-hidden="true" />
+            OBS
+          </button>
+        )}
         <label class="lang">
           <span class="sr-only">{t('language')}</span>
           <select value={s.localeSetting.value} onChange={(e) => void s.setLocale(e.currentTarget.value as LocaleSetting)} aria-label={t('language')}>

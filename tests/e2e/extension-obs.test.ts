@@ -83,6 +83,8 @@ describe('OBS from the host side panel (real OBS)', () => {
     await obsSection().getByTestId('obs-program').filter({ hasText: SCENES.main }).waitFor();
     for (const scene of Object.values(SCENES)) await obsSection().getByRole('button', { name: `Switch OBS to ${scene}`, exact: true }).waitFor();
     await obsSection().getByText('Not streaming').waitFor();
+    // The status bar says it too, and jumps to the section (it sits below the queue).
+    await panel.getByRole('button', { name: 'OBS: Connected to OBS' }).click();
     expect(await obsSection().getByRole('alert').count()).toBe(0);
     expect(await obsSection().getByLabel('Switch OBS scene with the product').isChecked()).toBe(true);
   });
@@ -235,6 +237,7 @@ describe('co-host console', () => {
     await cpanel.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor();
     await cpanel.getByRole('button', { name: `Show ${PRODUCT}`, exact: true }).waitFor();
     expect(await cpanel.getByRole('region', { name: 'OBS' }).count()).toBe(0);
+    expect(await cpanel.getByRole('button', { name: /^OBS/ }).count()).toBe(0);
     expect(await cpanel.getByLabel('OBS address').count()).toBe(0);
     const reply = await cpanel.evaluate(
       ([url, password]) =>
