@@ -23,6 +23,7 @@ import { io as ioClient, type Socket } from 'socket.io-client';
 import { Decoder, Encoder, PacketType } from 'socket.io-parser';
 import { PROTOCOL_VERSION, type CommandReply } from '../shared/protocol.js';
 import type { RoomState } from '../shared/domain.js';
+import { json } from './bench-support.js';
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -256,14 +257,6 @@ async function main(): Promise<void> {
   };
   const rss = (relays: RelayProcess[]) => relays.map((r, i) => `${'AB'[i]} ${procStatus(r.child.pid!, 'VmRSS').toFixed(0)} MB (peak ${procStatus(r.child.pid!, 'VmHWM').toFixed(0)} MB)`).join(', ');
 
-  async function json(url: string, path: string, token: string, body?: unknown) {
-    const res = await fetch(url + path, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return res.json() as Promise<any>;
-  }
 
   /** A room with a 10-product queue (a realistic state size), its tokens and one product id. */
   async function room(url: string, k: number) {

@@ -26,6 +26,7 @@ import type { OBSWebSocket } from 'obs-websocket-js/json';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { createObsControl } from '../extension/lib/obs-control.js';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type CommandReply, type ServerToClientEvents } from '../shared/protocol.js';
+import { pct } from './bench-support.js';
 import { launchWithExtension } from '../tests/e2e/extension-browser.js';
 import { SCENES, startObs, type RealObs } from '../tests/support/obs.js';
 import { freePort, spawnRelay } from '../tests/support/relay-process.js';
@@ -37,10 +38,6 @@ function arg(name: string, fallback: number): number {
 const SWITCHES = arg('switches', 50);
 const WARMUP = 5;
 
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
-}
 const f2 = (x: number) => x.toFixed(2);
 
 const obs = await startObs();

@@ -18,6 +18,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { RoomStore } from '../overlay/relay/room-store.js';
+import { pct } from './bench-support.js';
 import { connectClient, send, startRelay } from '../tests/support/relay.js';
 import { ensureOverlayBuilt, launchChromium, OVERLAY_DIST, overlayUrl } from '../tests/e2e/overlay-harness.js';
 
@@ -58,10 +59,6 @@ function chromiumCpuSeconds(): number {
   return total / 100; // USER_HZ
 }
 
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-}
 const f2 = (x: number) => x.toFixed(2);
 
 await ensureOverlayBuilt();

@@ -12,8 +12,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { io as ioClient, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type CommandReply } from '../shared/protocol.js';
+import type { Socket } from 'socket.io-client';
+import type { CommandReply } from '../shared/protocol.js';
+import { connect, json, ms, pct } from './bench-support.js';
 import type { RoomState } from '../shared/domain.js';
 import { freePort, spawnRelay, type RelayProcess } from '../tests/support/relay-process.js';
 import { startRedis } from '../tests/support/redis-server.js';
@@ -22,21 +23,7 @@ const ADMIN = 'bench-admin';
 const secondsArg = process.argv.indexOf('--seconds');
 const seconds = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 5;
 
-function pct(xs: number[], p: number): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
-const ms = (x: number) => `${x.toFixed(2)} ms`;
 
-async function json(url: string, path: string, token: string, body?: unknown) {
-  const res = await fetch(url + path, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.json() as Promise<any>;
-}
 
 async function setup(relay: RelayProcess) {
   const created = await json(relay.url, '/api/rooms', ADMIN, { title: 'bench', currency: 'CNY', locale: 'zh-CN' });
@@ -54,13 +41,6 @@ async function setup(relay: RelayProcess) {
   return { roomId, tokens, products };
 }
 
-function connect(url: string, room: string, token: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = ioClient(url, { transports: ['websocket'], auth: { room, token, protocol: PROTOCOL_VERSION }, reconnection: false, forceNew: true });
-    s.once('connect', () => resolve(s));
-    s.once('connect_error', reject);
-  });
-}
 
 async function throughput(relays: RelayProcess[], window: number) {
   const { roomId, tokens, products } = await setup(relays[0]!);
