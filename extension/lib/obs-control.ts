@@ -229,6 +229,18 @@ interface Session {
   heartbeat?: ReturnType<typeof setInterval>;
 }
 
+/** The status of an ObsControl that is not connected (also what a host without OBS settings shows). */
+export const DISCONNECTED_STATUS: ObsStatus = {
+  state: 'disconnected',
+  error: null,
+  programScene: null,
+  scenes: [],
+  streaming: false,
+  recording: false,
+  obsVersion: null,
+  obsWebSocketVersion: null,
+};
+
 export function createObsControl(options: ObsControlOptions = {}): ObsControl {
   const url = options.url?.trim() || DEFAULT_OBS_URL;
   const password = options.password ?? '';
@@ -238,16 +250,7 @@ export function createObsControl(options: ObsControlOptions = {}): ObsControl {
   const maxDelayMs = options.reconnect?.maxDelayMs ?? 10_000;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
 
-  const initial: ObsStatus = {
-    state: 'disconnected',
-    error: null,
-    programScene: null,
-    scenes: [],
-    streaming: false,
-    recording: false,
-    obsVersion: null,
-    obsWebSocketVersion: null,
-  };
+  const initial = DISCONNECTED_STATUS;
   let status = initial;
   const listeners = new Set<(s: ObsStatus) => void>();
   let session: Session | null = null;

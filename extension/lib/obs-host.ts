@@ -9,22 +9,12 @@
  * and ObsControl (not in a status, a response, a notice or a log).
  */
 import type { RoomState } from '../../shared/domain';
-import { createObsControl, ObsError, type ObsControl, type ObsControlOptions, type ObsStatus } from './obs-control';
+import { createObsControl, DISCONNECTED_STATUS, ObsError, type ObsControl, type ObsControlOptions, type ObsStatus } from './obs-control';
 import type { ObsErrorInfo } from './obs-errors';
 import type { ObsPush } from './console-port';
 import type { Request, Response } from './messages';
 import { obsOptionsOf, obsRoomOptionsItem, obsSettingsItem, type ObsRoomOptions, type ObsSettings, type SavedRoom } from './storage-items';
 
-const DISCONNECTED: ObsStatus = {
-  state: 'disconnected',
-  error: null,
-  programScene: null,
-  scenes: [],
-  streaming: false,
-  recording: false,
-  obsVersion: null,
-  obsWebSocketVersion: null,
-};
 
 export interface ObsHostDeps {
   createControl?: (options: ObsControlOptions) => ObsControl;
@@ -50,7 +40,7 @@ export function createObsHost(deps: ObsHostDeps) {
   const allOptions = () => (optionsMemo ??= obsRoomOptionsItem.getValue());
   obsRoomOptionsItem.watch((v) => (optionsMemo = Promise.resolve(v)));
 
-  const status = (): ObsStatus => control?.ctl.status ?? DISCONNECTED;
+  const status = (): ObsStatus => control?.ctl.status ?? DISCONNECTED_STATUS;
   const current = (): ObsPush => ({ type: 'obs.status', status: status(), notice });
   const publish = () => deps.publish(current());
 
