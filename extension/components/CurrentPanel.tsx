@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatCount, formatMoney } from '../../shared/money';
 import type { ConsoleState } from '../lib/console-state';
+import { CardToggle } from './CardToggle';
 
 function useNow(active: boolean): number {
   const [now, setNow] = useState(Date.now());
@@ -41,15 +42,7 @@ export function CurrentPanel({ s }: { s: ConsoleState }) {
         {p && <span class="price">{formatMoney(p.priceMinor, currency, locale)}</span>}
       </div>
       <div class="row buttons">
-        {state.cardVisible ? (
-          <button type="button" onClick={() => void s.command({ type: 'card.hide' })}>
-            {t('hide')}
-          </button>
-        ) : (
-          <button type="button" disabled={!p} onClick={() => p && void s.command({ type: 'card.show', productId: p.id })}>
-            {t('showCard')}
-          </button>
-        )}
+        <CardToggle s={s} />
         <button type="button" class="primary" onClick={() => void s.command({ type: 'card.next' })}>
           {t('next')}
         </button>

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { formatCount, formatMoney } from '../../../shared/money';
+import { CardToggle } from '../../components/CardToggle';
 import { PairingForm } from '../../components/PairingForm';
 import { StatusBar } from '../../components/StatusBar';
 import type { ConsoleState } from '../../lib/console-state';
@@ -43,15 +44,7 @@ export function PopupApp({ s }: { s: ConsoleState }) {
             <button type="button" onClick={() => void s.command({ type: 'card.next' })}>
               {t('next')}
             </button>
-            {state.cardVisible ? (
-              <button type="button" onClick={() => void s.command({ type: 'card.hide' })}>
-                {t('hide')}
-              </button>
-            ) : (
-              <button type="button" disabled={!p} onClick={() => p && void s.command({ type: 'card.show', productId: p.id })}>
-                {t('showCard')}
-              </button>
-            )}
+            <CardToggle s={s} />
           </div>
         </section>
       )}
