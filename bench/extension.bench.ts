@@ -13,7 +13,9 @@
  *      ends read the same wall clock (performance.timeOrigin + now()) on this machine.
  * Every figure is printed with the machine's load average: on a shared 2-core machine the
  * tail is mostly other processes, which the browser-only and relay-only splits make visible.
- * Run: npx tsx bench/extension.bench.ts [--opens 30] [--clicks 200]
+ *      The overlay client opts in to 'room.patch' like the overlay page (shared/room-follow.ts);
+ *      --full-states measures a client that takes the full state after every change instead.
+ * Run: npx tsx bench/extension.bench.ts [--opens 30] [--clicks 200] [--full-states]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -21,6 +23,7 @@ import { join } from 'node:path';
 import { io as ioClient } from 'socket.io-client';
 import type { RoomState } from '../shared/domain.js';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type CommandReply, type ServerToClientEvents } from '../shared/protocol.js';
+import { followRoom } from '../shared/room-follow.js';
 import { launchWithExtension } from '../tests/e2e/extension-browser.js';
 import { freePort, spawnRelay } from '../tests/support/relay-process.js';
 import type { Socket } from 'socket.io-client';
@@ -33,6 +36,7 @@ const arg = (name: string, dflt: number) => {
 const OPENS = arg('opens', 30);
 const CLICKS = arg('clicks', 200);
 const PRODUCTS = 500;
+const PATCHES = !process.argv.includes('--full-states');
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -44,8 +48,8 @@ const load = () => `[load average ${loadavg().map((x) => x.toFixed(1)).join(' ')
 const wallNow = () => performance.timeOrigin + performance.now();
 
 type S = Socket<ServerToClientEvents, ClientToServerEvents>;
-function connect(url: string, room: string, token: string): Promise<S> {
-  const socket: S = ioClient(url, { transports: ['websocket'], auth: { room, token, protocol: PROTOCOL_VERSION }, forceNew: true });
+function connect(url: string, room: string, token: string, patches = false): Promise<S> {
+  const socket: S = ioClient(url, { transports: ['websocket'], auth: { room, token, protocol: PROTOCOL_VERSION, patches }, forceNew: true });
   return new Promise((resolve, reject) => {
     socket.once('room.state', () => resolve(socket));
     socket.once('connect_error', reject);
@@ -102,7 +106,14 @@ async function main() {
     console.log(`  all ${PRODUCTS} rows in the DOM by ${dist(open['liveshelf:rendered-all'])}  ${load()}`);
 
     // 2. +1 click → relay state seen by an overlay client.
-    const overlay = await connect(relay.url, roomId, created.tokens.overlay);
+    // The overlay client's states, full or patched: listeners see each state it ends up with.
+    const overlaySocket: S = ioClient(relay.url, { transports: ['websocket'], auth: { room: roomId, token: created.tokens.overlay, protocol: PROTOCOL_VERSION, patches: PATCHES }, forceNew: true });
+    const listeners = new Set<(s: RoomState) => void>();
+    const ready = new Promise<void>((resolve) => overlaySocket.once('room.state', () => resolve()));
+    if (PATCHES) followRoom(overlaySocket, (s) => listeners.forEach((l) => l(s)));
+    else overlaySocket.on('room.state', (s) => listeners.forEach((l) => l(s)));
+    await ready;
+    const overlay = { on: (_: 'room.state', l: (s: RoomState) => void) => listeners.add(l), off: (_: 'room.state', l: (s: RoomState) => void) => listeners.delete(l), close: () => overlaySocket.close() };
     const first = (await fetch(`${relay.url}/api/rooms/${roomId}`, { headers: { authorization: `Bearer ${created.tokens.overlay}` } }).then((r) => r.json())) as RoomState;
     const target = first.products[0]!;
     const name = target.name;
@@ -149,7 +160,7 @@ async function main() {
     }
     const clickLoad = load();
     // Baseline without the extension: the same sale sent by a node socket.io client.
-    const direct = await connect(relay.url, roomId, created.tokens.host);
+    const direct = await connect(relay.url, roomId, created.tokens.host, PATCHES);
     const base: number[] = [];
     for (let i = 0; i < CLICKS; i++) {
       expected += 1;
@@ -169,6 +180,7 @@ async function main() {
     }
     direct.close();
     overlay.close();
+    console.log(`overlay client: ${PATCHES ? "'room.patch' (opted in, like the overlay page)" : "full 'room.state' after every change"}`);
     console.log(`+1 click → overlay client has the new state (${CLICKS} clicks): ${dist(lat)}  max ${ms(Math.max(...lat))}  ${clickLoad}`);
     console.log(`  click → the worker's WebSocket frame (page, messaging, worker, outbox): ${dist(toSocket)}  max ${ms(Math.max(...toSocket))}`);
     console.log(`  worker's frame → overlay client (relay: group commit with fsync, broadcast; overlay client): ${dist(fromSocket)}  max ${ms(Math.max(...fromSocket))}`);

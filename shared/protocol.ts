@@ -6,6 +6,9 @@
 import type { Role, RoomState } from './domain.js';
 import type { CommandAnswer } from './room-reducer.js';
 import type { FieldIssue } from './commands.js';
+import type { RoomPatch } from './room-patch.js';
+
+export type { RoomPatch } from './room-patch.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -57,6 +60,12 @@ export interface HandshakeAuth {
   room: string;
   token: string;
   protocol: number;
+  /**
+   * Opt in to 'room.patch' (additive, same PROTOCOL_VERSION): after the full 'room.state' on
+   * connect, changes come as patches. A patch whose baseVersion is not the client's version
+   * means the client missed something: it asks 'room.sync'. Without it, full states as before.
+   */
+  patches?: boolean;
 }
 
 export interface Welcome {
@@ -76,6 +85,12 @@ export interface ServerToClientEvents {
   'session.welcome': (welcome: Welcome) => void;
   /** The full room state after one or more applied commands; versions only increase. */
   'room.state': (state: RoomState) => void;
+  /**
+   * Only to clients that sent `patches: true`: what changed since the state the relay last
+   * broadcast to them (applyPatch in shared/room-patch.ts). They may get full 'room.state'
+   * too (on connect, after a relay restart or a lost Redis subscription): both are the truth.
+   */
+  'room.patch': (patch: RoomPatch) => void;
 }
 
 /** Data of the connect_error a refused handshake raises on the client. */

@@ -12,9 +12,11 @@ import {
   type ClientToServerEvents,
   type CommandReply,
   type ConnectErrorData,
+  type HandshakeAuth,
   type ServerToClientEvents,
   type Welcome,
 } from '../../shared/protocol';
+import { followRoom } from '../../shared/room-follow';
 import type { CommandTransport } from './outbox';
 import type { ConnectionProblem, SavedRoom } from './storage-items';
 
@@ -48,7 +50,8 @@ export function openRelayConnection(
   const socket: RelaySocket = io(origin, {
     path,
     transports: ['websocket'],
-    auth: { room: saved.room, token: saved.token, protocol: PROTOCOL_VERSION },
+    // patches: after the full state on connect, only what changed (shared/room-follow.ts).
+    auth: { room: saved.room, token: saved.token, protocol: PROTOCOL_VERSION, patches: true } satisfies HandshakeAuth,
     forceNew: true,
     reconnectionDelay: 500,
     reconnectionDelayMax: 3000,
@@ -58,7 +61,7 @@ export function openRelayConnection(
   on.event({ type: 'connecting' });
 
   socket.on('session.welcome', (welcome) => on.event({ type: 'online', welcome }));
-  socket.on('room.state', (s) => on.state(s));
+  followRoom(socket, (s) => on.state(s));
   socket.on('disconnect', (reason) => {
     on.event({ type: 'offline', problem: 'unreachable', detail: reason });
     // "io server disconnect": the relay closed us — it is shutting down, or our token was

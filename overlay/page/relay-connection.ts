@@ -5,17 +5,19 @@
  * version mismatch) is not retried: it is reported once, for the person setting up OBS.
  */
 import { io, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type ClientToServerEvents, type ConnectErrorData, type ServerToClientEvents } from '../../shared/protocol.js';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type ConnectErrorData, type HandshakeAuth, type ServerToClientEvents } from '../../shared/protocol.js';
 import type { OverlayState } from './overlay-state.js';
 import type { SetupProblem } from './words.js';
 import { flushLastState, saveLastState } from './last-state.js';
+import { followRoom } from '../../shared/room-follow.js';
 
 const SETUP_CODES: readonly string[] = ['unauthorized', 'not_found', 'protocol_mismatch'] satisfies SetupProblem[];
 
 export function connectOverlay(relayUrl: string, room: string, token: string, state: OverlayState): Socket<ServerToClientEvents, ClientToServerEvents> {
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(relayUrl, {
     transports: ['websocket'],
-    auth: { room, token, protocol: PROTOCOL_VERSION },
+    // patches: after the full state on connect, only what changed (shared/room-follow.ts).
+    auth: { room, token, protocol: PROTOCOL_VERSION, patches: true } satisfies HandshakeAuth,
     // Retries at most ~1.9 s apart (1.5 s ± 25 %), so the page is back within about 2 s of the
     // relay answering again; a refused TCP connect every 1.5 s costs nothing.
     reconnectionDelay: 250,
@@ -44,7 +46,7 @@ export function connectOverlay(relayUrl: string, room: string, token: string, st
       })
       .catch(() => {});
   });
-  socket.on('room.state', (s) => {
+  followRoom(socket, (s) => {
     failures = 0;
     state.receive(s);
     saveLastState(s);

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { fieldIssues, parseCommand, type Command } from '../../shared/commands.js';
 import { emptyRoom, ROLES, RoleSchema, RoomInfoSchema, type Role, type RoomState, type SaleSource } from '../../shared/domain.js';
 import { overlayLink, pairingLink } from '../../shared/pairing.js';
+import { diffRoom } from '../../shared/room-patch.js';
 import {
   MAX_MESSAGE_BYTES,
   PROTOCOL_VERSION,
@@ -26,6 +27,7 @@ import {
 } from '../../shared/protocol.js';
 import type { RelayDeps } from './deps.js';
 import { TokenBucket } from './rate-limit.js';
+import { patchRoom } from './patch-room.js';
 import { RoomHub, type RoomActor } from './room-hub.js';
 import { hashToken, newRoomId, newRoomTokens, newToken, roleOfToken, sameSecret } from './tokens.js';
 
@@ -34,6 +36,7 @@ interface SocketData {
   role: Role;
   tokenHash: string;
   bucket: TokenBucket;
+  patches: boolean;
 }
 
 type RelaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -91,14 +94,26 @@ export function createApplication(deps: RelayDeps) {
   });
 
   // ---- broadcast: at most one state per room per frame, the latest always goes out ----
-  const throttle = new Map<string, { at: number; timer: NodeJS.Timeout | undefined; pending: RoomState | undefined }>();
+  // Clients with `patches: true` are in the room `${id}#patch` and get what changed since the
+  // state last broadcast from here (not the last committed: the throttle coalesces); the
+  // others, in the room `id`, get the full state as always.
+  const throttle = new Map<string, { at: number; timer: NodeJS.Timeout | undefined; pending: RoomState | undefined; sent: RoomState | undefined }>();
+  function emitState(t: { sent: RoomState | undefined }, state: RoomState): void {
+    io.to(state.id).emit('room.state', state);
+    const prev = t.sent;
+    t.sent = state;
+    // Nothing from here yet, or a state that does not follow it (reloaded from the store, another
+    // process's): the full state, which a patch client takes as it is.
+    if (!prev || prev.version >= state.version) io.to(patchRoom(state.id)).emit('room.state', state);
+    else io.to(patchRoom(state.id)).emit('room.patch', diffRoom(prev, state));
+  }
   function publish(state: RoomState): void {
     const now = performance.now();
     let t = throttle.get(state.id);
-    if (!t) throttle.set(state.id, (t = { at: -Infinity, timer: undefined, pending: undefined }));
+    if (!t) throttle.set(state.id, (t = { at: -Infinity, timer: undefined, pending: undefined, sent: undefined }));
     if (!t.timer && now - t.at >= interval) {
       t.at = now;
-      io.to(state.id).emit('room.state', state);
+      emitState(t, state);
       return;
     }
     t.pending = state;
@@ -109,7 +124,7 @@ export function createApplication(deps: RelayDeps) {
         entry.at = performance.now();
         const s = entry.pending;
         entry.pending = undefined;
-        if (s) io.to(s.id).emit('room.state', s);
+        if (s) emitState(entry, s);
       }, Math.max(0, interval - (now - t.at)));
     }
   }
@@ -249,7 +264,7 @@ export function createApplication(deps: RelayDeps) {
     await store.setTokenHash(actor.state.id, target, hash).catch(storageFailed);
     actor.setTokenHash(target, hash);
     // Connections that used the old token of that role are closed: a leaked token stops working now.
-    for (const s of await io.in(actor.state.id).fetchSockets()) if (s.data.role === target) s.disconnect(true);
+    for (const s of await io.in([actor.state.id, patchRoom(actor.state.id)]).fetchSockets()) if (s.data.role === target) s.disconnect(true);
     logger.info({ room: actor.state.id, role: target }, 'token rotated');
     return {
       role: target,
@@ -289,7 +304,7 @@ export function createApplication(deps: RelayDeps) {
       if (!actor) return fail('not_found', `no room "${auth.room}" on this relay`);
       const role = roleOfToken(auth.token, actor.tokenHashes);
       if (!role) return fail('unauthorized', 'this token is not valid for this room (it may have been rotated)');
-      socket.data = { roomId: auth.room, role, tokenHash: hashToken(auth.token), bucket: new TokenBucket(rate.perSecond, rate.burst) };
+      socket.data = { roomId: auth.room, role, tokenHash: hashToken(auth.token), bucket: new TokenBucket(rate.perSecond, rate.burst), patches: auth.patches === true };
       next();
     } catch (err) {
       logger.error({ err }, 'handshake failed');
@@ -298,8 +313,8 @@ export function createApplication(deps: RelayDeps) {
   });
 
   io.on('connection', (socket: RelaySocket) => {
-    const { roomId, role } = socket.data;
-    void socket.join(roomId);
+    const { roomId, role, patches } = socket.data;
+    void socket.join(patches ? patchRoom(roomId) : roomId);
     socket.emit('session.welcome', { protocol: PROTOCOL_VERSION, role, roomId });
     void hub.get(roomId).then((actor) => actor && socket.emit('room.state', actor.state), () => {});
 

@@ -15,6 +15,7 @@ import { Redis } from 'ioredis';
 import { RedisAdapter } from '@socket.io/redis-adapter';
 import type { Adapter, BroadcastOptions } from 'socket.io-adapter';
 import type { Namespace } from 'socket.io';
+import { PATCH_SUFFIX, patchRoom } from './patch-room.js';
 
 type OnMessage = (pattern: string | null, channel: Buffer | string, msg: Buffer) => void;
 
@@ -103,12 +104,14 @@ export interface CatchUpTarget {
  */
 export async function catchUpLocalRooms(relay: CatchUpTarget): Promise<void> {
   const nsp = relay.io.of('/');
-  // Every socket is also in a room named after its id: those are not LiveShelf rooms.
-  const roomIds = [...nsp.adapter.rooms.keys()].filter((id) => !nsp.sockets.has(id));
+  // Every socket is also in a room named after its id: those are not LiveShelf rooms. The
+  // clients of a room that take patches are in its patch room: they get the full state too.
+  const local = [...nsp.adapter.rooms.keys()].filter((id) => !nsp.sockets.has(id));
+  const roomIds = new Set(local.map((id) => (id.endsWith(PATCH_SUFFIX) ? id.slice(0, -PATCH_SUFFIX.length) : id)));
   for (const id of roomIds) {
     try {
       const actor = await relay.hub.fresh(id);
-      if (actor) nsp.local.to(id).emit('room.state', actor.state);
+      if (actor) nsp.local.to([id, patchRoom(id)]).emit('room.state', actor.state);
     } catch {
       return; // Redis went away again: the next resubscription tries again
     }

@@ -13,7 +13,10 @@ import { ADMIN, api, connectClient, waitForState } from '../support/relay.js';
 import { freePort, spawnRelay, type RelayProcess } from '../support/relay-process.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 import { resendAll, salesBurst } from '../support/sales-burst.js';
-import { PROTOCOL_VERSION, type ConnectErrorData } from '../../shared/protocol.js';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type ConnectErrorData, type ServerToClientEvents } from '../../shared/protocol.js';
+import type { RoomState } from '../../shared/domain.js';
+import { followRoom } from '../../shared/room-follow.js';
+import type { Socket } from 'socket.io-client';
 
 const dirs: string[] = [];
 const relays: RelayProcess[] = [];
@@ -57,6 +60,17 @@ describe('Redis restarted mid-burst', () => {
     const add = await api(b.url, `/api/rooms/${roomId}/commands`, { token: host, body: { id: 'add', type: 'product.add', product: { sku: 'POM', name: '石榴', priceMinor: 5990 } } });
     const productId: string = add.json.result.productId;
     const overlay = await connectClient(a.url, roomId, created.tokens.overlay);
+    // And one that takes patches (as the overlay page does), on the other relay.
+    const patchSocket: Socket<ServerToClientEvents, ClientToServerEvents> = ioClient(b.url, {
+      transports: ['websocket'],
+      auth: { room: roomId, token: created.tokens.overlay, protocol: PROTOCOL_VERSION, patches: true },
+      reconnection: false,
+      forceNew: true,
+    });
+    let patched: RoomState | undefined;
+    const patchedFirst = new Promise<void>((resolve) => patchSocket.once('room.state', () => resolve()));
+    followRoom(patchSocket, (s) => (patched = s));
+    await patchedFirst;
 
     let ackedAtKill = -1;
     const probes: { command?: { status: number; code?: string }; read?: number; create?: number; handshake?: ConnectErrorData | 'connected'; health?: number } = {};
@@ -110,6 +124,10 @@ describe('Redis restarted mid-burst', () => {
     expect(overlay.socket.connected).toBe(true);
     const seen = overlay.states.find((s) => s.version === final.version) ?? (await waitForState(overlay.socket, (s) => s.version === final.version, 10_000));
     expect(seen).toEqual(final);
+    expect(patchSocket.connected).toBe(true);
+    for (let i = 0; i < 1000 && patched?.version !== final.version; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(patched).toEqual(final);
     overlay.socket.close();
+    patchSocket.close();
   });
 });

@@ -1,0 +1,146 @@
+/**
+ * Room patches (shared/room-patch.ts): for every command type, and over random command
+ * sequences, applyPatch(prev, diffRoom(prev, next)) is exactly next; a patch computed from
+ * another state is refused (undefined), so the client resyncs instead of diverging.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { COMMAND_TYPES } from '../../shared/commands.js';
+import type { RoomState } from '../../shared/domain.js';
+import { applyPatch, diffRoom } from '../../shared/room-patch.js';
+import { deepFreeze, seededRelay, TestRelay } from './room-harness.js';
+
+function roundTrip(prev: RoomState, next: RoomState): void {
+  const patch = diffRoom(prev, next);
+  // Through JSON, as on the wire.
+  const wire = JSON.parse(JSON.stringify(patch)) as typeof patch;
+  const out = applyPatch(deepFreeze(structuredClone(prev)), wire);
+  expect(out).toEqual(next);
+}
+
+describe('diffRoom / applyPatch', () => {
+  it('reproduces the next state for every command type', () => {
+    const { r, pom, rice, egg } = seededRelay();
+    r.ok({ type: 'product.add', product: { sku: 'TEA', name: '安溪铁观音', priceMinor: 8800, stock: 3 }, position: 1 });
+    const steps: Record<string, unknown>[] = [
+      { type: 'product.update', productId: pom, changes: { priceMinor: 4990, name: '永春芦柑 特级' } },
+      { type: 'card.show', productId: rice },
+      { type: 'sale.record', productId: rice, quantity: 2 },
+      { type: 'sale.record', productId: pom, quantity: 1, orderId: 'o-1' },
+      { type: 'card.next' },
+      { type: 'card.hide' },
+      { type: 'product.soldOut', productId: rice, soldOut: true },
+      { type: 'product.soldOut', productId: rice, soldOut: false },
+      { type: 'stock.set', productId: egg, stock: 9 },
+      { type: 'queue.move', productId: egg, toIndex: 0 },
+      { type: 'ticker.push', text: '下单立减 10 元' },
+      { type: 'ticker.push', text: '包邮' },
+      { type: 'ticker.clear' },
+      { type: 'countdown.start', seconds: 60, label: '秒杀' },
+      { type: 'countdown.stop' },
+      { type: 'room.update', changes: { title: 'Renamed room' } },
+      { type: 'product.remove', productId: pom },
+      { type: 'product.add', product: { sku: 'NEW', name: '新品', priceMinor: 100, stock: null } },
+    ];
+    const covered = new Set<string>(['product.add']);
+    for (const step of steps) {
+      const prev = r.state;
+      r.ok(step);
+      expect(r.state.version).toBeGreaterThan(prev.version);
+      roundTrip(prev, r.state);
+      covered.add(String(step.type));
+    }
+    // sale.void needs a sale id from the harness's bookkeeping.
+    const prev = r.state;
+    r.ok({ type: 'sale.void', saleId: [...r.sales.keys()][0]! });
+    roundTrip(prev, r.state);
+    covered.add('sale.void');
+    expect([...covered].sort()).toEqual([...COMMAND_TYPES].sort());
+  });
+
+  it('sends only the changed product for a sale, and no order when the queue kept its ids', () => {
+    const { r, rice } = seededRelay();
+    const prev = r.state;
+    r.ok({ type: 'sale.record', productId: rice });
+    const patch = diffRoom(prev, r.state);
+    expect(patch.products?.upsert.map((p) => p.id)).toEqual([rice]);
+    expect(patch.products?.order).toBeUndefined();
+    expect(patch.products?.removed).toBeUndefined();
+    expect(patch.totals).toEqual(r.state.totals);
+    expect('ticker' in patch).toBe(false);
+  });
+
+  it('works across several commands at once (the throttle coalesces states)', () => {
+    const { r, pom, rice, egg } = seededRelay();
+    const prev = r.state;
+    r.ok({ type: 'sale.record', productId: rice });
+    r.ok({ type: 'queue.move', productId: egg, toIndex: 0 });
+    r.ok({ type: 'product.remove', productId: pom });
+    r.ok({ type: 'ticker.push', text: 'hi' });
+    roundTrip(prev, r.state);
+  });
+
+  it('refuses a patch computed from another version or room', () => {
+    const { r, rice } = seededRelay();
+    const v0 = r.state;
+    r.ok({ type: 'sale.record', productId: rice });
+    const v1 = r.state;
+    r.ok({ type: 'sale.record', productId: rice });
+    const patch = diffRoom(v1, r.state);
+    expect(applyPatch(v0, patch)).toBeUndefined();
+    expect(applyPatch(r.state, patch)).toBeUndefined();
+    expect(applyPatch({ ...v1, id: 'r_other' }, patch)).toBeUndefined();
+    expect(applyPatch(v1, patch)).toEqual(r.state);
+  });
+
+  it('round-trips over random command sequences', () => {
+    const step = fc.oneof(
+      fc.record({ k: fc.constant('add' as const), sku: fc.integer({ min: 0, max: 30 }), stock: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null }), pos: fc.option(fc.nat(8), { nil: undefined }) }),
+      fc.record({ k: fc.constant('sale' as const), ref: fc.nat(), q: fc.integer({ min: 1, max: 3 }) }),
+      fc.record({ k: fc.constant('void' as const), ref: fc.nat() }),
+      fc.record({ k: fc.constant('stock' as const), ref: fc.nat(), stock: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null }) }),
+      fc.record({ k: fc.constant('remove' as const), ref: fc.nat() }),
+      fc.record({ k: fc.constant('move' as const), ref: fc.nat(), to: fc.nat(10) }),
+      fc.record({ k: fc.constant('show' as const), ref: fc.nat() }),
+      fc.constantFrom({ k: 'next' as const }, { k: 'hide' as const }, { k: 'stop' as const }, { k: 'clear' as const }),
+      fc.record({ k: fc.constant('ticker' as const), text: fc.string({ minLength: 1, maxLength: 10 }).filter((s) => s.trim().length > 0) }),
+      fc.record({ k: fc.constant('countdown' as const), seconds: fc.integer({ min: 1, max: 600 }) }),
+      fc.record({ k: fc.constant('update' as const), ref: fc.nat(), price: fc.integer({ min: 0, max: 9999 }) }),
+      fc.record({ k: fc.constant('title' as const), title: fc.constantFrom('A', 'B', 'C') }),
+    );
+    // Each step is one command; `every` says how many commands go into one broadcast (coalescing).
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 4 }), (steps, every) => {
+        const r = new TestRelay();
+        let prev = r.state;
+        steps.forEach((s, i) => {
+          const ps = r.state.products;
+          const pick = (ref: number) => ps[ref % Math.max(ps.length, 1)]?.id ?? 'p_missing';
+          const sales = [...r.sales.keys()];
+          const input: Record<string, unknown> =
+            s.k === 'add' ? { type: 'product.add', product: { sku: `S${s.sku}`, name: `商品 ${s.sku}`, priceMinor: 100 + s.sku, stock: s.stock }, ...(s.pos !== undefined && { position: s.pos }) }
+            : s.k === 'sale' ? { type: 'sale.record', productId: pick(s.ref), quantity: s.q }
+            : s.k === 'void' ? { type: 'sale.void', saleId: sales[s.ref % Math.max(sales.length, 1)] ?? 'sale_missing' }
+            : s.k === 'stock' ? { type: 'stock.set', productId: pick(s.ref), stock: s.stock }
+            : s.k === 'remove' ? { type: 'product.remove', productId: pick(s.ref) }
+            : s.k === 'move' ? { type: 'queue.move', productId: pick(s.ref), toIndex: s.to }
+            : s.k === 'show' ? { type: 'card.show', productId: pick(s.ref) }
+            : s.k === 'next' ? { type: 'card.next' }
+            : s.k === 'hide' ? { type: 'card.hide' }
+            : s.k === 'stop' ? { type: 'countdown.stop' }
+            : s.k === 'clear' ? { type: 'ticker.clear' }
+            : s.k === 'ticker' ? { type: 'ticker.push', text: s.text }
+            : s.k === 'countdown' ? { type: 'countdown.start', seconds: s.seconds }
+            : s.k === 'update' ? { type: 'product.update', productId: pick(s.ref), changes: { priceMinor: s.price } }
+            : { type: 'room.update', changes: { title: s.title } };
+          r.send(input);
+          if ((i + 1) % every === 0 || i === steps.length - 1) {
+            roundTrip(prev, r.state);
+            prev = r.state;
+          }
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
