@@ -1,6 +1,7 @@
 /** What every benchmark prints and needs: percentiles, durations, HTTP and socket clients for a relay. */
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION } from '../shared/protocol.js';
+import type { RoomState } from '../shared/domain.js';
+import { PROTOCOL_VERSION, type CommandReply } from '../shared/protocol.js';
 
 /** Nearest-rank percentile (p99 of 200 samples is the 198th smallest); NaN when there is no sample. */
 export function pct(xs: readonly number[], p: number): number {
@@ -27,4 +28,59 @@ export function connect(url: string, room: string, token: string): Promise<Socke
     s.once('connect', () => resolve(s));
     s.once('connect_error', reject);
   });
+}
+
+export const BENCH_ADMIN = 'bench-admin';
+
+/** A room with a 10-product queue (a realistic state size) on a relay started with BENCH_ADMIN. */
+export async function setupRoom(url: string) {
+  const created = await json(url, '/api/rooms', BENCH_ADMIN, { title: 'bench', currency: 'CNY', locale: 'zh-CN' });
+  const roomId: string = created.room.id;
+  const tokens = created.tokens as Record<string, string>;
+  const products: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    const r = await json(url, `/api/rooms/${roomId}/commands`, tokens.host!, {
+      id: `add-${i}`,
+      type: 'product.add',
+      product: { sku: `SKU-${i}`, name: `商品 ${i}`, priceMinor: 5990 + i, stock: null },
+    });
+    products.push(r.result.productId);
+  }
+  return { roomId, tokens, products };
+}
+
+/**
+ * Command sent by a host on `fromUrl` → state received by every one of `subscribers` overlay
+ * clients on `toUrl` (the same relay, or another process on Redis), over `samples` sales.
+ */
+export async function fanout(fromUrl: string, toUrl: string, subscribers: number, samples = 200) {
+  const { roomId, tokens, products } = await setupRoom(fromUrl);
+  const host = await connect(fromUrl, roomId, tokens.host!);
+  const subs = await Promise.all(Array.from({ length: subscribers }, () => connect(toUrl, roomId, tokens.overlay!)));
+  const lat: number[] = [];
+  // Each subscriber notes when it first saw each version; the command's ack tells which version to look for.
+  const seen = subs.map(() => new Map<number, number>());
+  const waiters: (() => void)[] = [];
+  subs.forEach((s, k) =>
+    s.on('room.state', (st: RoomState) => {
+      if (!seen[k]!.has(st.version)) seen[k]!.set(st.version, performance.now());
+      for (const w of waiters.splice(0)) w();
+    }),
+  );
+  const allSaw = (v: number) => seen.every((m) => [...m.keys()].some((x) => x >= v));
+  for (let i = 0; i < samples; i++) {
+    const t = performance.now();
+    const reply = await new Promise<CommandReply>((resolve) => host.emit('command', { id: `f${i}`, type: 'sale.record', productId: products[0] }, resolve));
+    if (!reply.ok) throw new Error(reply.error.message);
+    while (!allSaw(reply.version)) await new Promise<void>((resolve) => waiters.push(resolve));
+    for (const m of seen) {
+      const at = [...m.entries()].filter(([v]) => v >= reply.version).map(([, time]) => time);
+      lat.push(Math.min(...at) - t);
+    }
+    // Space the commands beyond one frame so that coalescing never hides a broadcast.
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  host.close();
+  for (const s of subs) s.close();
+  return { p50: pct(lat, 50), p99: pct(lat, 99), n: lat.length };
 }

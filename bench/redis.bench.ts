@@ -12,38 +12,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Socket } from 'socket.io-client';
 import type { CommandReply } from '../shared/protocol.js';
-import { connect, json, ms, pct } from './bench-support.js';
-import type { RoomState } from '../shared/domain.js';
+import { BENCH_ADMIN, connect, fanout, json, ms, pct, setupRoom } from './bench-support.js';
 import { freePort, spawnRelay, type RelayProcess } from '../tests/support/relay-process.js';
 import { startRedis } from '../tests/support/redis-server.js';
 
-const ADMIN = 'bench-admin';
+const ADMIN = BENCH_ADMIN;
 const secondsArg = process.argv.indexOf('--seconds');
 const seconds = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 5;
 
 
 
-async function setup(relay: RelayProcess) {
-  const created = await json(relay.url, '/api/rooms', ADMIN, { title: 'bench', currency: 'CNY', locale: 'zh-CN' });
-  const roomId: string = created.room.id;
-  const tokens = created.tokens as Record<string, string>;
-  const products: string[] = [];
-  for (let i = 0; i < 10; i++) {
-    const r = await json(relay.url, `/api/rooms/${roomId}/commands`, tokens.host!, {
-      id: `add-${i}`,
-      type: 'product.add',
-      product: { sku: `SKU-${i}`, name: `商品 ${i}`, priceMinor: 5990 + i, stock: null },
-    });
-    products.push(r.result.productId);
-  }
-  return { roomId, tokens, products };
-}
 
 
 async function throughput(relays: RelayProcess[], window: number) {
-  const { roomId, tokens, products } = await setup(relays[0]!);
+  const { roomId, tokens, products } = await setupRoom(relays[0]!.url);
   const senders = await Promise.all(Array.from({ length: 10 }, (_, k) => connect(relays[k % relays.length]!.url, roomId, tokens.host!)));
   const lat: number[] = [];
   let acked = 0;
@@ -78,37 +61,6 @@ async function throughput(relays: RelayProcess[], window: number) {
   return { rate: acked / elapsed, p50: pct(lat, 50), p99: pct(lat, 99), n: acked, refused };
 }
 
-/** Command sent on `from`, state received by every client connected to `to`. */
-async function broadcast(from: RelayProcess, to: RelayProcess, subscribers: number, samples = 200) {
-  const { roomId, tokens, products } = await setup(from);
-  const host = await connect(from.url, roomId, tokens.host!);
-  const subs = await Promise.all(Array.from({ length: subscribers }, () => connect(to.url, roomId, tokens.overlay!)));
-  const lat: number[] = [];
-  const seen = subs.map(() => new Map<number, number>());
-  const waiters: (() => void)[] = [];
-  subs.forEach((s, k) =>
-    s.on('room.state', (st: RoomState) => {
-      if (!seen[k]!.has(st.version)) seen[k]!.set(st.version, performance.now());
-      for (const w of waiters.splice(0)) w();
-    }),
-  );
-  const allSaw = (v: number) => seen.every((m) => [...m.keys()].some((x) => x >= v));
-  for (let i = 0; i < samples; i++) {
-    const t = performance.now();
-    const reply = await new Promise<CommandReply>((resolve) => host.emit('command', { id: `f${i}`, type: 'sale.record', productId: products[0] }, resolve));
-    if (!reply.ok) throw new Error(reply.error.message);
-    while (!allSaw(reply.version)) await new Promise<void>((resolve) => waiters.push(resolve));
-    for (const m of seen) {
-      const at = [...m.entries()].filter(([v]) => v >= reply.version).map(([, time]) => time);
-      lat.push(Math.min(...at) - t);
-    }
-    // Space the commands beyond one frame so that coalescing never hides a broadcast.
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  host.close();
-  for (const s of subs) s.close();
-  return { p50: pct(lat, 50), p99: pct(lat, 99), n: lat.length };
-}
 
 const redis = await startRedis({ durable: true });
 const dirs: string[] = [];
@@ -130,8 +82,8 @@ try {
     }
   }
   for (const n of [1, 10, 100]) {
-    const cross = await broadcast(a, b, n);
-    const local = await broadcast(a, a, n);
+    const cross = await fanout(a.url, b.url, n);
+    const local = await fanout(a.url, a.url, n);
     console.log(
       `broadcast command on A → ${String(n).padStart(3)} clients on B: p50 ${ms(cross.p50)}  p99 ${ms(cross.p99)}   (clients on A: p50 ${ms(local.p50)}  p99 ${ms(local.p99)}; n=${cross.n})`,
     );

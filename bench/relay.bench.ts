@@ -10,37 +10,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'node:http';
-import type { Socket } from 'socket.io-client';
 import type { CommandReply } from '../shared/protocol.js';
-import { connect, json, ms, pct } from './bench-support.js';
-import type { RoomState } from '../shared/domain.js';
+import { BENCH_ADMIN, connect, fanout, json, ms, pct, setupRoom } from './bench-support.js';
 import { freePort, spawnRelay, type RelayProcess } from '../tests/support/relay-process.js';
 
-const ADMIN = 'bench-admin';
+const ADMIN = BENCH_ADMIN;
 const secondsArg = process.argv.indexOf('--seconds');
 const seconds = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 5;
 
 
 
-async function setup(relay: RelayProcess) {
-  const created = await json(relay.url, '/api/rooms', ADMIN, { title: 'bench', currency: 'CNY', locale: 'zh-CN' });
-  const roomId: string = created.room.id;
-  const tokens = created.tokens as Record<string, string>;
-  const products: string[] = [];
-  for (let i = 0; i < 10; i++) {
-    const r = await json(relay.url, `/api/rooms/${roomId}/commands`, tokens.host!, {
-      id: `add-${i}`,
-      type: 'product.add',
-      product: { sku: `SKU-${i}`, name: `商品 ${i}`, priceMinor: 5990 + i, stock: null },
-    });
-    products.push(r.result.productId);
-  }
-  return { roomId, tokens, products };
-}
 
 
 async function socketThroughput(relay: RelayProcess, window: number) {
-  const { roomId, tokens, products } = await setup(relay);
+  const { roomId, tokens, products } = await setupRoom(relay.url);
   const senders = await Promise.all(Array.from({ length: 10 }, () => connect(relay.url, roomId, tokens.host!)));
   const lat: number[] = [];
   let acked = 0;
@@ -75,7 +58,7 @@ async function socketThroughput(relay: RelayProcess, window: number) {
 }
 
 async function httpThroughput(relay: RelayProcess) {
-  const { roomId, tokens, products } = await setup(relay);
+  const { roomId, tokens, products } = await setupRoom(relay.url);
   const agent = new Agent({ keepAlive: true, maxSockets: 10 });
   const url = new URL(relay.url);
   const lat: number[] = [];
@@ -112,37 +95,6 @@ async function httpThroughput(relay: RelayProcess) {
   return { rate: acked / elapsed, p50: pct(lat, 50), p99: pct(lat, 99), n: acked };
 }
 
-async function fanout(relay: RelayProcess, subscribers: number, samples = 200) {
-  const { roomId, tokens, products } = await setup(relay);
-  const host = await connect(relay.url, roomId, tokens.host!);
-  const subs = await Promise.all(Array.from({ length: subscribers }, () => connect(relay.url, roomId, tokens.overlay!)));
-  const lat: number[] = [];
-  // Each subscriber notes when it first saw each version; the command's ack tells which version to look for.
-  const seen = subs.map(() => new Map<number, number>());
-  const waiters: (() => void)[] = [];
-  subs.forEach((s, k) =>
-    s.on('room.state', (st: RoomState) => {
-      if (!seen[k]!.has(st.version)) seen[k]!.set(st.version, performance.now());
-      for (const w of waiters.splice(0)) w();
-    }),
-  );
-  const allSaw = (v: number) => seen.every((m) => [...m.keys()].some((x) => x >= v));
-  for (let i = 0; i < samples; i++) {
-    const t = performance.now();
-    const reply = await new Promise<CommandReply>((resolve) => host.emit('command', { id: `f${i}`, type: 'sale.record', productId: products[0] }, resolve));
-    if (!reply.ok) throw new Error(reply.error.message);
-    while (!allSaw(reply.version)) await new Promise<void>((resolve) => waiters.push(resolve));
-    for (const m of seen) {
-      const at = [...m.entries()].filter(([v]) => v >= reply.version).map(([, time]) => time);
-      lat.push(Math.min(...at) - t);
-    }
-    // Space the commands beyond one frame so that coalescing never hides a broadcast.
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  host.close();
-  for (const s of subs) s.close();
-  return { p50: pct(lat, 50), p99: pct(lat, 99), n: lat.length };
-}
 
 async function withRelay<T>(sync: 'FULL' | 'NORMAL', fn: (r: RelayProcess) => Promise<T>): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'liveshelf-bench-'));
@@ -167,7 +119,7 @@ for (const sync of only ? [] : (['FULL', 'NORMAL'] as const)) {
 }
 // FULL is what ships; the NORMAL row shows how much of the latency is the fsync before the broadcast.
 for (const [sync, n] of [['FULL', 1], ['FULL', 10], ['FULL', 100], ['NORMAL', 10]] as const) {
-  const f = await withRelay(sync, (relay) => fanout(relay, n));
+  const f = await withRelay(sync, (relay) => fanout(relay.url, relay.url, n));
   console.log(`broadcast  sync=${sync.padEnd(6)} command → all ${String(n).padStart(3)} subscribers received: p50 ${ms(f.p50)}  p99 ${ms(f.p99)}  (n=${f.n} deliveries)`);
 }
 console.log(`load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
