@@ -84,3 +84,44 @@ export async function fanout(fromUrl: string, toUrl: string, subscribers: number
   for (const s of subs) s.close();
   return { p50: pct(lat, 50), p99: pct(lat, 99), n: lat.length };
 }
+
+/**
+ * Durable sales/s into one room from 10 socket.io senders spread over `urls` (one relay, or
+ * several processes on Redis), each keeping `window` sales in flight for `seconds`; checks that
+ * the room counted exactly the acknowledged sales.
+ */
+export async function socketThroughput(urls: readonly string[], window: number, seconds: number) {
+  const { roomId, tokens, products } = await setupRoom(urls[0]!);
+  const senders = await Promise.all(Array.from({ length: 10 }, (_, k) => connect(urls[k % urls.length]!, roomId, tokens.host!)));
+  const lat: number[] = [];
+  let acked = 0;
+  let refused = 0;
+  const end = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    senders.map(async (s, k) => {
+      let i = 0;
+      const one = () =>
+        new Promise<void>((resolve) => {
+          const t = performance.now();
+          s.emit('command', { id: `s${k}-${i++}`, type: 'sale.record', productId: products[i % products.length] }, (r: CommandReply) => {
+            if (r.ok) {
+              acked++;
+              lat.push(performance.now() - t);
+            } else refused++;
+            resolve();
+          });
+        });
+      await Promise.all(
+        Array.from({ length: window }, async () => {
+          while (performance.now() < end) await one();
+        }),
+      );
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  for (const s of senders) s.close();
+  const state = await json(urls[urls.length - 1]!, `/api/rooms/${roomId}`, tokens.host!);
+  if (state.totals.orders !== acked) throw new Error(`counted ${state.totals.orders} but ${acked} acknowledged`);
+  return { rate: acked / elapsed, p50: pct(lat, 50), p99: pct(lat, 99), n: acked, refused };
+}

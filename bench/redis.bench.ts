@@ -12,8 +12,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommandReply } from '../shared/protocol.js';
-import { BENCH_ADMIN, connect, fanout, json, ms, pct, setupRoom } from './bench-support.js';
+import { BENCH_ADMIN, fanout, ms, socketThroughput } from './bench-support.js';
 import { freePort, spawnRelay, type RelayProcess } from '../tests/support/relay-process.js';
 import { startRedis } from '../tests/support/redis-server.js';
 
@@ -25,41 +24,6 @@ const seconds = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 5;
 
 
 
-async function throughput(relays: RelayProcess[], window: number) {
-  const { roomId, tokens, products } = await setupRoom(relays[0]!.url);
-  const senders = await Promise.all(Array.from({ length: 10 }, (_, k) => connect(relays[k % relays.length]!.url, roomId, tokens.host!)));
-  const lat: number[] = [];
-  let acked = 0;
-  let refused = 0;
-  const end = performance.now() + seconds * 1000;
-  const t0 = performance.now();
-  await Promise.all(
-    senders.map(async (s, k) => {
-      let i = 0;
-      const one = () =>
-        new Promise<void>((resolve) => {
-          const t = performance.now();
-          s.emit('command', { id: `s${k}-${i++}`, type: 'sale.record', productId: products[i % products.length] }, (r: CommandReply) => {
-            if (r.ok) {
-              acked++;
-              lat.push(performance.now() - t);
-            } else refused++;
-            resolve();
-          });
-        });
-      await Promise.all(
-        Array.from({ length: window }, async () => {
-          while (performance.now() < end) await one();
-        }),
-      );
-    }),
-  );
-  const elapsed = (performance.now() - t0) / 1000;
-  for (const s of senders) s.close();
-  const state = await json(relays[relays.length - 1]!.url, `/api/rooms/${roomId}`, tokens.host!);
-  if (state.totals.orders !== acked) throw new Error(`counted ${state.totals.orders} but ${acked} acknowledged`);
-  return { rate: acked / elapsed, p50: pct(lat, 50), p99: pct(lat, 99), n: acked, refused };
-}
 
 
 const redis = await startRedis({ durable: true });
@@ -75,7 +39,7 @@ try {
   console.log(`LiveShelf Redis bench — 2 relay processes, redis-server appendfsync=always, ${seconds}s per run, loopback, ${new Date().toISOString()}`);
   for (const [label, set] of [['over both relays', [a, b]], ['all on relay A  ', [a]]] as const) {
     for (const window of [1, 16]) {
-      const r = await throughput([...set], window);
+      const r = await socketThroughput([...set].map((r) => r.url), window, seconds);
       console.log(
         `sales  10 senders ${label} × ${String(window).padStart(2)} in flight: ${r.rate.toFixed(0).padStart(6)} durable sales/s  ack p50 ${ms(r.p50)}  p99 ${ms(r.p99)}  (n=${r.n}, refused ${r.refused})`,
       );

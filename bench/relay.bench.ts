@@ -10,8 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'node:http';
-import type { CommandReply } from '../shared/protocol.js';
-import { BENCH_ADMIN, connect, fanout, json, ms, pct, setupRoom } from './bench-support.js';
+import { BENCH_ADMIN, fanout, json, ms, pct, setupRoom, socketThroughput } from './bench-support.js';
 import { freePort, spawnRelay, type RelayProcess } from '../tests/support/relay-process.js';
 
 const ADMIN = BENCH_ADMIN;
@@ -21,41 +20,6 @@ const seconds = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 5;
 
 
 
-
-async function socketThroughput(relay: RelayProcess, window: number) {
-  const { roomId, tokens, products } = await setupRoom(relay.url);
-  const senders = await Promise.all(Array.from({ length: 10 }, () => connect(relay.url, roomId, tokens.host!)));
-  const lat: number[] = [];
-  let acked = 0;
-  const end = performance.now() + seconds * 1000;
-  const t0 = performance.now();
-  await Promise.all(
-    senders.map(async (s, k) => {
-      let i = 0;
-      const one = () =>
-        new Promise<void>((resolve) => {
-          const t = performance.now();
-          s.emit('command', { id: `s${k}-${i++}`, type: 'sale.record', productId: products[i % products.length] }, (r: CommandReply) => {
-            if (r.ok) {
-              acked++;
-              lat.push(performance.now() - t);
-            }
-            resolve();
-          });
-        });
-      await Promise.all(
-        Array.from({ length: window }, async () => {
-          while (performance.now() < end) await one();
-        }),
-      );
-    }),
-  );
-  const elapsed = (performance.now() - t0) / 1000;
-  for (const s of senders) s.close();
-  const state = await json(relay.url, `/api/rooms/${roomId}`, tokens.host!);
-  if (state.totals.orders !== acked) throw new Error(`counted ${state.totals.orders} but ${acked} acknowledged`);
-  return { rate: acked / elapsed, p50: pct(lat, 50), p99: pct(lat, 99), n: acked };
-}
 
 async function httpThroughput(relay: RelayProcess) {
   const { roomId, tokens, products } = await setupRoom(relay.url);
@@ -111,7 +75,7 @@ console.log(`LiveShelf relay bench — ${seconds}s per run, relay in its own pro
 const only = process.argv.includes('--fanout-only');
 for (const sync of only ? [] : (['FULL', 'NORMAL'] as const)) {
   for (const window of [1, 16]) {
-    const r = await withRelay(sync, (relay) => socketThroughput(relay, window));
+    const r = await withRelay(sync, (relay) => socketThroughput([relay.url], window, seconds));
     console.log(`socket.io  sync=${sync.padEnd(6)} 10 senders × ${String(window).padStart(2)} in flight: ${r.rate.toFixed(0).padStart(6)} durable sales/s  ack p50 ${ms(r.p50)}  p99 ${ms(r.p99)}  (n=${r.n})`);
   }
   const h = await withRelay(sync, (relay) => httpThroughput(relay));
