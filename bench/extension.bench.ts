@@ -129,13 +129,9 @@ async function main() {
         return send.call(this, data);
       };
     });
-    const lat: number[] = [];
-    const toSocket: number[] = [];
-    const fromSocket: number[] = [];
-    for (let i = 0; i < CLICKS; i++) {
-      expected += 1;
-      const want = expected;
-      const seen = new Promise<number>((resolve) => {
+    // When the overlay client first holds a state with at least `want` units sold of the target.
+    const soldAtLeast = (want: number) =>
+      new Promise<number>((resolve) => {
         const on = (s: RoomState) => {
           if ((s.products.find((p) => p.id === target.id)?.sold ?? 0) >= want) {
             overlay.off('room.state', on);
@@ -144,6 +140,12 @@ async function main() {
         };
         overlay.on('room.state', on);
       });
+    const lat: number[] = [];
+    const toSocket: number[] = [];
+    const fromSocket: number[] = [];
+    for (let i = 0; i < CLICKS; i++) {
+      expected += 1;
+      const seen = soldAtLeast(expected);
       const clickedAt = (await pairPage.evaluate((label) => {
         const btn = [...document.querySelectorAll<HTMLButtonElement>('button')].find((x) => x.getAttribute('aria-label') === label)!;
         const t = performance.timeOrigin + performance.now();
@@ -164,16 +166,7 @@ async function main() {
     const base: number[] = [];
     for (let i = 0; i < CLICKS; i++) {
       expected += 1;
-      const want = expected;
-      const seen = new Promise<number>((resolve) => {
-        const on = (s: RoomState) => {
-          if ((s.products.find((p) => p.id === target.id)?.sold ?? 0) >= want) {
-            overlay.off('room.state', on);
-            resolve(wallNow());
-          }
-        };
-        overlay.on('room.state', on);
-      });
+      const seen = soldAtLeast(expected);
       const t0 = wallNow();
       direct.emit('command', { id: `direct-${i}`, type: 'sale.record', productId: target.id }, () => {});
       base.push((await seen) - t0);
