@@ -1,4 +1,6 @@
 /** What every benchmark prints and needs: percentiles, durations, HTTP and socket clients for a relay. */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import type { RoomState } from '../shared/domain.js';
 import { PROTOCOL_VERSION, type CommandReply } from '../shared/protocol.js';
@@ -82,6 +84,48 @@ export async function fanout(fromUrl: string, toUrl: string, subscribers: number
   }
   host.close();
   for (const s of subs) s.close();
+  return { p50: pct(lat, 50), p99: pct(lat, 99), n: lat.length };
+}
+
+/**
+ * The same measurement with the subscribers in a process of their own (bench/fanout-subscribers.ts),
+ * as real overlays are: the host's acknowledgement and the subscribers' states are then not read
+ * by one event loop, one after the other. Both ends stamp with the machine's monotonic clock.
+ * Commands go out every 20 ms (beyond one broadcast frame), each after the previous one's ack.
+ */
+export async function fanoutSplit(fromUrl: string, toUrl: string, subscribers: number, samples = 200) {
+  const { monotonicMs } = await import('./fanout-subscribers.js');
+  type From = import('./fanout-subscribers.js').FromSubscribers;
+  const { roomId, tokens, products } = await setupRoom(fromUrl);
+  const host = await connect(fromUrl, roomId, tokens.host!);
+  const child = fork(fileURLToPath(new URL('./fanout-subscribers.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
+  const next = (type: From['type']) => new Promise<From>((resolve) => child.on('message', (m: From) => m.type === type && resolve(m)));
+  const ready = next('ready');
+  child.send({ type: 'start', url: toUrl, room: roomId, token: tokens.overlay!, n: subscribers });
+  await ready;
+  const sent: { t: number; version: number }[] = [];
+  for (let i = 0; i < samples; i++) {
+    const t = monotonicMs();
+    const reply = await new Promise<CommandReply>((resolve) => host.emit('command', { id: `fs${i}`, type: 'sale.record', productId: products[0] }, resolve));
+    if (!reply.ok) throw new Error(reply.error.message);
+    sent.push({ t, version: reply.version });
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await new Promise((r) => setTimeout(r, 200));
+  const report = next('seen');
+  child.send({ type: 'report' });
+  const { seen } = (await report) as Extract<From, { type: 'seen' }>;
+  host.close();
+  const lat: number[] = [];
+  let missing = 0;
+  for (const { t, version } of sent) {
+    for (const entries of seen) {
+      const at = entries.filter(([v]) => v >= version).map(([, time]) => time);
+      if (at.length) lat.push(Math.min(...at) - t);
+      else missing++;
+    }
+  }
+  if (missing) throw new Error(`${missing} deliveries never arrived`);
   return { p50: pct(lat, 50), p99: pct(lat, 99), n: lat.length };
 }
 

@@ -13,7 +13,11 @@
  * Fan-out latency = command sent by the host → a state at or after the command's version
  * received by an overlay ("per delivery"), and → received by every overlay of the room
  * ("every client": the slowest overlay, per command). Relay RSS from /proc/<pid>/status.
- * Run: npx tsx bench/load.bench.ts [--seconds 6] [--only a|b] [--backend sqlite|redis]
+ * The overlays opt in to 'room.patch' like the overlay page does (a full state on connect, then
+ * only what changed); each checks that every patch follows the version it has (a patch that
+ * does not would make a real overlay resync, and is counted). --full-states measures overlays
+ * that take the full state after every change instead (what clients without patches get).
+ * Run: npx tsx bench/load.bench.ts [--seconds 6] [--only a|b] [--backend sqlite|redis] [--full-states]
  */
 import { execSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,6 +27,7 @@ import { io as ioClient, type Socket } from 'socket.io-client';
 import { Decoder, Encoder, PacketType } from 'socket.io-parser';
 import { PROTOCOL_VERSION, type CommandReply } from '../shared/protocol.js';
 import type { RoomState } from '../shared/domain.js';
+import type { RoomPatch } from '../shared/room-patch.js';
 import { json } from './bench-support.js';
 
 const now = () => performance.timeOrigin + performance.now();
@@ -39,6 +44,8 @@ interface Conn {
   productId: string;
   /** Label of the relay this connection is on (A or B). */
   tag: string;
+  /** Opt in to 'room.patch' (as the overlay page does). */
+  patches: boolean;
 }
 interface Send {
   roomId: string;
@@ -57,7 +64,7 @@ type ToWorker =
 type FromWorker =
   | { type: 'connected'; n: number; ms: number }
   | { type: 'ran'; sends: Send[]; refused: number }
-  | { type: 'settled'; missing: number; received: number }
+  | { type: 'settled'; missing: number; received: number; gaps: number; bytes: number }
   | { type: 'measured'; lat: Record<string, number[]>; perSendMax: number[] };
 
 /**
@@ -89,17 +96,29 @@ async function worker(): Promise<void> {
   const clients: Client[] = [];
   const byRoom = new Map<string, Client[]>();
   let run = 0;
-  /** States received by the overlays since the last run started. */
+  /** States (full or patches) received by the overlays since the last run started. */
   let received = 0;
+  /** Patches that did not follow the client's version, and sampled patch sizes, since the last run started. */
+  let gaps = 0;
+  let bytes: number[] = [];
   const reply = (m: FromWorker) => process.send!(m);
 
   function connect(conn: Conn): Promise<Client> {
     return new Promise((resolve, reject) => {
-      const socket = ioClient(conn.url, { transports: ['websocket'], auth: { room: conn.roomId, token: conn.token, protocol: PROTOCOL_VERSION }, reconnection: false, forceNew: true, timeout: 20_000, parser: { Encoder, Decoder: VersionOnlyDecoder } });
+      const socket = ioClient(conn.url, { transports: ['websocket'], auth: { room: conn.roomId, token: conn.token, protocol: PROTOCOL_VERSION, patches: conn.patches }, reconnection: false, forceNew: true, timeout: 20_000, parser: { Encoder, Decoder: VersionOnlyDecoder } });
       const c: Client = { conn, socket, versions: [], times: [] };
       socket.on('room.state', (s: RoomState) => {
         if (!conn.host) received++;
         c.versions.push(s.version);
+        c.times.push(now());
+      });
+      // Patches are a few hundred bytes: parsed as usual. One that does not start from the
+      // version this client has would make a real overlay ask 'room.sync'.
+      socket.on('room.patch', (p: RoomPatch) => {
+        received++;
+        if (p.baseVersion !== c.versions[c.versions.length - 1]) gaps++;
+        if (received % 1000 === 1) bytes.push(JSON.stringify(p).length);
+        c.versions.push(p.version);
         c.times.push(now());
       });
       socket.once('room.state', () => resolve(c));
@@ -128,6 +147,8 @@ async function worker(): Promise<void> {
     } else if (m.type === 'run') {
       run++;
       received = 0;
+      gaps = 0;
+      bytes = [];
       const hosts = clients.filter((c) => c.conn.host);
       const sends: Send[] = [];
       let refused = 0;
@@ -168,7 +189,7 @@ async function worker(): Promise<void> {
       const deadline = now() + 15_000;
       const behind = () => clients.filter((c) => !c.conn.host && Math.max(...c.versions.slice(-4)) < (m.last[c.conn.roomId] ?? 0)).length;
       while (behind() > 0 && now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      reply({ type: 'settled', missing: behind(), received });
+      reply({ type: 'settled', missing: behind(), received, gaps, bytes: bytes.length ? bytes.reduce((a, b) => a + b, 0) / bytes.length : 0 });
     } else if (m.type === 'measure') {
       const lat: Record<string, number[]> = {};
       const perSendMax: number[] = [];
@@ -220,6 +241,7 @@ async function main(): Promise<void> {
   const seconds = Number(arg('--seconds') ?? 6);
   const only = arg('--only');
   const onlyBackend = arg('--backend');
+  const patches = !process.argv.includes('--full-states');
   // Process 0 holds the hosts, processes 1 and 2 the overlays (500 each in (a), 400 in (b)).
   const CLIENT_PROCS = 3;
   const OVERLAY_PROCS = CLIENT_PROCS - 1;
@@ -330,6 +352,9 @@ async function main(): Promise<void> {
     const settled = await w.all({ type: 'settle', last }, 'settled');
     const missing = settled.reduce((a, r) => a + r.missing, 0);
     const received = settled.reduce((a, r) => a + r.received, 0);
+    const gaps = settled.reduce((a, r) => a + r.gaps, 0);
+    const sizes = settled.filter((r) => r.bytes > 0).map((r) => r.bytes);
+    const patchBytes = sizes.length ? sizes.reduce((a, b) => a + b, 0) / sizes.length : 0;
     // CPU over the run and the settling after it (the relays are still sending the last states).
     const busy = (now() - t0) / 1000;
     const relayTicks = relays.reduce((a, r, i) => a + cpuTicks(r.child.pid!) - ticks0[i]!, 0);
@@ -347,7 +372,7 @@ async function main(): Promise<void> {
     const every = sample.map((_, i) => Math.max(...measured.map((r) => r.perSendMax[i]!)));
     const all = Object.values(lat).flat();
     console.log(
-      `  ${label}: ${(sends.length / elapsed).toFixed(0).padStart(5)} sales/s acked (n=${sends.length}${refused ? `, refused ${refused}` : ''}), relay CPU ${cpu} (bench clients ${wcpu}), ${received} states to overlays, ${perState.toFixed(0)} µs relay CPU per state delivered` +
+      `  ${label}: ${(sends.length / elapsed).toFixed(0).padStart(5)} sales/s acked (n=${sends.length}${refused ? `, refused ${refused}` : ''}), relay CPU ${cpu} (bench clients ${wcpu}), ${received} ${patches ? `patches (~${patchBytes.toFixed(0)} B, ${gaps} not following the client's version)` : 'full states'} to overlays, ${perState.toFixed(0)} µs relay CPU per state delivered` +
         `\n      fan-out per delivery p50 ${f(pct(all, 50))} p99 ${f(pct(all, 99))}  |  every client p50 ${f(pct(every, 50))} p99 ${f(pct(every, 99))}  (${sample.length} commands sampled, ${all.length} deliveries${missing ? `, ${missing} clients never got the last state` : ''})`,
     );
     if (Object.keys(lat).length > 1)
@@ -376,15 +401,15 @@ async function main(): Promise<void> {
         const r = await room(rel(0).url, 0);
         rooms.push(r);
         // The host on A; overlays alternate over the relays and over the client processes.
-        conns[0]!.push({ url: rel(0).url, roomId: r.roomId, token: r.tokens.host!, host: true, productId: r.productId, tag: tagOf(0) });
-        for (let k = 0; k < 1000; k++) conns[1 + (k % OVERLAY_PROCS)]!.push({ url: rel(k >> 1).url, roomId: r.roomId, token: r.tokens.overlay!, host: false, productId: r.productId, tag: tagOf(k >> 1) });
+        conns[0]!.push({ url: rel(0).url, roomId: r.roomId, token: r.tokens.host!, host: true, productId: r.productId, tag: tagOf(0), patches: false });
+        for (let k = 0; k < 1000; k++) conns[1 + (k % OVERLAY_PROCS)]!.push({ url: rel(k >> 1).url, roomId: r.roomId, token: r.tokens.overlay!, host: false, productId: r.productId, tag: tagOf(k >> 1), patches });
       } else {
         for (let i = 0; i < 200; i++) {
           const r = await room(rel(i).url, i);
           rooms.push(r);
           const p = 1 + (i % OVERLAY_PROCS);
-          conns[0]!.push({ url: rel(i).url, roomId: r.roomId, token: r.tokens.host!, host: true, productId: r.productId, tag: tagOf(i) });
-          for (let k = 0; k < 4; k++) conns[p]!.push({ url: rel(i + k).url, roomId: r.roomId, token: r.tokens.overlay!, host: false, productId: r.productId, tag: tagOf(i + k) });
+          conns[0]!.push({ url: rel(i).url, roomId: r.roomId, token: r.tokens.host!, host: true, productId: r.productId, tag: tagOf(i), patches: false });
+          for (let k = 0; k < 4; k++) conns[p]!.push({ url: rel(i + k).url, roomId: r.roomId, token: r.tokens.overlay!, host: false, productId: r.productId, tag: tagOf(i + k), patches });
         }
       }
       const stateBytes = JSON.stringify(await json(rel(0).url, `/api/rooms/${rooms[0]!.roomId}`, rooms[0]!.tokens.overlay!)).length;
@@ -427,7 +452,7 @@ async function main(): Promise<void> {
   }
 
   console.log(
-    `LiveShelf load bench — ${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), load ${load()}, ulimit -n ${fdLimit}, ${CLIENT_PROCS} client processes, loopback, ${seconds} s per phase`,
+    `LiveShelf load bench — ${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), load ${load()}, ulimit -n ${fdLimit}, ${CLIENT_PROCS} client processes, loopback, ${seconds} s per phase, overlays take ${patches ? "'room.patch' (as the overlay page does)" : 'full states'}`,
   );
   for (const name of ['a', 'b'] as const) {
     if (only && only !== name) continue;
