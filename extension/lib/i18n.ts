@@ -497,7 +497,8 @@ const fr: Dict = {
   'field.origin': 'Origine',
   'field.tagline': 'Accroche',
   'field.obsScene': 'Scène OBS',
-  'error.price': 'Tapez un montant comme 59,90',
+  // parseMoney refuses a decimal comma ("12,50" could be read a hundred times too high): say so.
+  'error.price': 'Tapez un montant avec un point décimal, comme 59.90',
   'error.stock': 'Tapez un nombre entier, ou laissez vide pour illimité',
   importCsv: 'Importer un CSV',
   csvFile: 'Fichier CSV',

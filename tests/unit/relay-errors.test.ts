@@ -270,4 +270,10 @@ describe('console messages in zh-CN, en and fr', () => {
     }
   });
 
+  it('the French price hint shows an amount the price field accepts', async () => {
+    const { parseMoney } = await import('../../shared/money.js');
+    const example = /(\d+[.,]\d+)/.exec(MESSAGES.fr['error.price'])?.[1];
+    expect(example).toBeDefined();
+    expect(parseMoney(example!, 'EUR')).toBe(5990);
+  });
 });
