@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomState } from '../../shared/domain';
 import { api, connectClient, send, startRelay, waitForState, type CreatedRoom, type TestRelay, type TestSocket } from '../support/relay';
-import { ARTIFACTS, launchWithExtension, ROOT, type ExtensionBrowser } from './extension-browser';
+import { ARTIFACTS, askWorker, launchWithExtension, pairAsCohost, pairAsHost, ROOT, roomKey, submitPairingLink, type ExtensionBrowser } from './extension-browser';
 
 let relay: TestRelay;
 let port: number;
@@ -55,15 +55,12 @@ afterAll(async () => {
 
 describe('host console in the side panel', () => {
   it('shows a clear message for a link that is not a pairing link', async () => {
-    await panel.getByLabel('Pairing link').fill(room.links.overlay);
-    await panel.getByRole('button', { name: 'Connect' }).click();
+    await submitPairingLink(panel, room.links.overlay);
     await panel.getByRole('alert').filter({ hasText: 'not a pairing link' }).waitFor();
   });
 
   it('pairs as host with the pairing link', async () => {
-    await panel.getByLabel('Pairing link').fill(room.links.host);
-    await panel.getByRole('button', { name: 'Connect' }).click();
-    await panel.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor();
+    await pairAsHost(panel, room);
     await panel.getByText('永胜石榴助农专场').first().waitFor();
     // The token is in extension storage, not in the page URL.
     expect(panel.url()).not.toContain(room.tokens.host);
@@ -215,15 +212,12 @@ describe('co-host console in a second browser profile', () => {
   afterAll(async () => cohost?.close());
 
   it('says clearly when the relay refuses the token', async () => {
-    await cpanel.getByLabel('Pairing link').fill(room.links.cohost.replace(/token=[^&]+/, 'token=lsc_revoked'));
-    await cpanel.getByRole('button', { name: 'Connect' }).click();
+    await submitPairingLink(cpanel, room.links.cohost.replace(/token=[^&]+/, 'token=lsc_revoked'));
     await cpanel.locator('.pairing-error').filter({ hasText: 'The relay refused this token' }).waitFor();
   });
 
   it('pairs as co-host and has no sale, price, stock or edit controls', async () => {
-    await cpanel.getByLabel('Pairing link').fill(room.links.cohost);
-    await cpanel.getByRole('button', { name: 'Connect' }).click();
-    await cpanel.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor();
+    await pairAsCohost(cpanel, room);
     await cpanel.getByRole('button', { name: `Show ${POM}`, exact: true }).waitFor();
     expect(await cpanel.getByRole('button', { name: /^\+\d/ }).count()).toBe(0);
     for (const name of ['Add product', 'Import CSV', 'Undo last sale', `Edit ${POM}`, `Remove ${POM}`]) {
@@ -254,11 +248,7 @@ describe('co-host console in a second browser profile', () => {
     expect(sale).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(price).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     // And the extension itself refuses to queue it for a co-host.
-    const local = await cpanel.evaluate(
-      ([roomKey, productId]) =>
-        (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({ type: 'command', roomKey, command: { id: 'cohost-ext-sale', type: 'sale.record', productId } }),
-      [`${room.room.id}@127.0.0.1:${port}`, pear.id] as const,
-    );
+    const local = await askWorker(cpanel, { type: 'command', roomKey: roomKey(room), command: { id: 'cohost-ext-sale', type: 'sale.record', productId: pear.id } });
     expect(local).toMatchObject({ ok: false, problem: 'forbidden' });
     expect(product(await state(), '砀山酥梨')).toMatchObject({ sold: pear.sold, priceMinor: 3990 });
   });
