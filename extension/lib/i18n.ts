@@ -458,7 +458,8 @@ const fr: Dict = {
   clearTicker: 'Vider le bandeau',
   totals: 'Totaux du salon',
   units: 'Unités',
-  revenue: 'Chiffre',
+  // "Chiffre" alone reads as "digit"; "Chiffre d’affaires" does not fit the totals box.
+  revenue: 'Recettes',
   orders: 'Commandes',
   overlayPreview: 'Aperçu de l’overlay',
   overlayLink: 'Lien de l’overlay',
