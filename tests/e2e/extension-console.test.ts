@@ -346,6 +346,9 @@ describe('co-host console in a second browser profile', () => {
   it('says clearly when the relay refuses the token', async () => {
     await submitPairingLink(cpanel, room.links.cohost.replace(/token=[^&]+/, 'token=lsc_revoked'));
     await cpanel.locator('.pairing-error').filter({ hasText: 'The relay refused this token' }).waitFor();
+    // The translated text says it all: the relay's own English words stay in the tooltip.
+    expect(await cpanel.locator('.pairing-error').textContent()).toBe('The relay refused this token (wrong or rotated). Ask for a new pairing link.');
+    expect(await cpanel.locator('.pairing-error').getAttribute('title')).toContain('this token is not valid for this room');
   });
 
   it('pairs as co-host and has no sale, price, stock or edit controls', async () => {
