@@ -621,7 +621,6 @@ const fr: Dict = {
 
 /** Every message in every language (the tests check that no key is missing or drops a {param}). */
 export const MESSAGES: Readonly<Record<Locale, Readonly<Dict>>> = { 'zh-CN': zh, en, fr };
-const DICTS = MESSAGES;
 
 /** Picks the console language from the setting and the browser's preferred languages. */
 export function resolveLocale(setting: LocaleSetting, preferred: readonly string[]): Locale {
@@ -638,7 +637,7 @@ export function resolveLocale(setting: LocaleSetting, preferred: readonly string
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 export function translator(locale: Locale): Translate {
-  const dict = DICTS[locale];
+  const dict = MESSAGES[locale];
   return (key, params) => {
     const text = dict[key] ?? en[key];
     return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
