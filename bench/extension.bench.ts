@@ -24,7 +24,7 @@ import { io as ioClient } from 'socket.io-client';
 import type { RoomState } from '../shared/domain.js';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type CommandReply, type ServerToClientEvents } from '../shared/protocol.js';
 import { followRoom } from '../shared/room-follow.js';
-import { launchWithExtension } from '../tests/e2e/extension-browser.js';
+import { launchWithExtension, submitPairingLink } from '../tests/e2e/extension-browser.js';
 import { freePort, spawnRelay } from '../tests/support/relay-process.js';
 import type { Socket } from 'socket.io-client';
 
@@ -79,8 +79,7 @@ async function main() {
 
     // Pair once, so the state is cached in extension storage like a real host's.
     const pairPage = await browser.openPanel();
-    await pairPage.getByLabel('Pairing link').fill(created.links.host);
-    await pairPage.getByRole('button', { name: 'Connect' }).click();
+    await submitPairingLink(pairPage, created.links.host);
     await pairPage.getByRole('button', { name: `Show 商品 ${PRODUCTS - 1} 永胜软籽石榴`, exact: true }).waitFor({ timeout: 30_000 });
 
     // 1. panel open → render with 500 products.

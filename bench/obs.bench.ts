@@ -27,7 +27,7 @@ import { io as ioClient, type Socket } from 'socket.io-client';
 import { createObsControl } from '../extension/lib/obs-control.js';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type CommandReply, type ServerToClientEvents } from '../shared/protocol.js';
 import { pct } from './bench-support.js';
-import { launchWithExtension } from '../tests/e2e/extension-browser.js';
+import { launchWithExtension, submitPairingLink } from '../tests/e2e/extension-browser.js';
 import { SCENES, startObs, type RealObs } from '../tests/support/obs.js';
 import { freePort, spawnRelay } from '../tests/support/relay-process.js';
 
@@ -118,8 +118,7 @@ async function panelToObs(obs: RealObs, admin: OBSWebSocket): Promise<void> {
     host.close();
 
     const panel = await browser.openPanel({ width: 400, height: 1400 });
-    await panel.getByLabel('Pairing link').fill(created.links.host);
-    await panel.getByRole('button', { name: 'Connect' }).click();
+    await submitPairingLink(panel, created.links.host);
     await panel.getByRole('button', { name: `Show ${products[2]!.name}`, exact: true }).waitFor({ timeout: 30_000 });
     const section = panel.getByRole('region', { name: 'OBS' });
     await section.getByLabel('OBS address').fill(obs.url);

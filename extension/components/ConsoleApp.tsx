@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleState } from '../lib/console-state';
+import { relayNoticeText } from '../lib/relay-errors';
 import { CurrentPanel } from './CurrentPanel';
 import { ObsSlot } from './ObsSlot';
 import { PairingForm } from './PairingForm';
@@ -12,9 +13,11 @@ function NoticeBar({ s }: { s: ConsoleState }) {
   const n = s.notice.value;
   if (!n) return null;
   const t = s.t.value;
+  const p = n.productId ? s.room.value?.products.find((x) => x.id === n.productId) : undefined;
   return (
-    <div class="notice" role="alert">
-      <span>{t('refusedCommand', { type: n.commandType, message: n.message })}</span>
+    <div class="notice" role="alert" data-code={n.code} data-reason={n.reason ?? undefined}>
+      {/* The relay's own English words stay in the tooltip, for a bug report. */}
+      <span title={n.message}>{relayNoticeText(n, t, { commandType: n.commandType, product: p, locale: s.locale.value })}</span>
       <button type="button" class="quiet" onClick={() => void s.dismissNotice()}>
         {t('dismiss')}
       </button>

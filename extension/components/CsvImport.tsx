@@ -10,7 +10,9 @@ export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }
   const [parsed, setParsed] = useState<Parsed | null>(null);
   const [busy, setBusy] = useState(false);
   if (!state) return null;
-  const { currency, locale } = state.room;
+  const { currency } = state.room;
+  // Numbers in the host's language; the room's locale is the viewers' (the overlay's).
+  const locale = s.locale.value;
   const existing = new Set(state.products.map((p) => p.sku));
   const fresh = parsed ? parsed.rows.filter((r) => !existing.has(r.product.sku)) : [];
 

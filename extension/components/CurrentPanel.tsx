@@ -24,7 +24,9 @@ export function CurrentPanel({ s }: { s: ConsoleState }) {
   const [copied, setCopied] = useState(false);
   const now = useNow(state?.countdown != null);
   if (!state) return null;
-  const { currency, locale } = state.room;
+  const { currency } = state.room;
+  // Numbers in the host's language; the room's locale is the viewers' (the overlay's).
+  const locale = s.locale.value;
   const remainingMs = state.countdown ? Math.max(0, state.countdown.endsAt - now) : 0;
   const overlayUrl = s.activeRoom.value?.overlayUrl ?? null;
   const activeKey = s.activeKey.value;

@@ -13,7 +13,10 @@ export function PairingForm({ s, compact = false }: { s: ConsoleState; compact?:
   if (pf) {
     const failure = pf.response;
     const base = t(`problem.${failure.problem}` as MessageKey, { url: pf.link.split('#')[0]?.replace(/\/pair$/, '') ?? '' });
-    error = failure.problem === 'bad_link' ? `${base} ${failure.message}` : failure.message && failure.problem !== 'unreachable' ? `${base} (${failure.message})` : base;
+    // The relay's own (English) words only where the translated text cannot say it all: a refusal
+    // this console has no text for, the relay that was not granted. Otherwise they stay in the tooltip.
+    const withDetail = failure.problem === 'other' || failure.problem === 'permission_denied';
+    error = failure.problem === 'bad_link' ? `${base} ${failure.message}` : withDetail && failure.message ? `${base} (${failure.message})` : base;
   }
 
   async function submit(e: Event) {
@@ -49,7 +52,7 @@ export function PairingForm({ s, compact = false }: { s: ConsoleState; compact?:
         {t('pairingHint')}
       </small>
       {error && (
-        <p id={`${id}-error`} class="field-error pairing-error" role="alert">
+        <p id={`${id}-error`} class="field-error pairing-error" role="alert" title={pf?.response.message || undefined}>
           {error}
         </p>
       )}

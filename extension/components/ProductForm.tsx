@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import { fieldIssues } from '../../shared/commands';
 import { ProductChangesSchema, ProductInputSchema, type Product, type ProductInput } from '../../shared/domain';
 import { minorToDecimal, parseMoney } from '../../shared/money';
 import type { ConsoleState } from '../lib/console-state';
-import type { MessageKey } from '../lib/i18n';
+import type { z } from 'zod';
+import type { MessageKey, Translate } from '../lib/i18n';
 
 const FIELDS = ['sku', 'name', 'price', 'originalPrice', 'unit', 'stock', 'imageUrl', 'origin', 'tagline', 'obsScene'] as const;
 type Field = (typeof FIELDS)[number];
@@ -28,8 +28,28 @@ function draftOf(p: Product | null, currency: string): Draft {
   };
 }
 
+/**
+ * A schema issue in the host's words (the schema's own messages are English, for the API).
+ * ProductInputSchema's text fields have a minimum of 1 and a maximum length, the SKU one pattern
+ * (no spaces), the image URL one refinement (http/https); numbers are parsed by the form first.
+ */
+function issueText(issue: z.core.$ZodIssue, t: Translate): string {
+  switch (issue.code) {
+    case 'too_small':
+      return issue.origin === 'string' ? t('error.required') : t('error.invalidValue');
+    case 'too_big':
+      return issue.origin === 'string' ? t('error.tooLong', { max: Number(issue.maximum) }) : t('error.tooLarge');
+    case 'invalid_format':
+      return t('error.noSpaces');
+    case 'custom':
+      return t('error.url');
+    default:
+      return t('error.invalidValue');
+  }
+}
+
 /** Form text → ProductInput, with the same schema the relay uses, and per-field errors. */
-export function readProductForm(d: Draft, currency: string, t: (k: MessageKey) => string): { ok: true; input: ProductInput } | { ok: false; errors: Partial<Record<Field, string>> } {
+export function readProductForm(d: Draft, currency: string, t: Translate): { ok: true; input: ProductInput } | { ok: false; errors: Partial<Record<Field, string>> } {
   const errors: Partial<Record<Field, string>> = {};
   const priceMinor = parseMoney(d.price, currency);
   if (priceMinor === null) errors.price = t('error.price');
@@ -49,10 +69,10 @@ export function readProductForm(d: Draft, currency: string, t: (k: MessageKey) =
   raw.obsScene = d.obsScene.trim() === '' ? null : d.obsScene.trim();
   const r = ProductInputSchema.safeParse(raw);
   if (!r.success) {
-    for (const issue of fieldIssues(r.error)) {
-      const key = issue.field.split('.')[0] ?? '';
+    for (const issue of r.error.issues) {
+      const key = String(issue.path[0] ?? '');
       const f = (FROM_SCHEMA[key] ?? key) as Field;
-      if (FIELDS.includes(f) && !errors[f]) errors[f] = issue.message;
+      if (FIELDS.includes(f) && !errors[f]) errors[f] = issueText(issue, t);
     }
   }
   if (Object.keys(errors).length > 0 || !r.success) return { ok: false, errors };

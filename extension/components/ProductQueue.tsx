@@ -166,7 +166,9 @@ export function ProductQueue({ s }: { s: ConsoleState }) {
   }, [limit, total]);
   if (!state) return null;
   const host = s.isHost.value;
-  const { currency, locale } = state.room;
+  const { currency } = state.room;
+  // Numbers in the host's language; the room's locale is the viewers' (the overlay's).
+  const locale = s.locale.value;
   const q = query.trim().toLowerCase();
   const all = state.products;
   const visible = q ? all.map((p, i) => [p, i] as const).filter(([p]) => `${p.name} ${p.sku} ${p.origin}`.toLowerCase().includes(q)) : all.map((p, i) => [p, i] as const);

@@ -52,9 +52,10 @@ export function StatusBar({ s }: { s: ConsoleState }) {
         </label>
       </div>
       {(st.phase === 'offline' || st.phase === 'refused') && st.problem && (
-        <p class={`problem problem-${st.phase}`} role="alert">
+        <p class={`problem problem-${st.phase}`} role="alert" title={st.detail ?? undefined}>
           {t(`problem.${st.problem}`, { url: room?.relayUrl ?? '' })}
-          {st.detail && st.phase === 'refused' ? <small> ({st.detail})</small> : null}
+          {/* The relay's English words only for a refusal this console has no text for. */}
+          {st.detail && st.phase === 'refused' && st.problem === 'other' ? <small> ({st.detail})</small> : null}
         </p>
       )}
     </header>

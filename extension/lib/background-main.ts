@@ -109,6 +109,7 @@ export function createBackground(deps: BackgroundDeps = {}) {
         reason: error.reason ?? null,
         message: error.message,
         field: error.field ?? null,
+        productId: 'productId' in entry.command ? (entry.command.productId ?? null) : null,
       });
       if (entry.command.type === 'sale.record') void forgetRecentSale(entry.id);
     },

@@ -96,6 +96,8 @@ export interface Notice {
   reason: string | null;
   message: string;
   field: string | null;
+  /** The product the command was about, so the panel can name it (absent in notices stored before). */
+  productId?: string | null;
 }
 export const noticeItem = storage.defineItem<Notice | null>('local:notice', { fallback: null });
 

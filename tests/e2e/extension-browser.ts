@@ -2,6 +2,8 @@
  * Real Chromium with the built extension loaded (../shared/design/testing.md): builds
  * .output/chrome-mv3 when it is missing, launches a persistent profile, finds the extension id
  * from its service worker, and opens the side panel as a tab (it renders the same page).
+ * Also the steps every panel test starts with: pasting a pairing link, and asking the worker
+ * directly (what a page's message would do) to check that the worker itself refuses.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
+import type { CreatedRoom } from '../support/relay.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const EXT_DIR = join(ROOT, '.output/chrome-mv3');
@@ -57,4 +60,32 @@ export async function launchWithExtension(opts: { locale?: string } = {}): Promi
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Pastes a link into the panel's "Pairing link" field and presses Connect (English UI); does not wait for the outcome. */
+export async function submitPairingLink(panel: Page, link: string): Promise<void> {
+  await panel.getByLabel('Pairing link').fill(link);
+  await panel.getByRole('button', { name: 'Connect' }).click();
+}
+
+/** Pairs the panel with a pairing link and waits until the relay accepted it (the status bar says Connected). */
+export async function pairWith(panel: Page, link: string): Promise<void> {
+  await submitPairingLink(panel, link);
+  await panel.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor();
+}
+
+export const pairAsHost = (panel: Page, room: CreatedRoom) => pairWith(panel, room.links.host);
+export const pairAsCohost = (panel: Page, room: CreatedRoom) => pairWith(panel, room.links.cohost);
+
+/** The extension's key of a paired room (storage-items roomKeyOf) for a relay on this machine. */
+export function roomKey(room: CreatedRoom): string {
+  return `${room.room.id}@${new URL(room.links.host).host}`;
+}
+
+/** Sends a message to the extension's worker from a page, as the panel's own actions do, and returns its answer. */
+export function askWorker(page: Page, message: Record<string, unknown>): Promise<unknown> {
+  return page.evaluate(
+    (m) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage(m),
+    message,
+  );
 }

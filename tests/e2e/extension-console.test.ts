@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomState } from '../../shared/domain';
 import { api, connectClient, send, startRelay, waitForState, type CreatedRoom, type TestRelay, type TestSocket } from '../support/relay';
-import { ARTIFACTS, launchWithExtension, ROOT, type ExtensionBrowser } from './extension-browser';
+import { ARTIFACTS, askWorker, launchWithExtension, pairAsCohost, pairAsHost, ROOT, roomKey, submitPairingLink, type ExtensionBrowser } from './extension-browser';
 
 let relay: TestRelay;
 let port: number;
@@ -55,15 +55,12 @@ afterAll(async () => {
 
 describe('host console in the side panel', () => {
   it('shows a clear message for a link that is not a pairing link', async () => {
-    await panel.getByLabel('Pairing link').fill(room.links.overlay);
-    await panel.getByRole('button', { name: 'Connect' }).click();
+    await submitPairingLink(panel, room.links.overlay);
     await panel.getByRole('alert').filter({ hasText: 'not a pairing link' }).waitFor();
   });
 
   it('pairs as host with the pairing link', async () => {
-    await panel.getByLabel('Pairing link').fill(room.links.host);
-    await panel.getByRole('button', { name: 'Connect' }).click();
-    await panel.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor();
+    await pairAsHost(panel, room);
     await panel.getByText('永胜石榴助农专场').first().waitFor();
     // The token is in extension storage, not in the page URL.
     expect(panel.url()).not.toContain(room.tokens.host);
@@ -205,6 +202,138 @@ describe('host console in the side panel', () => {
   });
 });
 
+describe('editing, reordering and the console in French and Chinese', () => {
+  const GIFT = '洛川苹果礼盒';
+  const row = (id: string) => panel.locator(`li.product[data-product-id="${id}"]`);
+  const noticeText = () => panel.locator('.notice > span').first().textContent();
+  /** What Intl makes of an amount in the panel's own browser (its ICU, not Node's). */
+  const intlMoney = (locale: string, minor: number) =>
+    panel.evaluate(([l, m]) => new Intl.NumberFormat(l, { style: 'currency', currency: 'CNY', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(m / 100), [locale, minor] as const);
+  const intlCount = (locale: string, n: number) => panel.evaluate(([l, v]) => new Intl.NumberFormat(l).format(v), [locale, n] as const);
+  /** Whether the host sees the notice where they are: on screen and not under the sticky status bar. */
+  const noticeOnScreen = () =>
+    panel.locator('.notice').evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + 12, r.top + r.height / 2);
+      return r.top >= 0 && r.bottom <= innerHeight && hit !== null && el.contains(hit);
+    });
+  /** Full-page screenshots start at the top, or the sticky status bar is drawn half-way down. */
+  const fullPage = async (name: string) => {
+    await panel.evaluate(() => scrollTo(0, 0));
+    await panel.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
+  };
+
+  it('edits a product with the form: a bad value is a field error and changes nothing; a new price reaches the queue and the relay', async () => {
+    const before = await state();
+    const gift = product(before, GIFT)!;
+    await panel.getByRole('button', { name: `Edit ${GIFT}`, exact: true }).click();
+    await row(gift.id).getByRole('button', { name: 'Edit', exact: true }).click();
+    const form = panel.getByRole('form', { name: 'Edit product' });
+    const price = form.getByLabel('Price', { exact: true });
+    const stock = form.getByLabel('Stock (empty = unlimited)');
+    expect(await price.inputValue()).toBe('59.90');
+    // A decimal comma is refused rather than read as 6990 yuan.
+    await price.fill('69,90');
+    await stock.fill('lots');
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await form.getByText('Type an amount like 59.90').waitFor();
+    await form.getByText('Type a whole number, or leave empty for unlimited').waitFor();
+    expect(await price.getAttribute('aria-invalid')).toBe('true');
+    expect(await stock.getAttribute('aria-invalid')).toBe('true');
+    // Nothing was sent: the relay's room is as it was and nothing waits in the outbox.
+    expect((await state()).version).toBe(before.version);
+    expect(await panel.getByTestId('waiting').count()).toBe(0);
+
+    await stock.fill(String(gift.stock));
+    await price.fill('69.90');
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await form.waitFor({ state: 'detached' });
+    await row(gift.id).locator('.price').filter({ hasText: await intlMoney('en', 6990) }).waitFor();
+    await until(async () => product(await state(), GIFT)?.priceMinor === 6990);
+    const after = await state();
+    expect(product(after, GIFT)).toMatchObject({ sku: 'LC-GIFT', name: GIFT, stock: gift.stock, sold: gift.sold, priceMinor: 6990 });
+    // One command (product.update), nothing for the unchanged stock.
+    expect(after.version).toBe(before.version + 1);
+  });
+
+  it('reorders the queue by dragging a row; the relay has the new order', async () => {
+    const before = (await state()).products.map((p) => p.id);
+    const last = before.at(-1)!;
+    await row(last).locator('.pos').dragTo(row(before[0]!).locator('.pos'));
+    const up = [last, ...before.slice(0, -1)];
+    await until(async () => (await state()).products[0]?.id === last);
+    expect((await state()).products.map((p) => p.id)).toEqual(up);
+    await row(last).locator('.pos').filter({ hasText: /^1$/ }).waitFor();
+    // Downwards: the first row dropped on the third takes the third place.
+    await row(up[0]!).locator('.pos').dragTo(row(up[2]!).locator('.pos'));
+    await until(async () => (await state()).products[2]?.id === up[0]);
+    expect((await state()).products.map((p) => p.id)).toEqual([up[1], up[2], up[0], ...up.slice(3)]);
+    await row(up[0]!).locator('.pos').filter({ hasText: /^3$/ }).waitFor();
+  });
+
+  it('in French by the manual override: French labels, money formatted by Intl fr-FR, a refused sale explained in French', async () => {
+    await panel.getByLabel('Language').selectOption('fr');
+    await panel.getByRole('heading', { name: /^File des produits/ }).waitFor();
+    expect(await panel.locator('html').getAttribute('lang')).toBe('fr');
+    await panel.getByTestId('connection').filter({ hasText: 'Connecté' }).waitFor();
+    for (const name of ['Ajouter un produit', 'Importer un CSV', 'Suivant', 'Annuler la dernière vente', `Afficher ${POM}`, `Modifier ${POM}`]) {
+      await panel.getByRole('button', { name, exact: true }).waitFor();
+    }
+    await panel.getByText('Glissez une ligne, ou sélectionnez-la et tapez Alt+↑ / Alt+↓.').waitFor();
+    const totals = panel.getByLabel('Totaux du salon');
+    for (const label of ['Unités', 'Recettes', 'Commandes']) await totals.getByText(label, { exact: true }).waitFor();
+    const s = await state();
+    const pom = product(s, POM)!;
+    const pomPrice = await intlMoney('fr-FR', pom.priceMinor);
+    expect(pomPrice).toContain('59,90');
+    expect(await row(pom.id).locator('.price').textContent()).toBe(pomPrice);
+    expect(await panel.getByTestId('total-revenue').textContent()).toBe(await intlMoney('fr-FR', s.totals.revenueMinor));
+    await panel.getByRole('button', { name: 'Ajouter un produit', exact: true }).click();
+    const form = panel.getByRole('form', { name: 'Ajouter un produit' });
+    for (const label of ['Nom', 'Référence (SKU)', 'Prix', 'Prix barré', 'Stock (vide = illimité)', 'Scène OBS']) await form.getByLabel(label, { exact: true }).waitFor();
+    await form.getByLabel('Prix', { exact: true }).fill('12,50');
+    await form.getByRole('button', { name: 'Ajouter un produit', exact: true }).click();
+    await form.getByText('Tapez un montant avec un point décimal, comme 59.90').waitFor();
+    await form.screenshot({ path: join(ARTIFACTS, 'extension-product-form-fr.png') });
+    await form.getByRole('button', { name: 'Annuler', exact: true }).click();
+
+    // A sale beyond the stock: the relay refuses it (in English), the panel says it in French.
+    await panel.getByRole('button', { name: `Modifier ${POM}`, exact: true }).click();
+    await panel.getByLabel(`Quantité pour ${POM}`).fill('99999');
+    await panel.getByRole('button', { name: `Enregistrer une vente de ${POM}`, exact: true }).click();
+    const left = await intlCount('fr', pom.stock!);
+    await expect.poll(noticeText).toBe(`Vente non enregistrée. Stock insuffisant pour « ${POM} » : il en reste ${left}. Réassortez ou vendez moins.`);
+    expect(await panel.locator('.notice').getAttribute('data-reason')).toBe('out_of_stock');
+    expect(product(await state(), POM)).toMatchObject({ sold: pom.sold, stock: pom.stock });
+    // The row is half-way down the queue: the refusal must show there, not only at the top of the page.
+    await panel.screenshot({ path: join(ARTIFACTS, 'extension-notice-viewport-fr.png') });
+    expect(await noticeOnScreen()).toBe(true);
+    await fullPage('extension-sidepanel-fr.png');
+  });
+
+  it('in Chinese, the refusal reads in Chinese (worded from its reason, not from the relay’s English)', async () => {
+    await panel.getByLabel('Langue').selectOption('zh-CN');
+    const pom = product(await state(), POM)!;
+    const expected = `销售未记录。“${POM}”库存不足：只剩 ${await intlCount('zh-CN', pom.stock!)} 件。请先补货，或减少数量。`;
+    // The notice already shown switches language with the panel…
+    await expect.poll(noticeText).toBe(expected);
+    await panel.getByRole('button', { name: '关闭', exact: true }).click();
+    await panel.locator('.notice').waitFor({ state: 'detached' });
+    // …and a new refusal comes in Chinese.
+    await panel.getByLabel(`${POM} 的数量`).fill('5000');
+    await panel.getByRole('button', { name: `记录 ${POM} 的销售`, exact: true }).click();
+    await expect.poll(noticeText).toBe(expected);
+    await panel.locator('.notice').screenshot({ path: join(ARTIFACTS, 'extension-error-zh-CN.png') });
+    expect(await noticeOnScreen()).toBe(true);
+    await fullPage('extension-sidepanel-error-zh-CN.png');
+    expect(product(await state(), POM)).toMatchObject({ sold: pom.sold, stock: pom.stock });
+    await panel.getByRole('button', { name: '关闭', exact: true }).click();
+    await panel.getByRole('button', { name: `编辑 ${POM}`, exact: true }).click();
+    await panel.getByLabel('语言').selectOption('en');
+    await panel.getByRole('button', { name: `Show ${POM}`, exact: true }).waitFor();
+  });
+});
+
 describe('co-host console in a second browser profile', () => {
   let cohost: ExtensionBrowser;
   let cpanel: Page;
@@ -215,15 +344,15 @@ describe('co-host console in a second browser profile', () => {
   afterAll(async () => cohost?.close());
 
   it('says clearly when the relay refuses the token', async () => {
-    await cpanel.getByLabel('Pairing link').fill(room.links.cohost.replace(/token=[^&]+/, 'token=lsc_revoked'));
-    await cpanel.getByRole('button', { name: 'Connect' }).click();
+    await submitPairingLink(cpanel, room.links.cohost.replace(/token=[^&]+/, 'token=lsc_revoked'));
     await cpanel.locator('.pairing-error').filter({ hasText: 'The relay refused this token' }).waitFor();
+    // The translated text says it all: the relay's own English words stay in the tooltip.
+    expect(await cpanel.locator('.pairing-error').textContent()).toBe('The relay refused this token (wrong or rotated). Ask for a new pairing link.');
+    expect(await cpanel.locator('.pairing-error').getAttribute('title')).toContain('this token is not valid for this room');
   });
 
   it('pairs as co-host and has no sale, price, stock or edit controls', async () => {
-    await cpanel.getByLabel('Pairing link').fill(room.links.cohost);
-    await cpanel.getByRole('button', { name: 'Connect' }).click();
-    await cpanel.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor();
+    await pairAsCohost(cpanel, room);
     await cpanel.getByRole('button', { name: `Show ${POM}`, exact: true }).waitFor();
     expect(await cpanel.getByRole('button', { name: /^\+\d/ }).count()).toBe(0);
     for (const name of ['Add product', 'Import CSV', 'Undo last sale', `Edit ${POM}`, `Remove ${POM}`]) {
@@ -254,11 +383,7 @@ describe('co-host console in a second browser profile', () => {
     expect(sale).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(price).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     // And the extension itself refuses to queue it for a co-host.
-    const local = await cpanel.evaluate(
-      ([roomKey, productId]) =>
-        (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({ type: 'command', roomKey, command: { id: 'cohost-ext-sale', type: 'sale.record', productId } }),
-      [`${room.room.id}@127.0.0.1:${port}`, pear.id] as const,
-    );
+    const local = await askWorker(cpanel, { type: 'command', roomKey: roomKey(room), command: { id: 'cohost-ext-sale', type: 'sale.record', productId: pear.id } });
     expect(local).toMatchObject({ ok: false, problem: 'forbidden' });
     expect(product(await state(), '砀山酥梨')).toMatchObject({ sold: pear.sold, priceMinor: 3990 });
   });

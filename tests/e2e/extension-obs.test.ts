@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENES, startObs, type RealObs } from '../support/obs';
 import { startFakeObs, type FakeObs } from '../support/obs-fake';
 import { startRelay, type CreatedRoom, type TestRelay } from '../support/relay';
-import { ARTIFACTS, launchWithExtension, type ExtensionBrowser } from './extension-browser';
+import { ARTIFACTS, askWorker, launchWithExtension, pairAsCohost, pairAsHost, type ExtensionBrowser } from './extension-browser';
 
 let obs: RealObs;
 let admin: OBSWebSocket;
@@ -59,9 +59,7 @@ afterAll(async () => {
 
 describe('OBS from the host side panel (real OBS)', () => {
   it('pairs as host; the OBS section asks for the address and password', async () => {
-    await panel.getByLabel('Pairing link').fill(room.links.host);
-    await panel.getByRole('button', { name: 'Connect' }).click();
-    await panel.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor();
+    await pairAsHost(panel, room);
     await obsSection().waitFor();
     expect(await obsSection().getByLabel('OBS address').inputValue()).toBe('ws://127.0.0.1:4455');
     await obsSection().getByTestId('obs-status').filter({ hasText: 'Not connected' }).waitFor();
@@ -232,18 +230,12 @@ describe('co-host console', () => {
   afterAll(async () => cohost?.close());
 
   it('has no OBS section, and its worker refuses OBS requests', async () => {
-    await cpanel.getByLabel('Pairing link').fill(room.links.cohost);
-    await cpanel.getByRole('button', { name: 'Connect' }).click();
-    await cpanel.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor();
+    await pairAsCohost(cpanel, room);
     await cpanel.getByRole('button', { name: `Show ${PRODUCT}`, exact: true }).waitFor();
     expect(await cpanel.getByRole('region', { name: 'OBS' }).count()).toBe(0);
     expect(await cpanel.getByRole('button', { name: /^OBS/ }).count()).toBe(0);
     expect(await cpanel.getByLabel('OBS address').count()).toBe(0);
-    const reply = await cpanel.evaluate(
-      ([url, password]) =>
-        (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({ type: 'obs.connect', url, password }),
-      [obs.url, obs.password] as const,
-    );
+    const reply = await askWorker(cpanel, { type: 'obs.connect', url: obs.url, password: obs.password });
     expect(reply).toMatchObject({ ok: false, problem: 'forbidden' });
   });
 });

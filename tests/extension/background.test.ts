@@ -14,12 +14,14 @@ import {
   activeRoomItem,
   connectionItem,
   getCachedState,
+  noticeItem,
   outboxItem,
   roomKeyOf,
   roomsItem,
   settingsItem,
 } from '../../extension/lib/storage-items';
 import { resolveLocale, translator } from '../../extension/lib/i18n';
+import { relayNoticeText } from '../../extension/lib/relay-errors';
 import { api, connectClient, send, startRelay, type CreatedRoom, type TestRelay } from '../support/relay';
 
 let relay: TestRelay;
@@ -126,6 +128,23 @@ describe('messages to the background worker', () => {
     await bg.outbox.flush();
     const state = (await api(relay.url, `/api/rooms/${room.room.id}`, { token: room.tokens.host })).json;
     expect(state.products[0]).toMatchObject({ sold: 0, stock: 10 });
+    expect(await bg.handleMessage({ type: 'sale.undo', roomKey: key })).toMatchObject({ ok: false, problem: 'nothing_to_undo' });
+  });
+
+  it('keeps a refused sale as a notice with its code, reason and product, which the panel words in Chinese', async () => {
+    const productId = await seedProduct();
+    await bg.handleMessage({ type: 'pair', link: room.links.host });
+    const key = roomKeyOf(relay.url, room.room.id);
+    expect(await bg.handleMessage({ type: 'command', roomKey: key, command: { id: 'sale:big', type: 'sale.record', productId, quantity: 11 } })).toMatchObject({ ok: true });
+    await bg.outbox.flush();
+    const notice = await until(() => noticeItem.getValue(), (n) => n !== null);
+    expect(notice).toMatchObject({ id: 'sale:big', commandType: 'sale.record', code: 'conflict', reason: 'out_of_stock', field: 'quantity', productId });
+    expect(notice!.message).toContain('only 10');
+    expect(relayNoticeText(notice!, translator('zh-CN'), { commandType: notice!.commandType, product: { name: '石榴', stock: 10 }, locale: 'zh-CN' })).toBe(
+      '销售未记录。“石榴”库存不足：只剩 10 件。请先补货，或减少数量。',
+    );
+    // Refused for good: it left the outbox and is not an undoable sale.
+    expect(await outboxItem.getValue()).toEqual([]);
     expect(await bg.handleMessage({ type: 'sale.undo', roomKey: key })).toMatchObject({ ok: false, problem: 'nothing_to_undo' });
   });
 

@@ -33,7 +33,7 @@ export function PopupApp({ s }: { s: ConsoleState }) {
             <strong>{p?.name ?? t('noCurrent')}</strong>
           </div>
           <p class="hint">
-            {t('units')} {formatCount(state.totals.sold, state.room.locale)} · {t('revenue')} {formatMoney(state.totals.revenueMinor, state.room.currency, state.room.locale)}
+            {t('units')} {formatCount(state.totals.sold, s.locale.value)} · {t('revenue')} {formatMoney(state.totals.revenueMinor, state.room.currency, s.locale.value)}
           </p>
           <div class="row">
             {s.isHost.value && p && (
