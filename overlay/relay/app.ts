@@ -131,6 +131,21 @@ export function createApplication(deps: RelayDeps) {
 
   const hub = new RoomHub(store, clock, logger, publish);
 
+  // ---- memory: rooms nobody uses here are dropped (a relay runs for weeks, rooms come and go) ----
+  const roomIdleMs = config.roomIdleMs ?? 10 * 60_000;
+  const localRooms = () => io.of('/').adapter.rooms;
+  const inUse = (roomId: string) => {
+    const t = throttle.get(roomId);
+    return (localRooms().get(roomId)?.size ?? 0) + (localRooms().get(patchRoom(roomId))?.size ?? 0) > 0 || t?.timer !== undefined;
+  };
+  const sweep = setInterval(() => {
+    const dropped = hub.evictIdle(roomIdleMs, inUse);
+    // The last broadcast state goes too: a client that connects later gets a full state first.
+    for (const roomId of dropped) throttle.delete(roomId);
+    if (dropped.length) logger.debug({ rooms: dropped.length, held: hub.size }, 'idle rooms dropped from memory');
+  }, Math.min(60_000, Math.max(10, roomIdleMs / 2)));
+  sweep.unref();
+
   function originAllowed(req: IncomingMessage): boolean {
     const origin = req.headers.origin;
     // Non-browser clients (integrations, Stream Deck, tests) send no Origin; browsers always do.
@@ -351,6 +366,7 @@ export function createApplication(deps: RelayDeps) {
       return app.listen({ port, host });
     },
     async close(): Promise<void> {
+      clearInterval(sweep);
       for (const t of throttle.values()) if (t.timer) clearTimeout(t.timer);
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -20,6 +20,11 @@ export interface RelayConfig {
   overlayDir?: string;
   /** At most one state broadcast per room per this many ms (the last one always goes out). */
   broadcastIntervalMs?: number;
+  /**
+   * A room with no client connected here and no command for this long is dropped from memory
+   * (its state stays in the store and loads again on next use). Default 10 minutes.
+   */
+  roomIdleMs?: number;
 }
 
 export interface RelayDeps {

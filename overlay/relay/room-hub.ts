@@ -59,6 +59,11 @@ export class RoomActor {
     return this.room.state;
   }
 
+  /** Nothing queued, nothing being applied or committed: dropping this actor loses nothing. */
+  get idle(): boolean {
+    return !this.scheduled && !this.running && this.queue.length === 0;
+  }
+
   get tokenHashes(): TokenHashes {
     return this.room.tokenHashes;
   }
@@ -201,8 +206,16 @@ export class RoomActor {
   }
 }
 
+interface HubEntry {
+  actor: Promise<RoomActor | undefined>;
+  /** The actor once loaded (eviction looks only at loaded actors). */
+  loaded?: RoomActor;
+  /** performance.now() of the last get(). */
+  usedAt: number;
+}
+
 export class RoomHub {
-  private readonly actors = new Map<string, Promise<RoomActor | undefined>>();
+  private readonly actors = new Map<string, HubEntry>();
 
   constructor(
     private readonly store: RoomStore,
@@ -212,16 +225,54 @@ export class RoomHub {
   ) {}
 
   get(roomId: string): Promise<RoomActor | undefined> {
-    let actor = this.actors.get(roomId);
-    if (!actor) {
-      actor = this.store.loadRoom(roomId).then((loaded) => (loaded ? new RoomActor(loaded, this.store, this.clock, this.logger, this.onState) : undefined));
+    let entry = this.actors.get(roomId);
+    if (!entry) {
+      const actor = this.store.loadRoom(roomId).then((loaded) => (loaded ? new RoomActor(loaded, this.store, this.clock, this.logger, this.onState) : undefined));
+      const created: HubEntry = { actor, usedAt: performance.now() };
       // An unknown room is not cached, so a room created by another process is found later.
-      actor.then((a) => {
-        if (!a) this.actors.delete(roomId);
-      }, () => this.actors.delete(roomId));
-      this.actors.set(roomId, actor);
+      actor.then(
+        (a) => {
+          if (!a) this.drop(roomId, created);
+          else created.loaded = a;
+        },
+        () => this.drop(roomId, created),
+      );
+      this.actors.set(roomId, (entry = created));
     }
-    return actor;
+    entry.usedAt = performance.now();
+    return entry.actor;
+  }
+
+  private drop(roomId: string, entry: HubEntry): void {
+    if (this.actors.get(roomId) === entry) this.actors.delete(roomId);
+  }
+
+  /** How many rooms this process holds in memory. */
+  get size(): number {
+    return this.actors.size;
+  }
+
+  /** Whether this process holds the room in memory now. */
+  holds(roomId: string): boolean {
+    return this.actors.has(roomId);
+  }
+
+  /**
+   * Forgets the actors of rooms unused for `idleMs` that have nothing queued or in flight and
+   * that `inUse` does not claim (the relay passes "has connected clients here"). Their state
+   * is in the store: the next get() loads it again, exactly. Returns the rooms dropped.
+   * Safe against a handler that got the old actor just before: a second actor for the room
+   * commits only on the stored version (the same optimistic check that serves several processes).
+   */
+  evictIdle(idleMs: number, inUse: (roomId: string) => boolean): string[] {
+    const cutoff = performance.now() - idleMs;
+    const dropped: string[] = [];
+    for (const [roomId, entry] of this.actors) {
+      if (!entry.loaded?.idle || entry.usedAt > cutoff || inUse(roomId)) continue;
+      this.actors.delete(roomId);
+      dropped.push(roomId);
+    }
+    return dropped;
   }
 
   /** The actor, caught up with the store (for reads: another relay process may have written). */
