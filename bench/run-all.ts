@@ -15,7 +15,8 @@ const benches = readdirSync(dir)
 let failed = 0;
 for (const file of benches) {
   console.log(`\n=== ${file} ===`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, file)], { stdio: 'inherit' });
+  // --expose-gc: the memory bench reads the heap after a full collection.
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(dir, file)], { stdio: 'inherit' });
   if (r.status !== 0) {
     failed++;
     console.log(`(${file} exited with ${r.status ?? r.signal})`);
