@@ -3,7 +3,7 @@
  * demo room on first start, listens, and prints what a host needs (admin token, overlay URL,
  * pairing links). Nothing else lives here (house rule 4).
  *   PORT (4600), HOST (127.0.0.1), LIVESHELF_DATA_DIR (./data), LIVESHELF_ADMIN_TOKEN,
- *   LIVESHELF_PUBLIC_URL (http://HOST:PORT), LIVESHELF_SYNC (FULL|NORMAL), LOG_LEVEL (info),
+ *   LIVESHELF_PUBLIC_URL (http://HOST:PORT), LIVESHELF_SYNC (FULL|FULL_INLINE|NORMAL), LOG_LEVEL (info),
  *   LIVESHELF_RATE_PER_SECOND (100 commands/s per connection, bursts of twice that)
  *   LIVESHELF_REDIS_URL (unset: SQLite in the data dir; set: rooms in Redis and broadcasts
  *   through the socket.io Redis adapter, for several relay processes, see SCALING.md)
@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { createApplication } from './app.js';
-import { SqliteRoomStore, type SyncLevel } from './sqlite-store.js';
+import { SqliteRoomStore, SYNC_LEVELS, type SyncLevel } from './sqlite-store.js';
 import { RedisRoomStore } from './redis-store.js';
 import { catchUpLocalRooms, createRedisBroadcast } from './redis-broadcast.js';
 import { seedDemoRoom } from './demo-room.js';
@@ -25,6 +25,10 @@ const host = process.env.HOST ?? '127.0.0.1';
 const dataDir = resolve(process.env.LIVESHELF_DATA_DIR ?? join(root, 'data'));
 const ratePerSecond = Number(process.env.LIVESHELF_RATE_PER_SECOND ?? 100);
 const sync = (process.env.LIVESHELF_SYNC ?? 'FULL').toUpperCase() as SyncLevel;
+if (!SYNC_LEVELS.includes(sync)) {
+  process.stderr.write(`LiveShelf: LIVESHELF_SYNC must be one of ${SYNC_LEVELS.join(', ')} (got "${process.env.LIVESHELF_SYNC}")\n`);
+  process.exit(1);
+}
 const logger = pino({
   level: process.env.LOG_LEVEL ?? 'info',
   redact: { paths: ['req.headers.authorization', 'token', 'tokens', '*.token', 'auth'], censor: '[redacted]' },
@@ -50,7 +54,13 @@ await redisStore?.connect().catch((err: Error) => {
   process.stderr.write(`LiveShelf: cannot reach Redis at ${redisUrl} (${err.message}): start it or fix LIVESHELF_REDIS_URL\n`);
   process.exit(1);
 });
-const store = redisStore ?? new SqliteRoomStore({ path: join(dataDir, 'liveshelf.sqlite'), synchronous: sync });
+// A failed fsync leaves the disk's content unknown: stop, so a supervisor restarts the relay
+// from what is on disk (the extension's outbox resends every unanswered command).
+const onFatal = (err: Error) => {
+  logger.fatal({ err }, 'the relay cannot make its writes durable and stops');
+  process.exit(70);
+};
+const store = redisStore ?? new SqliteRoomStore({ path: join(dataDir, 'liveshelf.sqlite'), synchronous: sync, onFatal });
 // After a lost subscription, the clients here get the current state of their rooms again.
 const broadcast = redisUrl ? createRedisBroadcast(redisUrl, () => void catchUpLocalRooms(relay)) : undefined;
 const relay = createApplication({

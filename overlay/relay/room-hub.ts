@@ -1,9 +1,10 @@
 /**
  * The rooms a relay process serves, each run by one RoomActor: the single writer of that
  * room. Commands queue in the actor; each event-loop turn the actor applies everything queued
- * through the shared pure reducer, persists the whole batch in one durable commit (group
- * commit), then answers every sender and publishes the new state. Nothing is answered
- * before its commit returned; a failed commit answers 503 and leaves memory as it was.
+ * through the shared pure reducer, persists the whole batch in one commit (group commit),
+ * publishes the new state, and answers every sender once the store says the commit is on
+ * disk (`synced`). Nothing is answered before it is durable; a failed commit answers 503 and
+ * leaves memory as it was.
  *
  * Several relay processes (Redis) may each hold an actor for the same room. The actor keeps
  * only the state in memory; a batch reads the answers and sales it needs from the store, and
@@ -199,9 +200,22 @@ export class RoomActor {
       }
       // Another path (refresh) may only have moved the state forward to what this commit wrote.
       if (state.version > this.state.version) this.room = { ...this.room, state };
+      // Shown as soon as committed (every later read sees it): the overlay need not wait for the disk.
+      this.onState(state);
     }
-    for (const { p, reply } of replies) p.resolve(reply);
-    if (entries.length) this.onState(state);
+    // Answered only once on disk, duplicates and refusals too (what they were read from may
+    // still be on its way there). The room's next batch does not wait: its commit shares or
+    // follows this fsync, so answers still go out in order.
+    this.store.synced().then(
+      () => {
+        for (const { p, reply } of replies) p.resolve(reply);
+      },
+      (err: unknown) => {
+        this.logger.error({ err, room: prev.id }, 'the store could not make a commit durable; its commands are answered 503');
+        const reply = unavailable('the relay could not store this change durably; try again (a repeat is recognised)');
+        for (const { p } of replies) p.resolve(reply);
+      },
+    );
     return 'done';
   }
 }

@@ -3,8 +3,10 @@
  * relay processes. The core never knows which.
  *
  * Invariants every store keeps:
- * - `commit` is atomic and durable: the relay acknowledges a command only after the commit
- *   that holds it has returned.
+ * - `commit` is atomic; when it returns, what it wrote is what every later read sees.
+ *   `synced()` resolves once everything visible at the call is on disk. The relay may show
+ *   (broadcast) a state as soon as its commit returned; it answers a command (also a
+ *   duplicate, whose first answer may still be on its way to the disk) only after `synced()`.
  * - `commit` is optimistic on the room version: it refuses (CommitConflict) when the stored
  *   version is not `prev.version`, so two processes holding the same room never overwrite
  *   each other. Versions only grow, so a commit that passes this check ran on exactly the
@@ -82,6 +84,8 @@ export interface RoomStore {
   prefetch(roomId: string, knownVersion: number, keys: BatchKeys): Promise<Prefetched>;
   /** Atomically persist a batch of applied commands and the state they led to; CommitConflict if stale. */
   commit(prev: RoomState, next: RoomState, entries: readonly CommitEntry[]): Promise<void>;
+  /** Resolves once everything committed before the call is on disk; rejects if that failed. */
+  synced(): Promise<void>;
   setTokenHash(roomId: string, role: Role, hash: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { createApplication, type Relay } from '../../overlay/relay/app.js';
 import type { RelayConfig } from '../../overlay/relay/deps.js';
-import { SqliteRoomStore } from '../../overlay/relay/sqlite-store.js';
+import { SqliteRoomStore, type SqliteStoreOptions } from '../../overlay/relay/sqlite-store.js';
 import type { Role, RoomState } from '../../shared/domain.js';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type CommandReply, type ServerToClientEvents } from '../../shared/protocol.js';
 
@@ -31,9 +31,11 @@ export interface TestRelay {
   close(opts?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function startRelay(opts: { dataDir?: string; config?: Partial<RelayConfig>; now?: () => number; port?: number } = {}): Promise<TestRelay> {
+export async function startRelay(
+  opts: { dataDir?: string; config?: Partial<RelayConfig>; now?: () => number; port?: number; store?: Omit<SqliteStoreOptions, 'path'> } = {},
+): Promise<TestRelay> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'liveshelf-test-'));
-  const store = new SqliteRoomStore({ path: join(dataDir, 'liveshelf.sqlite') });
+  const store = new SqliteRoomStore({ path: join(dataDir, 'liveshelf.sqlite'), ...opts.store });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   // publicUrl is fixed up after listen, when the port is known.
   const config: RelayConfig = { publicUrl: 'http://127.0.0.1', adminToken: ADMIN, overlayDir: join(ROOT, 'dist/overlay'), ...opts.config };
