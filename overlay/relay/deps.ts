@@ -25,6 +25,11 @@ export interface RelayConfig {
    * (its state stays in the store and loads again on next use). Default 10 minutes.
    */
   roomIdleMs?: number;
+  /**
+   * Broadcasts go to other relay processes too (the socket.io Redis adapter): a room with no
+   * client here may have some elsewhere, so every state is published. Unset: one process.
+   */
+  sharedBroadcasts?: boolean;
 }
 
 export interface RelayDeps {
