@@ -12,7 +12,8 @@
  * - For a moz-extension:// page Firefox 153 sends browsingContext.navigationStarted and
  *   navigationCommitted but never domContentLoaded or load (nor log.entryAdded), so puppeteer's
  *   `page.goto` never resolves there; `openExtensionPage` sends `browsingContext.navigate` with
- *   `wait: 'complete'` itself, whose answer does arrive once the page has loaded.
+ *   `wait: 'complete'` itself, whose answer does arrive (then wait for what you need on the
+ *   page, as with any page: the answer can come before puppeteer has seen the page's realm).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -34,7 +35,8 @@ export interface FirefoxWithExtension {
   /** moz-extension://<uuid> of the installed extension. */
   origin: string;
   /**
-   * Opens an extension page (e.g. 'sidepanel.html') in a new tab and returns it once loaded.
+   * Opens an extension page (e.g. 'sidepanel.html') in a new tab and returns it once Firefox
+   * reports the navigation complete.
    * Firefox sends no BiDi log events for extension pages either: puppeteer's 'console' and
    * 'pageerror' stay silent there (use `collectPageErrors`).
    */
