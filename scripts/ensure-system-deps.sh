@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suites need, only when they are missing:
-# Chromium (real browser), Xvfb (display for OBS), OBS Studio (obs-websocket 5 built in),
-# Redis (scale-out tests) and Noto CJK fonts (Chinese product names in screenshots).
+# Chromium (real browser), Firefox ESR (the Firefox build's e2e test, over WebDriver BiDi),
+# Xvfb (display for OBS), OBS Studio (obs-websocket 5 built in), Redis (scale-out tests) and
+# Noto CJK fonts (Chinese product names in screenshots).
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
 command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
 command -v xdpyinfo >/dev/null 2>&1 || need+=(x11-utils)
 command -v obs >/dev/null 2>&1 || need+=(obs-studio)
