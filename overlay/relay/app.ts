@@ -374,8 +374,13 @@ export function createApplication(deps: RelayDeps) {
       clearInterval(sweep);
       for (const t of throttle.values()) if (t.timer) clearTimeout(t.timer);
       io.disconnectSockets(true);
+      // A client reconnecting meanwhile (an overlay page retries at once) or a keep-alive
+      // connection can hold the HTTP server open: after a grace period they are cut (a
+      // command whose answer is lost that way is resent and recognised as a duplicate).
+      const cut = setTimeout(() => app.server.closeAllConnections(), 2000);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => {});
+      clearTimeout(cut);
       await store.close();
     },
   };
