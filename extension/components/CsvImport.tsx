@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { parseCatalogCsv, type CsvImport as Parsed } from '../../shared/catalog-csv';
 import { formatMoney } from '../../shared/money';
 import type { ConsoleState } from '../lib/console-state';
+import { amountExamples, csvRowText } from '../lib/input-errors';
 
 /** CSV import with a preview and per-row errors before anything is sent. */
 export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }) {
@@ -47,13 +48,19 @@ export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }
           </p>
           {parsed.ignoredColumns.length > 0 && <p class="hint">{t('ignoredColumns', { cols: parsed.ignoredColumns.join(', ') })}</p>}
           {parsed.errors.length > 0 && (
-            <ul class="csv-errors">
-              {parsed.errors.map((e) => (
-                <li key={`${e.line}-${e.field}`} class="field-error">
-                  {t('csvLine', { line: e.line })} · {e.field}: {e.message}
-                </li>
-              ))}
-            </ul>
+            <>
+              {/* Prices follow the file's convention, not the console's language (fileDecimalMark). */}
+              <p class="hint" data-testid="csv-convention">
+                {t('csv.convention', { example: amountExamples(currency, parsed.decimalMark).example, delimiter: parsed.delimiter === '\t' ? '⇥' : parsed.delimiter })}
+              </p>
+              <ul class="csv-errors">
+                {parsed.errors.map((e) => (
+                  <li key={`${e.line}-${e.field}`} class="field-error">
+                    {csvRowText(e, t, { currency, mark: parsed.decimalMark })}
+                  </li>
+                ))}
+              </ul>
+            </>
           )}
           <table class="csv-preview">
             <tbody>
