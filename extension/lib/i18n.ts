@@ -111,9 +111,17 @@ const en = {
   'error.invalidValue': 'This value is not accepted: check it',
   importCsv: 'Import CSV',
   csvFile: 'CSV file',
+  // The file input's own button speaks the browser's language, not the console's: ours replaces it.
+  csvChoose: 'Choose a file…',
+  csvNoFile: 'No file chosen',
+  // '.one' is the singular, picked by Intl.PluralRules (pluralKey): fr says "1 produit prêt" and "0 ligne".
   csvPreview: '{ok} products ready, {bad} rows with errors',
+  'csvPreview.one': '{ok} product ready, {bad} rows with errors',
+  'csvPreview.oneBad': '{ok} products ready, {bad} row with errors',
+  'csvPreview.oneOneBad': '{ok} product ready, {bad} row with errors',
   csvLine: 'Line {line}',
   importN: 'Import {n} products',
+  'importN.one': 'Import {n} product',
   ignoredColumns: 'Ignored columns: {cols}',
   empty: 'No products yet. Add one or import a CSV.',
   noMatch: 'No product matches.',
@@ -219,7 +227,7 @@ const en = {
   'money.no_decimals': '{currency} has no decimals: type a whole amount like {example}',
   'money.negative': 'A price cannot be negative',
   // CSV rows (shared/catalog-csv.ts codes): the line, the column, why.
-  'csv.row': '{line} · {field}: {why}',
+  'csv.row': '{line} · {field} — {why}',
   'csv.fieldValue': '{field} “{value}”',
   'csv.convention': 'Prices in this file are read like {example} (its columns are separated by “{delimiter}”).',
   'csv.field.row': 'Row',
@@ -349,9 +357,15 @@ const zh: Dict = {
   'error.invalidValue': '此值无效，请检查',
   importCsv: '导入 CSV',
   csvFile: 'CSV 文件',
+  csvChoose: '选择文件…',
+  csvNoFile: '未选择文件',
   csvPreview: '{ok} 个商品可导入，{bad} 行有错误',
+  'csvPreview.one': '{ok} 个商品可导入，{bad} 行有错误',
+  'csvPreview.oneBad': '{ok} 个商品可导入，{bad} 行有错误',
+  'csvPreview.oneOneBad': '{ok} 个商品可导入，{bad} 行有错误',
   csvLine: '第 {line} 行',
   importN: '导入 {n} 个商品',
+  'importN.one': '导入 {n} 个商品',
   ignoredColumns: '已忽略的列：{cols}',
   empty: '还没有商品。添加一个或导入 CSV。',
   noMatch: '没有匹配的商品。',
@@ -445,8 +459,8 @@ const zh: Dict = {
   'pairing.cut_short': '配对链接不完整：请重新完整复制。',
   'pairing.unknown_role': '配对链接中的角色（“{role}”）无法识别。请索取新的主播或副播链接。',
   'pairing.sales_link': '这是销售链接，供店铺订单回调使用，不是控制台的配对链接。请粘贴主播或副播配对链接。',
-  'money.separators.point': '金额格式不清楚：小数点用“.”，千位用“,”分隔，例如 {example} 或 {grouped}',
-  'money.separators.comma': '金额格式不清楚：小数用“,”，千位用空格分隔，例如 {example} 或 {grouped}',
+  'money.separators.point': '金额格式不清楚，小数点用“.”，千位用“,”分隔，例如 {example} 或 {grouped}',
+  'money.separators.comma': '金额格式不清楚，小数用“,”，千位用空格分隔，例如 {example} 或 {grouped}',
   'money.ambiguous': '是千位还是小数？请输入 {thousands}，或带 {digits} 位小数的价格，例如 {example}',
   'money.too_many_decimals': '{currency} 最多 {digits} 位小数，请输入类似 {example} 的金额',
   'money.no_decimals': '{currency} 没有小数，请输入整数金额，例如 {example}',
@@ -579,9 +593,15 @@ const fr: Dict = {
   'error.invalidValue': 'Valeur refusée : vérifiez-la',
   importCsv: 'Importer un CSV',
   csvFile: 'Fichier CSV',
+  csvChoose: 'Choisir un fichier…',
+  csvNoFile: 'Aucun fichier choisi',
   csvPreview: '{ok} produits prêts, {bad} lignes en erreur',
+  'csvPreview.one': '{ok} produit prêt, {bad} lignes en erreur',
+  'csvPreview.oneBad': '{ok} produits prêts, {bad} ligne en erreur',
+  'csvPreview.oneOneBad': '{ok} produit prêt, {bad} ligne en erreur',
   csvLine: 'Ligne {line}',
   importN: 'Importer {n} produits',
+  'importN.one': 'Importer {n} produit',
   ignoredColumns: 'Colonnes ignorées : {cols}',
   empty: 'Aucun produit. Ajoutez-en un ou importez un CSV.',
   noMatch: 'Aucun produit ne correspond.',
@@ -681,7 +701,7 @@ const fr: Dict = {
   'money.too_many_decimals': '{currency} a {digits} décimales au plus : tapez un montant comme {example}',
   'money.no_decimals': '{currency} n’a pas de décimales : tapez un montant entier comme {example}',
   'money.negative': 'Un prix ne peut pas être négatif',
-  'csv.row': '{line} · {field} : {why}',
+  'csv.row': '{line} · {field} — {why}',
   'csv.fieldValue': '{field} « {value} »',
   'csv.convention': 'Les prix de ce fichier sont lus comme {example} (ses colonnes sont séparées par « {delimiter} »).',
   'csv.field.row': 'Ligne entière',
@@ -721,6 +741,14 @@ export function resolveLocale(setting: LocaleSetting, preferred: readonly string
 }
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+const pluralRules = new Map<string, Intl.PluralRules>();
+/** Whether `n` takes the singular in `locale` (fr: 0 and 1; en: 1 only; zh: never needs it, same text). */
+export function isSingular(n: number, locale: string): boolean {
+  let r = pluralRules.get(locale);
+  if (!r) pluralRules.set(locale, (r = new Intl.PluralRules(locale)));
+  return r.select(n) === 'one';
+}
 
 export function translator(locale: Locale): Translate {
   const dict = MESSAGES[locale];

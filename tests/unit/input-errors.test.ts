@@ -82,7 +82,7 @@ describe('price errors in zh-CN, en and fr', () => {
     ['en', '12,50', 'CNY', 'Unclear amount: use a point for decimals and commas for thousands, like 59.90 or 1,299.00'],
     ['en', '1.299', 'CNY', 'Thousands or decimals? Type 1299, or the price with 2 decimals like 59.90'],
     ['en', '1.2345', 'KWD', 'KWD has 3 decimals at most: type an amount like 5.990'],
-    ['zh-CN', '12,50', 'CNY', '金额格式不清楚：小数点用“.”，千位用“,”分隔，例如 59.90 或 1,299.00'],
+    ['zh-CN', '12,50', 'CNY', '金额格式不清楚，小数点用“.”，千位用“,”分隔，例如 59.90 或 1,299.00'],
     ['zh-CN', '-3', 'CNY', '价格不能为负数'],
     ['zh-CN', '', 'CNY', '请填写此项'],
   ];
@@ -145,9 +145,9 @@ describe('CSV row errors in zh-CN, en and fr', () => {
   });
 
   it.each([
-    ['en', 'Line 2 · Price “12,50”: Unclear amount: use a point for decimals and commas for thousands, like 59.90 or 1,299.00'],
-    ['zh-CN', '第 2 行 · 售价“12,50”：金额格式不清楚：小数点用“.”，千位用“,”分隔，例如 59.90 或 1,299.00'],
-    ['fr', 'Ligne 2 · Prix « 12,50 » : Montant peu clair : point pour les décimales, virgule pour les milliers, comme 59.90 ou 1,299.00'],
+    ['en', 'Line 2 · Price “12,50” — Unclear amount: use a point for decimals and commas for thousands, like 59.90 or 1,299.00'],
+    ['zh-CN', '第 2 行 · 售价“12,50”：金额格式不清楚，小数点用“.”，千位用“,”分隔，例如 59.90 或 1,299.00'],
+    ['fr', 'Ligne 2 · Prix « 12,50 » — Montant peu clair : point pour les décimales, virgule pour les milliers, comme 59.90 ou 1,299.00'],
   ] as const)('%s: a refused price names the line, the column and the value', (l, text) => {
     expect(csvRowText(priceError, t(l), ctx)).toBe(text);
   });
@@ -155,7 +155,7 @@ describe('CSV row errors in zh-CN, en and fr', () => {
   it('a French console explains a comma-separated file with the file’s own convention (a decimal point)', () => {
     const r = parseCatalogCsv('sku,name,price\nA,a,"12,50"\n', 'CNY');
     expect(csvRowText(r.errors[0]!, t('fr'), { currency: 'CNY', mark: r.decimalMark })).toBe(
-      'Ligne 2 · Prix « 12,50 » : Montant peu clair : point pour les décimales, virgule pour les milliers, comme 59.90 ou 1,299.00',
+      'Ligne 2 · Prix « 12,50 » — Montant peu clair : point pour les décimales, virgule pour les milliers, comme 59.90 ou 1,299.00',
     );
   });
 });
