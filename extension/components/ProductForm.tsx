@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import { ProductChangesSchema, ProductInputSchema, productIssue, type Product, type ProductInput, type ProductIssueCode } from '../../shared/domain';
+import { ProductChangesSchema, ProductInputSchema, productIssue, type Product, type ProductInput } from '../../shared/domain';
 import { decimalMarkOf, minorToDecimal, parseAmount, type DecimalMark } from '../../shared/money';
 import type { ConsoleState } from '../lib/console-state';
 import type { MessageKey, Translate } from '../lib/i18n';
-import { amountExamples, moneyErrorText } from '../lib/input-errors';
+import { amountExamples, moneyErrorText, PRODUCT_ISSUE_KEYS } from '../lib/input-errors';
 
 const FIELDS = ['sku', 'name', 'price', 'originalPrice', 'unit', 'stock', 'imageUrl', 'origin', 'tagline', 'obsScene'] as const;
 type Field = (typeof FIELDS)[number];
@@ -28,16 +28,6 @@ function draftOf(p: Product | null, currency: string, mark: DecimalMark): Draft 
     obsScene: p.obsScene ?? '',
   };
 }
-
-/** A schema issue in the host's words (the schema's own messages are English, for the API). */
-const ISSUE_KEYS: Record<ProductIssueCode, MessageKey> = {
-  required: 'error.required',
-  too_long: 'error.tooLong',
-  too_large: 'error.tooLarge',
-  no_spaces: 'error.noSpaces',
-  url: 'error.url',
-  invalid: 'error.invalidValue',
-};
 
 /** Form text → ProductInput, with the same schema the relay uses, and per-field errors. */
 export function readProductForm(
@@ -70,8 +60,9 @@ export function readProductForm(
       const key = String(issue.path[0] ?? '');
       const f = (FROM_SCHEMA[key] ?? key) as Field;
       if (FIELDS.includes(f) && !errors[f]) {
+        // The schema's own messages are English, for the API: the code is worded here.
         const { code, params } = productIssue(issue);
-        errors[f] = t(ISSUE_KEYS[code], params);
+        errors[f] = t(PRODUCT_ISSUE_KEYS[code], params);
       }
     }
   }

@@ -4,9 +4,10 @@
  * shared/money.ts, shared/catalog-csv.ts); this module words them, like relay-errors.ts does
  * for the relay's refusals. The code → text tables are exhaustive: a new code does not compile
  * until it has a text, and tests/unit/input-errors.test.ts checks each text in every language.
- * Type-only imports of catalog-csv and pairing: neither papaparse nor zod comes with it.
+ * Type-only imports of catalog-csv, domain and pairing: neither papaparse nor zod comes with it.
  */
 import type { CsvErrorCode, CsvRowError } from '../../shared/catalog-csv';
+import type { ProductIssueCode } from '../../shared/domain';
 import { currencyDigits, formatDecimal, minorToDecimal, type DecimalMark, type MoneyError } from '../../shared/money';
 import type { PairingErrorCode } from '../../shared/pairing';
 import type { MessageKey, Translate } from './i18n';
@@ -75,14 +76,19 @@ export function moneyErrorText(error: MoneyError, t: Translate, ctx: MoneyContex
 
 /** The price codes of a CSV row, worded by moneyErrorText ('too_large' is a schema code too). */
 type MoneyRowCode = Exclude<MoneyError, 'empty' | 'too_large'>;
-/** Every other CSV code and its text. */
-const CSV_KEYS: Record<Exclude<CsvErrorCode, MoneyRowCode>, MessageKey> = {
+/** A product schema issue (shared/domain.ts productIssue), in the product form and in a CSV row. */
+export const PRODUCT_ISSUE_KEYS: Record<ProductIssueCode, MessageKey> = {
   required: 'error.required',
   too_long: 'error.tooLong',
   too_large: 'error.tooLarge',
   no_spaces: 'error.noSpaces',
   url: 'error.url',
   invalid: 'error.invalidValue',
+};
+
+/** Every other CSV code and its text. */
+const CSV_KEYS: Record<Exclude<CsvErrorCode, MoneyRowCode>, MessageKey> = {
+  ...PRODUCT_ISSUE_KEYS,
   not_whole_number: 'csv.not_whole_number',
   duplicate_sku: 'csv.duplicate_sku',
   missing_columns: 'csv.missing_columns',
