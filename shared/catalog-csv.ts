@@ -3,12 +3,12 @@
  * BOM, quoted fields with commas and quotes, prices typed in major units like "59.90",
  * empty stock = unlimited). Parsing is papaparse's job; this module maps columns, converts
  * money without floats and validates each row with the same schema as product.add, so
- * every bad row gets its line number, its field and the reason.
+ * every bad row gets its line number, its field and the reason — as a code with parameters,
+ * worded by the console in the host's language (shared/ holds no UI text).
  */
 import Papa from 'papaparse';
-import { ProductInputSchema, type ProductInput } from './domain.js';
-import { fieldIssues } from './commands.js';
-import { parseMoney } from './money.js';
+import { ProductInputSchema, productIssue, type ProductInput, type ProductIssueCode } from './domain.js';
+import { parseAmount, type DecimalMark, type MoneyError } from './money.js';
 
 /** Accepted header spellings (lower-cased, spaces/dashes as underscores) for each field. */
 const COLUMNS: Record<string, keyof ProductInput | 'price' | 'original_price'> = {
@@ -30,10 +30,25 @@ export interface CsvRow {
   product: ProductInput;
 }
 
+/** Why a row (or the header) was refused. */
+export type CsvErrorCode =
+  | ProductIssueCode
+  | Exclude<MoneyError, 'empty'>
+  | 'not_whole_number'
+  | 'duplicate_sku'
+  | 'missing_columns'
+  | 'too_many_fields'
+  | 'too_few_fields'
+  | 'quotes'
+  | 'malformed';
+
 export interface CsvRowError {
   line: number;
+  /** The product field ('price', 'original_price', 'stock', 'sku', 'name'…), '(row)' or '(header)'. */
   field: string;
-  message: string;
+  code: CsvErrorCode;
+  /** value (as typed in the file), currency, sku, line (of the first SKU), columns, max. */
+  params: Record<string, string | number>;
 }
 
 export interface CsvImport {
@@ -41,7 +56,30 @@ export interface CsvImport {
   errors: CsvRowError[];
   /** Header names that matched no field (ignored, shown to the host). */
   ignoredColumns: string[];
+  /** How this file's prices were read (see fileDecimalMark). */
+  decimalMark: DecimalMark;
+  delimiter: string;
 }
+
+/**
+ * The decimal mark of the file's own convention, not the console's language: a catalog is
+ * written by the team's spreadsheet, whatever language the importing console is in, and the
+ * same file must give the same prices in every console. A spreadsheet whose locale writes a
+ * decimal comma (fr, de, …) cannot separate columns by commas, so it exports with ";" (Excel,
+ * LibreOffice): a ";" file takes "12,50" (and "1 299,00"); a "," file — the sample catalog and
+ * the data the hosts' teams export (/work/shared/data/README.md: "59.90") — takes a decimal
+ * point, and a quoted "12,50" there is refused as unclear rather than read as 1250.
+ */
+export function fileDecimalMark(delimiter: string): DecimalMark {
+  return delimiter === ';' ? ',' : '.';
+}
+
+const PAPA_CODES: Record<string, CsvErrorCode> = {
+  TooManyFields: 'too_many_fields',
+  TooFewFields: 'too_few_fields',
+  MissingQuotes: 'quotes',
+  InvalidQuotes: 'quotes',
+};
 
 const normalizeHeader = (h: string) => h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s-]+/g, '_');
 
@@ -60,6 +98,7 @@ export function parseCatalogCsv(text: string, currency: string): CsvImport {
   const records: { record: Record<string, string>; line: number }[] = [];
   const errors: CsvRowError[] = [];
   let fields: string[] | undefined;
+  let delimiter = ',';
   let scanned = 0;
   let breaksBefore = 0;
   Papa.parse<Record<string, string>>(body, {
@@ -68,6 +107,7 @@ export function parseCatalogCsv(text: string, currency: string): CsvImport {
     transformHeader: normalizeHeader,
     step: (r) => {
       fields ??= r.meta.fields;
+      delimiter = r.meta.delimiter;
       const nl = r.meta.linebreak === '\r' ? '\r' : '\n';
       let end = Math.min(r.meta.cursor, body.length);
       if (body.startsWith('\r\n', end - 2)) end -= 2;
@@ -79,17 +119,23 @@ export function parseCatalogCsv(text: string, currency: string): CsvImport {
         return n + values.reduce<number>((m, x) => m + (typeof x === 'string' ? x.split(nl).length - 1 : 0), 0);
       }, 0);
       const line = breaksBefore + 1 - inside;
-      for (const e of r.errors) errors.push({ line, field: '(row)', message: e.message });
+      for (const e of r.errors) errors.push({ line, field: '(row)', code: PAPA_CODES[e.code] ?? 'malformed', params: {} });
       records.push({ record: r.data, line });
     },
   });
   // A file with a header and no rows runs no step: read the header on its own.
-  fields ??= Papa.parse<Record<string, string>>(body, { header: true, preview: 1, skipEmptyLines: 'greedy', transformHeader: normalizeHeader }).meta.fields;
+  if (!fields) {
+    const head = Papa.parse<Record<string, string>>(body, { header: true, preview: 1, skipEmptyLines: 'greedy', transformHeader: normalizeHeader });
+    fields = head.meta.fields;
+    delimiter = head.meta.delimiter;
+  }
+  const decimalMark = fileDecimalMark(delimiter);
   const headers = fields ?? [];
   const ignoredColumns = headers.filter((h) => !(h in COLUMNS));
-  if (!headers.some((h) => COLUMNS[h] === 'sku') || !headers.some((h) => COLUMNS[h] === 'name') || !headers.some((h) => COLUMNS[h] === 'price')) {
-    errors.push({ line: 1, field: '(header)', message: 'the first line must name the columns; sku, name and price are required' });
-    return { rows: [], errors, ignoredColumns };
+  const missing = (['sku', 'name', 'price'] as const).filter((f) => !headers.some((h) => COLUMNS[h] === f));
+  if (missing.length > 0) {
+    errors.push({ line: 1, field: '(header)', code: 'missing_columns', params: { columns: missing.join(', ') } });
+    return { rows: [], errors, ignoredColumns, decimalMark, delimiter };
   }
   const rows: CsvRow[] = [];
   const seen = new Map<string, number>();
@@ -102,26 +148,27 @@ export function parseCatalogCsv(text: string, currency: string): CsvImport {
       const value = String(raw).trim();
       if (field === 'price' || field === 'original_price') {
         if (value === '') {
-          if (field === 'price') rowErrors.push({ line, field: 'price', message: 'must not be empty' });
+          if (field === 'price') rowErrors.push({ line, field: 'price', code: 'required', params: {} });
           continue;
         }
-        const minor = parseMoney(value, currency);
-        if (minor === null) rowErrors.push({ line, field, message: `"${value}" is not an amount in ${currency}` });
-        else draft[field === 'price' ? 'priceMinor' : 'originalPriceMinor'] = minor;
+        const money = parseAmount(value, currency, decimalMark);
+        if (!money.ok) rowErrors.push({ line, field, code: money.error === 'empty' ? 'required' : money.error, params: { value, currency } });
+        else draft[field === 'price' ? 'priceMinor' : 'originalPriceMinor'] = money.minor;
       } else if (field === 'stock') {
         if (value === '') draft.stock = null;
         else if (/^\d+$/.test(value)) draft.stock = Number(value);
-        else rowErrors.push({ line, field: 'stock', message: `"${value}" is not a whole number (leave it empty for unlimited)` });
-      } else if (value !== '') {
+        else rowErrors.push({ line, field: 'stock', code: 'not_whole_number', params: { value } });
+      } else if (value !== '' || field === 'sku' || field === 'name') {
+        // An empty SKU or name goes to the schema, which calls it empty ('required').
         draft[field] = value;
       }
     }
     if (rowErrors.length === 0) {
       const r = ProductInputSchema.safeParse(draft);
-      if (!r.success) for (const issue of fieldIssues(r.error)) rowErrors.push({ line, ...issue });
+      if (!r.success) for (const issue of r.error.issues) rowErrors.push({ line, ...productIssue(issue) });
       else {
         const first = seen.get(r.data.sku);
-        if (first !== undefined) rowErrors.push({ line, field: 'sku', message: `SKU "${r.data.sku}" is already on line ${first}` });
+        if (first !== undefined) rowErrors.push({ line, field: 'sku', code: 'duplicate_sku', params: { sku: r.data.sku, line: first } });
         else {
           seen.set(r.data.sku, line);
           rows.push({ line, product: r.data });
@@ -130,5 +177,5 @@ export function parseCatalogCsv(text: string, currency: string): CsvImport {
     }
     errors.push(...rowErrors);
   });
-  return { rows, errors, ignoredColumns };
+  return { rows, errors, ignoredColumns, decimalMark, delimiter };
 }

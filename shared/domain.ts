@@ -87,6 +87,28 @@ export const ProductInputSchema = z.strictObject({
 });
 export type ProductInput = z.infer<typeof ProductInputSchema>;
 
+/**
+ * A ProductInputSchema issue as a code a console words in the host's language (the schema's
+ * own messages are English, for the API). The text fields have a minimum of 1 and a maximum
+ * length, the SKU one pattern (no spaces), the image URL one refinement (http/https).
+ */
+export type ProductIssueCode = 'required' | 'too_long' | 'too_large' | 'no_spaces' | 'url' | 'invalid';
+export function productIssue(issue: z.core.$ZodIssue): { field: string; code: ProductIssueCode; params: Record<string, number> } {
+  const field = issue.path.map(String).join('.') || '(row)';
+  switch (issue.code) {
+    case 'too_small':
+      return { field, code: issue.origin === 'string' ? 'required' : 'invalid', params: {} };
+    case 'too_big':
+      return issue.origin === 'string' ? { field, code: 'too_long', params: { max: Number(issue.maximum) } } : { field, code: 'too_large', params: {} };
+    case 'invalid_format':
+      return { field, code: 'no_spaces', params: {} };
+    case 'custom':
+      return { field, code: 'url', params: {} };
+    default:
+      return { field, code: 'invalid', params: {} };
+  }
+}
+
 /** product.update changes: any subset of the input fields except stock (stock.set owns it). */
 export const ProductChangesSchema = ProductInputSchema.omit({ stock: true })
   .partial()

@@ -24,26 +24,37 @@ export function overlayLink(relayUrl: string, room: string, token: string): stri
   return `${base}/overlay/?${new URLSearchParams({ room, token }).toString()}`;
 }
 
-export type PairingParse = { ok: true; pairing: Pairing } | { ok: false; message: string };
+/**
+ * Why a pasted text is not a pairing link, as a code (and the role it named) that the extension
+ * words in the host's language; shared/ holds no UI text.
+ */
+export type PairingErrorCode = 'not_a_link' | 'not_http' | 'overlay_link' | 'not_pairing' | 'cut_short' | 'unknown_role';
+export interface PairingError {
+  code: PairingErrorCode;
+  params: Record<string, string>;
+}
+export type PairingParse = { ok: true; pairing: Pairing } | { ok: false; error: PairingError };
 
 export function parsePairingLink(text: string): PairingParse {
+  const fail = (code: PairingErrorCode, params: Record<string, string> = {}): PairingParse => ({ ok: false, error: { code, params } });
   const trimmed = text.trim();
   let url: URL;
   try {
     url = new URL(trimmed);
   } catch {
-    return { ok: false, message: 'This is not a link. Copy the whole pairing link the relay printed (it starts with http).' };
+    return fail('not_a_link');
   }
-  if (!/^https?:$/.test(url.protocol)) return { ok: false, message: 'A pairing link starts with http:// or https://.' };
-  if (!url.pathname.replace(/\/+$/, '').endsWith('/pair')) {
-    return { ok: false, message: 'This link is not a pairing link (it should end in /pair#…). The overlay link goes into OBS, not here.' };
-  }
+  if (!/^https?:$/.test(url.protocol)) return fail('not_http');
+  const path = url.pathname.replace(/\/+$/, '');
+  // The overlay link (overlayLink above) is the one most often pasted here by mistake.
+  if (path.endsWith('/overlay') && url.searchParams.has('room')) return fail('overlay_link');
+  if (!path.endsWith('/pair')) return fail('not_pairing');
   const q = new URLSearchParams(url.hash.replace(/^#/, ''));
   const room = q.get('room');
   const role = q.get('role');
   const token = q.get('token');
-  if (!room || !token || !role) return { ok: false, message: 'The pairing link is cut short: copy it again, all of it.' };
-  if (!(ROLES as readonly string[]).includes(role)) return { ok: false, message: `Unknown role "${role}" in the pairing link.` };
-  const relayUrl = `${url.origin}${url.pathname.replace(/\/+$/, '').replace(/\/pair$/, '')}`;
+  if (!room || !token || !role) return fail('cut_short');
+  if (!(ROLES as readonly string[]).includes(role)) return fail('unknown_role', { role });
+  const relayUrl = `${url.origin}${path.replace(/\/pair$/, '')}`;
   return { ok: true, pairing: { relayUrl, room, role: role as Role, token } };
 }

@@ -2,6 +2,15 @@ import { useState } from 'preact/hooks';
 import { parseCatalogCsv, type CsvImport as Parsed } from '../../shared/catalog-csv';
 import { formatMoney } from '../../shared/money';
 import type { ConsoleState } from '../lib/console-state';
+import { isSingular, type Translate } from '../lib/i18n';
+import { amountExamples, csvRowText } from '../lib/input-errors';
+
+/** "9 products ready, 1 row with errors", each count singular or plural in the host's language. */
+function previewText(t: Translate, locale: string, ok: number, bad: number): string {
+  const one = isSingular(ok, locale);
+  const oneBad = isSingular(bad, locale);
+  return t(one && oneBad ? 'csvPreview.oneOneBad' : one ? 'csvPreview.one' : oneBad ? 'csvPreview.oneBad' : 'csvPreview', { ok, bad });
+}
 
 /** CSV import with a preview and per-row errors before anything is sent. */
 export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }) {
@@ -9,6 +18,7 @@ export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }
   const state = s.room.value;
   const [parsed, setParsed] = useState<Parsed | null>(null);
   const [busy, setBusy] = useState(false);
+  const [fileName, setFileName] = useState<string | null>(null);
   if (!state) return null;
   const { currency } = state.room;
   // Numbers in the host's language; the room's locale is the viewers' (the overlay's).
@@ -19,6 +29,7 @@ export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }
   async function onFile(e: Event) {
     const file = (e.currentTarget as HTMLInputElement).files?.[0];
     if (!file) return;
+    setFileName(file.name);
     setParsed(parseCatalogCsv(await file.text(), currency));
   }
 
@@ -36,24 +47,37 @@ export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }
   return (
     <section class="card csv-import" aria-label={t('importCsv')}>
       <h3>{t('importCsv')}</h3>
-      <label>
+      {/* The native input stays (keyboard, screen readers, drop) but hidden: its button would speak the browser's language. */}
+      <label class="csv-file">
         <span>{t('csvFile')}</span>
-        <input type="file" accept=".csv,text/csv" onChange={onFile} />
+        <input type="file" accept=".csv,text/csv" class="sr-only" onChange={onFile} />
+        <span class="file-button" aria-hidden="true">
+          {t('csvChoose')}
+        </span>
+        <span class="file-name" aria-hidden="true">
+          {fileName ?? t('csvNoFile')}
+        </span>
       </label>
       {parsed && (
         <>
           <p role="status" data-testid="csv-summary">
-            {t('csvPreview', { ok: fresh.length, bad: new Set(parsed.errors.map((e) => e.line)).size })}
+            {previewText(t, locale, fresh.length, new Set(parsed.errors.map((e) => e.line)).size)}
           </p>
           {parsed.ignoredColumns.length > 0 && <p class="hint">{t('ignoredColumns', { cols: parsed.ignoredColumns.join(', ') })}</p>}
           {parsed.errors.length > 0 && (
-            <ul class="csv-errors">
-              {parsed.errors.map((e) => (
-                <li key={`${e.line}-${e.field}`} class="field-error">
-                  {t('csvLine', { line: e.line })} · {e.field}: {e.message}
-                </li>
-              ))}
-            </ul>
+            <>
+              {/* Prices follow the file's convention, not the console's language (fileDecimalMark). */}
+              <p class="hint" data-testid="csv-convention">
+                {t('csv.convention', { example: amountExamples(currency, parsed.decimalMark).example, delimiter: parsed.delimiter === '\t' ? '⇥' : parsed.delimiter })}
+              </p>
+              <ul class="csv-errors">
+                {parsed.errors.map((e) => (
+                  <li key={`${e.line}-${e.field}`} class="field-error">
+                    {csvRowText(e, t, { currency, mark: parsed.decimalMark })}
+                  </li>
+                ))}
+              </ul>
+            </>
           )}
           <table class="csv-preview">
             <tbody>
@@ -69,7 +93,7 @@ export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }
           </table>
           <div class="row">
             <button type="button" class="primary" disabled={busy || fresh.length === 0} onClick={() => void importRows()}>
-              {t('importN', { n: fresh.length })}
+              {t(isSingular(fresh.length, locale) ? 'importN.one' : 'importN', { n: fresh.length })}
             </button>
             <button type="button" class="quiet" onClick={() => (setParsed(null), onDone())}>
               {t('cancel')}

@@ -8,11 +8,19 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleState } from '../lib/console-state';
 import { obsErrorText, type ObsErrorInfo } from '../lib/obs-errors';
+import type { Translate } from '../lib/i18n';
 import type { Response } from '../lib/messages';
 
 /** Where a message appears: next to the control that caused it, not at the top of the section. */
 type Place = 'connection' | 'scenes' | 'overlay' | 'card-source';
-type Feedback = ({ kind: 'ok'; text: string } | { kind: 'error'; info: ObsErrorInfo } | { kind: 'plain-error'; text: string }) & { place: Place };
+type Feedback = ({ kind: 'ok'; text: string } | { kind: 'error'; info: ObsErrorInfo } | { kind: 'plain-error'; problem: string; detail: string }) & { place: Place };
+
+/** A refusal by the worker itself (not by OBS), worded here; its English `message` stays in the tooltip. */
+function plainErrorText(problem: string, t: Translate): string {
+  if (problem === 'forbidden') return t('obs.hostOnly');
+  if (problem === 'no_room') return t('obs.needOverlayLink');
+  return t('obs.failed');
+}
 
 /** Green for done, amber for "do it this other way" (no browser source), red for a failure. */
 function feedbackClass(f: Feedback): string {
@@ -82,7 +90,7 @@ function ObsPanel({ s }: { s: ConsoleState }) {
         setFeedback({ kind: 'error', info: r.obs, place });
         if (r.obs.code === 'obs-no-browser-source' && typeof r.obs.params['url'] === 'string') setManualUrl(r.obs.params['url']);
       } else {
-        setFeedback({ kind: 'plain-error', text: r.message, place });
+        setFeedback({ kind: 'plain-error', problem: r.problem, detail: r.message, place });
       }
       return false;
     } finally {
@@ -93,8 +101,8 @@ function ObsPanel({ s }: { s: ConsoleState }) {
   /** The message of the last action, if it was made at `place`. */
   const feedbackAt = (place: Place) =>
     feedback?.place === place ? (
-      <p class={feedbackClass(feedback)} role={feedback.kind === 'ok' ? 'status' : 'alert'} data-testid="obs-feedback">
-        {feedback.kind === 'error' ? obsErrorText(feedback.info, locale) : feedback.text}
+      <p class={feedbackClass(feedback)} role={feedback.kind === 'ok' ? 'status' : 'alert'} data-testid="obs-feedback" title={feedback.kind === 'plain-error' ? feedback.detail : undefined}>
+        {feedback.kind === 'error' ? obsErrorText(feedback.info, locale) : feedback.kind === 'plain-error' ? plainErrorText(feedback.problem, t) : feedback.text}
       </p>
     ) : null;
 

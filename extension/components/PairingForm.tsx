@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ConsoleState } from '../lib/console-state';
-import type { MessageKey } from '../lib/i18n';
+import { MESSAGES, type MessageKey } from '../lib/i18n';
+import { pairingErrorText } from '../lib/input-errors';
 
 /** "Pairing link" + "Connect", with a clear message for each way it can fail. */
 export function PairingForm({ s, compact = false }: { s: ConsoleState; compact?: boolean }) {
@@ -12,11 +13,13 @@ export function PairingForm({ s, compact = false }: { s: ConsoleState; compact?:
   let error: string | null = null;
   if (pf) {
     const failure = pf.response;
-    const base = t(`problem.${failure.problem}` as MessageKey, { url: pf.link.split('#')[0]?.replace(/\/pair$/, '') ?? '' });
+    // Any other refusal of the pair request (a pasted text over 4 KB fails the message schema: 'invalid') is no pairing link either.
+    const key = `problem.${failure.problem}`;
+    const base = t(Object.hasOwn(MESSAGES.en, key) ? (key as MessageKey) : 'problem.bad_link', { url: pf.link.split('#')[0]?.replace(/\/pair$/, '') ?? '' });
     // The relay's own (English) words only where the translated text cannot say it all: a refusal
-    // this console has no text for, the relay that was not granted. Otherwise they stay in the tooltip.
+    // this console has no text for, the relay that was not granted (its origin). Otherwise they stay in the tooltip.
     const withDetail = failure.problem === 'other' || failure.problem === 'permission_denied';
-    error = failure.problem === 'bad_link' ? `${base} ${failure.message}` : withDetail && failure.message ? `${base} (${failure.message})` : base;
+    error = failure.problem === 'bad_link' ? pairingErrorText(failure.pairing, t) : withDetail && failure.message ? `${base} (${failure.message})` : base;
   }
 
   async function submit(e: Event) {
@@ -52,7 +55,7 @@ export function PairingForm({ s, compact = false }: { s: ConsoleState; compact?:
         {t('pairingHint')}
       </small>
       {error && (
-        <p id={`${id}-error`} class="field-error pairing-error" role="alert" title={pf?.response.message || undefined}>
+        <p id={`${id}-error`} class="field-error pairing-error" role="alert" title={(pf?.response.problem !== 'bad_link' && pf?.response.message) || undefined}>
           {error}
         </p>
       )}

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import { ProductChangesSchema, ProductInputSchema, type Product, type ProductInput } from '../../shared/domain';
-import { minorToDecimal, parseMoney } from '../../shared/money';
+import { ProductChangesSchema, ProductInputSchema, productIssue, type Product, type ProductInput } from '../../shared/domain';
+import { decimalMarkOf, minorToDecimal, parseAmount, type DecimalMark } from '../../shared/money';
 import type { ConsoleState } from '../lib/console-state';
-import type { z } from 'zod';
 import type { MessageKey, Translate } from '../lib/i18n';
+import { amountExamples, moneyErrorText, PRODUCT_ISSUE_KEYS } from '../lib/input-errors';
 
 const FIELDS = ['sku', 'name', 'price', 'originalPrice', 'unit', 'stock', 'imageUrl', 'origin', 'tagline', 'obsScene'] as const;
 type Field = (typeof FIELDS)[number];
@@ -12,13 +12,14 @@ type Draft = Record<Field, string>;
 /** Schema field → form field, for relay/zod issues. */
 const FROM_SCHEMA: Record<string, Field> = { priceMinor: 'price', originalPriceMinor: 'originalPrice' };
 
-function draftOf(p: Product | null, currency: string): Draft {
+/** Prices are shown and typed with the console language's decimal mark ("59,90" in French). */
+function draftOf(p: Product | null, currency: string, mark: DecimalMark): Draft {
   if (!p) return { sku: '', name: '', price: '', originalPrice: '', unit: '', stock: '', imageUrl: '', origin: '', tagline: '', obsScene: '' };
   return {
     sku: p.sku,
     name: p.name,
-    price: minorToDecimal(p.priceMinor, currency),
-    originalPrice: p.originalPriceMinor === null ? '' : minorToDecimal(p.originalPriceMinor, currency),
+    price: minorToDecimal(p.priceMinor, currency, mark),
+    originalPrice: p.originalPriceMinor === null ? '' : minorToDecimal(p.originalPriceMinor, currency, mark),
     unit: p.unit,
     stock: p.stock === null ? '' : String(p.stock),
     imageUrl: p.imageUrl ?? '',
@@ -28,36 +29,22 @@ function draftOf(p: Product | null, currency: string): Draft {
   };
 }
 
-/**
- * A schema issue in the host's words (the schema's own messages are English, for the API).
- * ProductInputSchema's text fields have a minimum of 1 and a maximum length, the SKU one pattern
- * (no spaces), the image URL one refinement (http/https); numbers are parsed by the form first.
- */
-function issueText(issue: z.core.$ZodIssue, t: Translate): string {
-  switch (issue.code) {
-    case 'too_small':
-      return issue.origin === 'string' ? t('error.required') : t('error.invalidValue');
-    case 'too_big':
-      return issue.origin === 'string' ? t('error.tooLong', { max: Number(issue.maximum) }) : t('error.tooLarge');
-    case 'invalid_format':
-      return t('error.noSpaces');
-    case 'custom':
-      return t('error.url');
-    default:
-      return t('error.invalidValue');
-  }
-}
-
 /** Form text → ProductInput, with the same schema the relay uses, and per-field errors. */
-export function readProductForm(d: Draft, currency: string, t: Translate): { ok: true; input: ProductInput } | { ok: false; errors: Partial<Record<Field, string>> } {
+export function readProductForm(
+  d: Draft,
+  currency: string,
+  t: Translate,
+  mark: DecimalMark = '.',
+): { ok: true; input: ProductInput } | { ok: false; errors: Partial<Record<Field, string>> } {
   const errors: Partial<Record<Field, string>> = {};
-  const priceMinor = parseMoney(d.price, currency);
-  if (priceMinor === null) errors.price = t('error.price');
-  let originalPriceMinor: number | null = null;
-  if (d.originalPrice.trim() !== '') {
-    originalPriceMinor = parseMoney(d.originalPrice, currency);
-    if (originalPriceMinor === null) errors.originalPrice = t('error.price');
-  }
+  const money = (f: 'price' | 'originalPrice'): number | null => {
+    const r = parseAmount(d[f], currency, mark);
+    if (r.ok) return r.minor;
+    errors[f] = moneyErrorText(r.error, t, { currency, mark, value: d[f] });
+    return null;
+  };
+  const priceMinor = money('price');
+  const originalPriceMinor = d.originalPrice.trim() === '' ? null : money('originalPrice');
   let stock: number | null = null;
   if (d.stock.trim() !== '') {
     if (/^\d+$/.test(d.stock.trim())) stock = Number(d.stock.trim());
@@ -72,7 +59,11 @@ export function readProductForm(d: Draft, currency: string, t: Translate): { ok:
     for (const issue of r.error.issues) {
       const key = String(issue.path[0] ?? '');
       const f = (FROM_SCHEMA[key] ?? key) as Field;
-      if (FIELDS.includes(f) && !errors[f]) errors[f] = issueText(issue, t);
+      if (FIELDS.includes(f) && !errors[f]) {
+        // The schema's own messages are English, for the API: the code is worded here.
+        const { code, params } = productIssue(issue);
+        errors[f] = t(PRODUCT_ISSUE_KEYS[code], params);
+      }
     }
   }
   if (Object.keys(errors).length > 0 || !r.success) return { ok: false, errors };
@@ -83,13 +74,14 @@ export function ProductForm({ s, product, onDone }: { s: ConsoleState; product: 
   const t = s.t.value;
   const state = s.room.value;
   const currency = state?.room.currency ?? 'CNY';
-  const [draft, setDraft] = useState<Draft>(() => draftOf(product, currency));
+  const mark = decimalMarkOf(s.locale.value);
+  const [draft, setDraft] = useState<Draft>(() => draftOf(product, currency, mark));
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const idp = product ? `edit-${product.id}` : 'add';
 
   async function submit(e: Event) {
     e.preventDefault();
-    const r = readProductForm(draft, currency, t);
+    const r = readProductForm(draft, currency, t, mark);
     if (!r.ok) {
       setErrors(r.errors);
       return;
@@ -102,7 +94,7 @@ export function ProductForm({ s, product, onDone }: { s: ConsoleState; product: 
     }
     const { stock, ...rest } = r.input;
     const changes: Record<string, unknown> = {};
-    const before = draftOf(product, currency);
+    const before = draftOf(product, currency, mark);
     const current: Record<string, unknown> = { ...product };
     for (const [k, v] of Object.entries(rest)) if (JSON.stringify(current[k] ?? null) !== JSON.stringify(v ?? null)) changes[k] = v;
     if (Object.keys(changes).length > 0) {
@@ -144,7 +136,7 @@ export function ProductForm({ s, product, onDone }: { s: ConsoleState; product: 
       <div class="grid">
         {field('name')}
         {field('sku')}
-        {field('price', { inputMode: 'decimal', placeholder: '59.90' })}
+        {field('price', { inputMode: 'decimal', placeholder: amountExamples(currency, mark).example })}
         {field('originalPrice', { inputMode: 'decimal' })}
         {field('stock', { inputMode: 'numeric' })}
         {field('unit')}

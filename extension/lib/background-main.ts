@@ -10,6 +10,7 @@ import { roleMay, type Command } from '../../shared/commands';
 import type { RoomState } from '../../shared/domain';
 import { parsePairingLink } from '../../shared/pairing';
 import { newCommandId } from './ids';
+import type { ConsolePairingError } from './input-errors';
 import { CONSOLE_PORT, type StatePush } from './console-port';
 import { parseRequest, type Request, type Response } from './messages';
 import { createObsHost, type ObsHostDeps } from './obs-host';
@@ -208,12 +209,14 @@ export function createBackground(deps: BackgroundDeps = {}) {
   }
 
   async function pair(link: string): Promise<Response> {
+    // The page words the code in the host's language (input-errors.ts); `message` is for logs.
+    const badLink = (pairing: ConsolePairingError): Response => ({ ok: false, problem: 'bad_link', message: `bad pairing link: ${pairing.code}`, pairing });
     const parsed = parsePairingLink(link);
-    if (!parsed.ok) return { ok: false, problem: 'bad_link', message: parsed.message };
+    if (!parsed.ok) return badLink(parsed.error);
     const p = parsed.pairing;
-    if (p.role !== 'host' && p.role !== 'cohost') {
-      return { ok: false, problem: 'bad_link', message: `This is a ${p.role} link; the console needs the host or co-host pairing link.` };
-    }
+    if (p.role === 'sales') return badLink({ code: 'sales_link', params: {} });
+    // A /pair link with the overlay's token is the overlay's credentials: it goes into OBS too.
+    if (p.role !== 'host' && p.role !== 'cohost') return badLink({ code: 'overlay_link', params: {} });
     const key = roomKeyOf(p.relayUrl, p.room);
     const rooms = await getRooms();
     const previous = rooms.find((r) => r.key === key);

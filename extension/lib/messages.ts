@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CommandSchema, type FieldIssue } from '../../shared/commands';
+import type { ConsolePairingError } from './input-errors';
 import type { ObsErrorInfo } from './obs-errors';
 import type { ConnectionProblem } from './storage-items';
 
@@ -64,6 +65,8 @@ export type Response =
       issues?: FieldIssue[];
       /** With problem 'obs': what OBS said, for obsErrorText in the page's language. */
       obs?: ObsErrorInfo;
+      /** With problem 'bad_link': why, for pairingErrorText in the page's language. */
+      pairing?: ConsolePairingError;
     };
 
 export function parseRequest(raw: unknown): { ok: true; request: Request } | { ok: false; issues: FieldIssue[] } {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomState } from '../../shared/domain';
+import { formatMoney } from '../../shared/money';
 import { api, connectClient, send, startRelay, waitForState, type CreatedRoom, type TestRelay, type TestSocket } from '../support/relay';
 import { ARTIFACTS, askWorker, launchWithExtension, pairAsCohost, pairAsHost, ROOT, roomKey, submitPairingLink, type ExtensionBrowser } from './extension-browser';
 
@@ -217,6 +218,12 @@ describe('editing, reordering and the console in French and Chinese', () => {
       const hit = document.elementFromPoint(r.left + 12, r.top + r.height / 2);
       return r.top >= 0 && r.bottom <= innerHeight && hit !== null && el.contains(hit);
     });
+  /** A catalog with one good row and four refused ones (a quoted decimal comma in a "," file, an ambiguous price, a word, a bad stock). */
+  const importBadCsv = async (button: string, fileLabel: string) => {
+    const csv = ['sku,name,price,stock', 'CSV-A,薰衣草蜂蜜,"12,50",10', 'CSV-B,卡马格大米,1.299,', 'CSV-C,核桃,abc,5', 'CSV-D,盖朗德海盐,4.90,x', 'CSV-E,橄榄油,15.00,20'].join('\n');
+    await panel.getByRole('button', { name: button, exact: true }).click();
+    await panel.getByLabel(fileLabel).setInputFiles({ name: 'catalog.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  };
   /** Full-page screenshots start at the top, or the sticky status bar is drawn half-way down. */
   const fullPage = async (name: string) => {
     await panel.evaluate(() => scrollTo(0, 0));
@@ -232,11 +239,11 @@ describe('editing, reordering and the console in French and Chinese', () => {
     const price = form.getByLabel('Price', { exact: true });
     const stock = form.getByLabel('Stock (empty = unlimited)');
     expect(await price.inputValue()).toBe('59.90');
-    // A decimal comma is refused rather than read as 6990 yuan.
+    // In English a comma groups thousands: "69,90" is refused rather than read as 69.90 or 6990 yuan.
     await price.fill('69,90');
     await stock.fill('lots');
     await form.getByRole('button', { name: 'Save', exact: true }).click();
-    await form.getByText('Type an amount like 59.90').waitFor();
+    await form.getByText('Unclear amount: use a point for decimals and commas for thousands, like 59.90 or 1,299.00').waitFor();
     await form.getByText('Type a whole number, or leave empty for unlimited').waitFor();
     expect(await price.getAttribute('aria-invalid')).toBe('true');
     expect(await stock.getAttribute('aria-invalid')).toBe('true');
@@ -274,7 +281,8 @@ describe('editing, reordering and the console in French and Chinese', () => {
   it('in French by the manual override: French labels, money formatted by Intl fr-FR, a refused sale explained in French', async () => {
     await panel.getByLabel('Language').selectOption('fr');
     await panel.getByRole('heading', { name: /^File des produits/ }).waitFor();
-    expect(await panel.locator('html').getAttribute('lang')).toBe('fr');
+    // <html lang> is set by an effect, which runs after the paint that shows the French heading.
+    await expect.poll(() => panel.locator('html').getAttribute('lang')).toBe('fr');
     await panel.getByTestId('connection').filter({ hasText: 'Connecté' }).waitFor();
     for (const name of ['Ajouter un produit', 'Importer un CSV', 'Suivant', 'Annuler la dernière vente', `Afficher ${POM}`, `Modifier ${POM}`]) {
       await panel.getByRole('button', { name, exact: true }).waitFor();
@@ -291,11 +299,43 @@ describe('editing, reordering and the console in French and Chinese', () => {
     await panel.getByRole('button', { name: 'Ajouter un produit', exact: true }).click();
     const form = panel.getByRole('form', { name: 'Ajouter un produit' });
     for (const label of ['Nom', 'Référence (SKU)', 'Prix', 'Prix barré', 'Stock (vide = illimité)', 'Scène OBS']) await form.getByLabel(label, { exact: true }).waitFor();
-    await form.getByLabel('Prix', { exact: true }).fill('12,50');
+    // A French host types a decimal comma: "12,50" is ¥12.50, 1250 fen in the relay's state.
+    const MIEL = 'Miel de montagne';
+    await form.getByLabel('Nom', { exact: true }).fill(MIEL);
+    await form.getByLabel('Référence (SKU)', { exact: true }).fill('FR-MIEL');
+    const price = form.getByLabel('Prix', { exact: true });
+    expect(await price.getAttribute('placeholder')).toBe('59,90');
+    // What two conventions read differently is refused, saying how to type it, and nothing is sent.
+    const version = (await state()).version;
+    await price.fill('1.299,00');
     await form.getByRole('button', { name: 'Ajouter un produit', exact: true }).click();
-    await form.getByText('Tapez un montant avec un point décimal, comme 59.90').waitFor();
+    const grouped = await panel.evaluate(() => new Intl.NumberFormat('fr', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(1299));
+    await form.getByText(`Montant peu clair : virgule pour les décimales, espace pour les milliers, comme 59,90 ou ${grouped}`).waitFor();
+    expect(await price.getAttribute('aria-invalid')).toBe('true');
     await form.screenshot({ path: join(ARTIFACTS, 'extension-product-form-fr.png') });
-    await form.getByRole('button', { name: 'Annuler', exact: true }).click();
+    expect((await state()).version).toBe(version);
+    await price.fill('12,50');
+    await form.getByRole('button', { name: 'Ajouter un produit', exact: true }).click();
+    await form.waitFor({ state: 'detached' });
+    await until(async () => product(await state(), MIEL) !== undefined);
+    const miel = product(await state(), MIEL)!;
+    expect(miel).toMatchObject({ sku: 'FR-MIEL', priceMinor: 1250 });
+    expect(formatMoney(miel.priceMinor, 'CNY', 'zh-CN')).toBe('¥12.50');
+    await row(miel.id).locator('.price').filter({ hasText: await intlMoney('fr-FR', 1250) }).waitFor();
+
+    // A CSV's prices follow the file (columns by ",": decimal point), and each refused row says why in French.
+    await importBadCsv('Importer un CSV', 'Fichier CSV');
+    await panel.getByTestId('csv-summary').filter({ hasText: '1 produit prêt, 4 lignes en erreur' }).waitFor();
+    const rows = panel.locator('.csv-errors li');
+    expect(await rows.allTextContents()).toEqual([
+      `Ligne 2 · Prix « 12,50 » — Montant peu clair : point pour les décimales, virgule pour les milliers, comme 59.90 ou 1,299.00`,
+      'Ligne 3 · Prix « 1.299 » — Milliers ou décimales ? Tapez 1299, ou le prix avec 2 décimales comme 59.90',
+      'Ligne 4 · Prix « abc » — Tapez un montant, comme 59.90',
+      'Ligne 5 · Stock « x » — Pas un nombre entier (laissez vide pour illimité)',
+    ]);
+    await panel.getByTestId('csv-convention').filter({ hasText: 'Les prix de ce fichier sont lus comme 59.90 (ses colonnes sont séparées par « , »).' }).waitFor();
+    await panel.locator('.csv-import').screenshot({ path: join(ARTIFACTS, 'extension-csv-errors-fr.png') });
+    await panel.locator('.csv-import').getByRole('button', { name: 'Annuler', exact: true }).click();
 
     // A sale beyond the stock: the relay refuses it (in English), the panel says it in French.
     await panel.getByRole('button', { name: `Modifier ${POM}`, exact: true }).click();
@@ -329,6 +369,33 @@ describe('editing, reordering and the console in French and Chinese', () => {
     expect(product(await state(), POM)).toMatchObject({ sold: pom.sold, stock: pom.stock });
     await panel.getByRole('button', { name: '关闭', exact: true }).click();
     await panel.getByRole('button', { name: `编辑 ${POM}`, exact: true }).click();
+
+    // Links that are not pairing links, pasted into "pair another room": said in Chinese, nothing changes.
+    await panel.locator('details.rooms > summary').click();
+    const pairError = panel.locator('#pairing-more-error');
+    for (const [link, text] of [
+      [`http://127.0.0.1:${port}/healthz`, '这不是配对链接：配对链接以 /pair#… 结尾。请复制中继给出的主播或副播链接。'],
+      [room.links.sales, '这是销售链接，供店铺订单回调使用，不是控制台的配对链接。请粘贴主播或副播配对链接。'],
+    ]) {
+      await panel.getByLabel('配对链接').fill(link!);
+      await panel.getByRole('button', { name: '连接', exact: true }).click();
+      await pairError.filter({ hasText: text! }).waitFor();
+      expect(await pairError.textContent()).toBe(text);
+    }
+    await panel.locator('details.rooms').screenshot({ path: join(ARTIFACTS, 'extension-pairing-error-zh-CN.png') });
+    await panel.getByTestId('connection').filter({ hasText: '已连接' }).waitFor();
+    await panel.locator('details.rooms > summary').click();
+
+    await importBadCsv('导入 CSV', 'CSV 文件');
+    await panel.getByTestId('csv-summary').filter({ hasText: '1 个商品可导入，4 行有错误' }).waitFor();
+    expect(await panel.locator('.csv-errors li').allTextContents()).toEqual([
+      '第 2 行 · 售价“12,50”：金额格式不清楚，小数点用“.”，千位用“,”分隔，例如 59.90 或 1,299.00',
+      '第 3 行 · 售价“1.299”：是千位还是小数？请输入 1299，或带 2 位小数的价格，例如 59.90',
+      '第 4 行 · 售价“abc”：请输入金额，例如 59.90',
+      '第 5 行 · 库存“x”：不是整数（留空表示不限）',
+    ]);
+    await panel.locator('.csv-import').screenshot({ path: join(ARTIFACTS, 'extension-csv-errors-zh-CN.png') });
+    await panel.locator('.csv-import').getByRole('button', { name: '取消', exact: true }).click();
     await panel.getByLabel('语言').selectOption('en');
     await panel.getByRole('button', { name: `Show ${POM}`, exact: true }).waitFor();
   });

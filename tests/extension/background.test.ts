@@ -83,7 +83,13 @@ describe('messages to the background worker', () => {
     vi.spyOn(fakeBrowser.runtime.onConnect, 'addListener').mockImplementation(() => {});
     bg.start();
     const r = (await fakeBrowser.runtime.sendMessage({ type: 'pair', link: 'not a link' })) as Response;
-    expect(r).toMatchObject({ ok: false, problem: 'bad_link' });
+    expect(r).toMatchObject({ ok: false, problem: 'bad_link', pairing: { code: 'not_a_link' } });
+  });
+
+  it('refuses the sales and overlay links with a code the page words (not English words)', async () => {
+    expect(await bg.handleMessage({ type: 'pair', link: room.links.sales })).toEqual({ ok: false, problem: 'bad_link', message: 'bad pairing link: sales_link', pairing: { code: 'sales_link', params: {} } });
+    expect(await bg.handleMessage({ type: 'pair', link: room.links.overlay })).toMatchObject({ ok: false, problem: 'bad_link', pairing: { code: 'overlay_link', params: {} } });
+    expect(await roomsItem.getValue()).toEqual([]);
   });
 
   it('says the token was refused when it is wrong', async () => {

@@ -11,16 +11,17 @@ const blank = { sku: '', name: '', price: '', originalPrice: '', unit: '', stock
 describe('product form errors', () => {
   it('says in French what to fix in each field', () => {
     const r = readProductForm(
-      { ...blank, sku: 'YS POM', name: '', price: '12,50', stock: '1.5', tagline: 'x'.repeat(141), imageUrl: 'ftp://img' },
+      { ...blank, sku: 'YS POM', name: '', price: '1.299,00', stock: '1.5', tagline: 'x'.repeat(141), imageUrl: 'ftp://img' },
       'EUR',
       translator('fr'),
+      ',',
     );
     expect(r).toEqual({
       ok: false,
       errors: {
         sku: 'Retirez les espaces',
         name: 'Remplissez ce champ',
-        price: 'Tapez un montant avec un point décimal, comme 59.90',
+        price: 'Montant peu clair : virgule pour les décimales, espace pour les milliers, comme 59,90 ou 1\u202f299,00',
         stock: 'Tapez un nombre entier, ou laissez vide pour illimité',
         tagline: '140 caractères au plus : raccourcissez',
         imageUrl: 'Tapez une adresse web commençant par http:// ou https://',

@@ -270,10 +270,11 @@ describe('console messages in zh-CN, en and fr', () => {
     }
   });
 
-  it('the French price hint shows an amount the price field accepts', async () => {
-    const { parseMoney } = await import('../../shared/money.js');
-    const example = /(\d+[.,]\d+)/.exec(MESSAGES.fr['error.price'])?.[1];
-    expect(example).toBeDefined();
-    expect(parseMoney(example!, 'EUR')).toBe(5990);
+  it('the French price hint shows an amount the French price field accepts', async () => {
+    const { decimalMarkOf, parseMoney } = await import('../../shared/money.js');
+    const { amountExamples } = await import('../../extension/lib/input-errors');
+    const { example } = amountExamples('EUR', decimalMarkOf('fr'));
+    expect(t('fr')('error.price', { example })).toBe('Tapez un montant, comme 59,90');
+    expect(parseMoney(example, 'EUR', decimalMarkOf('fr'))).toBe(5990);
   });
 });

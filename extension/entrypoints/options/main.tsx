@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { useEffect } from 'preact/hooks';
 import '../../components/console.css';
 import { PairingForm } from '../../components/PairingForm';
 import { RoomsList } from '../../components/RoomsList';
@@ -8,6 +9,11 @@ import { browserEnv, createConsoleState, type ConsoleState } from '../../lib/con
 
 /** Settings: pairing, remembered rooms, language (in the status bar); OBS settings mount here too. */
 function OptionsApp({ s }: { s: ConsoleState }) {
+  // The page's language and tab title follow the console's, like the side panel's.
+  useEffect(() => {
+    document.documentElement.lang = s.locale.value;
+    document.title = s.t.value('options.title');
+  }, [s.locale.value]);
   return (
     <main class="console" style={{ maxWidth: '640px', margin: '0 auto' }}>
       <StatusBar s={s} />

@@ -1,3 +1,4 @@
+import { useEffect } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { formatCount, formatMoney } from '../../../shared/money';
 import { CardToggle } from '../../components/CardToggle';
@@ -10,6 +11,9 @@ export function PopupApp({ s }: { s: ConsoleState }) {
   const t = s.t.value;
   const state = s.room.value;
   const p = s.currentProduct.value;
+  useEffect(() => {
+    document.documentElement.lang = s.locale.value;
+  }, [s.locale.value]);
   async function openPanel() {
     // chrome.sidePanel.open needs the user gesture of this click; Firefox has sidebarAction.
     const b = browser as unknown as {
