@@ -7,7 +7,7 @@
  * Nothing is faked.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
@@ -167,6 +167,8 @@ describe('the Firefox MV2 build in real Firefox ESR', () => {
 
   it('takes a screenshot of the side panel in Firefox', async () => {
     await panel.evaluate(() => scrollTo(0, 0));
+    // tests/artifacts is gitignored, so a fresh clone has none (puppeteer does not create it).
+    mkdirSync(ARTIFACTS, { recursive: true });
     const path = join(ARTIFACTS, 'extension-sidepanel-firefox.png');
     await panel.screenshot({ path, fullPage: true });
     expect(existsSync(path)).toBe(true);
