@@ -12,7 +12,8 @@ import type { IncomingMessage } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import { fieldIssues, parseCommand, type Command } from '../../shared/commands.js';
-import { emptyRoom, ROLES, RoleSchema, RoomInfoSchema, type Role, type RoomState, type SaleSource } from '../../shared/domain.js';
+import { emptyRoom, ROLES, RoleSchema, RoomInfoSchema, type Role, type RoomState, type Sale, type SaleSource } from '../../shared/domain.js';
+import { saleRecords, salesCsv } from '../../shared/sales-export.js';
 import { overlayLink, pairingLink } from '../../shared/pairing.js';
 import { diffRoom } from '../../shared/room-patch.js';
 import {
@@ -29,6 +30,7 @@ import type { RelayDeps } from './deps.js';
 import { TokenBucket } from './rate-limit.js';
 import { patchRoom } from './patch-room.js';
 import { RoomHub, type RoomActor } from './room-hub.js';
+import type { SalesAfter } from './room-store.js';
 import { hashToken, newRoomId, newRoomTokens, newToken, roleOfToken, sameSecret } from './tokens.js';
 
 interface SocketData {
@@ -273,6 +275,51 @@ export function createApplication(deps: RelayDeps) {
       ...(b.unitPriceMinor !== undefined && { unitPriceMinor: b.unitPriceMinor }),
     };
     return send(reply, await actor.submit(command, role, 'webhook'));
+  });
+
+  // ---- the room's sales, for reconciling orders after the stream ----
+  const SalesQuerySchema = z.strictObject({
+    after: z.string().max(200).optional(),
+    limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(10_000, 'must be at most 10000').optional(),
+    format: z.enum(['json', 'csv']).optional(),
+  });
+  const encodeCursor = (s: Sale) => Buffer.from(JSON.stringify([s.at, s.id])).toString('base64url');
+  function decodeCursor(text: string): SalesAfter {
+    try {
+      const v: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+      if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string') return { at: v[0] as number, id: v[1] };
+    } catch {
+      /* answered below */
+    }
+    throw new HttpError(errorBody('invalid', 'after: not a cursor this relay gave out (use "next" from the previous page)', { field: 'after' }));
+  }
+  const CSV_PAGE = 2000;
+
+  app.get<{ Params: { room: string }; Querystring: Record<string, string> }>('/api/rooms/:room/sales', async (req, reply) => {
+    const { actor, role } = await authorize(req, req.params.room);
+    if (role !== 'host' && role !== 'sales') throw new HttpError(errorBody('forbidden', `the ${role} token may not read the sales: use the host or sales token`));
+    const q = parseBody(SalesQuerySchema, req.query);
+    const state = actor.state;
+    const roomId = state.id;
+    let after = q.after === undefined ? undefined : decodeCursor(q.after);
+    if (q.format === 'csv') {
+      // The whole list, read page by page so one request never holds a huge query result.
+      const parts: string[] = [];
+      for (let first = true; ; first = false) {
+        const page = await store.listSales(roomId, after, CSV_PAGE).catch(storageFailed);
+        parts.push(salesCsv(saleRecords(page, state.products), state, { header: first }));
+        if (page.length < CSV_PAGE) break;
+        after = page[page.length - 1]!;
+      }
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="liveshelf-sales-${roomId}.csv"`)
+        .send(parts.join(''));
+    }
+    const limit = q.limit ?? 1000;
+    const page = await store.listSales(roomId, after, limit).catch(storageFailed);
+    const last = page[page.length - 1];
+    return { room: roomId, currency: state.room.currency, sales: saleRecords(page, state.products), next: page.length === limit && last ? encodeCursor(last) : null, totals: state.totals };
   });
 
   app.post<{ Params: { room: string } }>('/api/rooms/:room/tokens/rotate', async (req) => {

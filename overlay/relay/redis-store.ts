@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Product, Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
-import { CommitConflict, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type TokenHashes } from './room-store.js';
+import { CommitConflict, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type TokenHashes } from './room-store.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -265,6 +265,18 @@ export class RedisRoomStore implements RoomStore {
   async setTokenHash(roomId: string, role: Role, hash: string): Promise<void> {
     const [room] = keysOf(roomId) as [string];
     await this.redis.hset(room, `token_${role}`, hash);
+  }
+
+  /**
+   * Reads the room's whole sales hash and pages it in memory (O(sales) per page: fine for the
+   * tens of thousands of a show; a sorted index would be the next step for more).
+   */
+  async listSales(roomId: string, after: SalesAfter | undefined, limit: number): Promise<Sale[]> {
+    const [, , , salesKey] = keysOf(roomId) as [string, string, string, string];
+    const all = Object.values(await this.redis.hgetall(salesKey)).map((json) => JSON.parse(json) as Sale);
+    all.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const from = after ? all.findIndex((s) => s.at > after.at || (s.at === after.at && s.id > after.id)) : 0;
+    return from < 0 ? [] : all.slice(from, from + limit);
   }
 
   async close(): Promise<void> {

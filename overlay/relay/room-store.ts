@@ -62,6 +62,12 @@ export interface CommitEntry {
   events: RoomEvent[];
 }
 
+/** Where a page of sales ended: the next one starts after this time and sale id. */
+export interface SalesAfter {
+  at: number;
+  id: string;
+}
+
 /** The store holds another version than the commit was based on: reload and run the batch again. */
 export class CommitConflict extends Error {
   constructor(
@@ -87,5 +93,7 @@ export interface RoomStore {
   /** Resolves once everything committed before the call is on disk; rejects if that failed. */
   synced(): Promise<void>;
   setTokenHash(roomId: string, role: Role, hash: string): Promise<void>;
+  /** Up to `limit` sales of the room in the order they were recorded (time, then id), after `after`. */
+  listSales(roomId: string, after: SalesAfter | undefined, limit: number): Promise<Sale[]>;
   close(): Promise<void>;
 }

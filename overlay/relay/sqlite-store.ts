@@ -18,7 +18,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Product, Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
-import { CommitConflict, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type TokenHashes } from './room-store.js';
+import { CommitConflict, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type TokenHashes } from './room-store.js';
 import { WalSync, type SyncFn } from './wal-sync.js';
 
 export const SYNC_LEVELS = ['FULL', 'FULL_INLINE', 'NORMAL'] as const;
@@ -74,6 +74,7 @@ CREATE TABLE IF NOT EXISTS sales (
   PRIMARY KEY (room_id, id)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS sales_order ON sales (room_id, order_id) WHERE order_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS sales_time ON sales (room_id, at, id);
 `;
 
 type Meta = Omit<RoomState, 'products'>;
@@ -156,6 +157,7 @@ export class SqliteRoomStore implements RoomStore {
         'INSERT INTO sales (room_id, id, order_id, product_id, quantity, unit_price_minor, at, source, by_role, voided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       voidSale: db.prepare('UPDATE sales SET voided_at = ? WHERE room_id = ? AND id = ?'),
+      salesPage: db.prepare('SELECT * FROM sales WHERE room_id = ? AND (at, id) > (?, ?) ORDER BY at, id LIMIT ?'),
       setToken: {
         host: db.prepare('UPDATE rooms SET token_host = ? WHERE id = ?'),
         cohost: db.prepare('UPDATE rooms SET token_cohost = ? WHERE id = ?'),
@@ -291,6 +293,11 @@ export class SqliteRoomStore implements RoomStore {
     this.refuseIfFailed();
     this.stmt.setToken[role].run(hash, roomId);
     await this.synced();
+  }
+
+  async listSales(roomId: string, after: SalesAfter | undefined, limit: number): Promise<Sale[]> {
+    const rows = this.stmt.salesPage.all(roomId, after?.at ?? -1, after?.id ?? '', limit) as SaleRow[];
+    return rows.map(saleOfRow);
   }
 
   async close(): Promise<void> {

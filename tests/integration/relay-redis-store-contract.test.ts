@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyRoom, type RoomState } from '../../shared/domain.js';
+import { emptyRoom, type RoomState, type Sale } from '../../shared/domain.js';
 import { processCommand, type CommandAnswer } from '../../shared/room-reducer.js';
 import type { Command } from '../../shared/commands.js';
 import { RedisRoomStore } from '../../overlay/relay/redis-store.js';
@@ -37,12 +37,14 @@ stores.redis = () => new RedisRoomStore({ url: redis.url });
 /** Applies commands as the room actor does, and returns what a commit of them needs. */
 function applyAll(state: RoomState, commands: Command[]): { next: RoomState; entries: CommitEntry[] } {
   const answers = new Map<string, CommandAnswer>();
+  const sales = new Map<string, Sale>();
   let next = state;
   const entries: CommitEntry[] = [];
   for (const command of commands) {
-    const out = processCommand(next, command, { now: 1000 + next.version, by: 'host', source: 'console', answer: (id) => answers.get(id), sale: () => undefined, saleByOrder: () => undefined });
+    const out = processCommand(next, command, { now: 1000 + next.version, by: 'host', source: 'console', answer: (id) => answers.get(id), sale: (id) => sales.get(id), saleByOrder: () => undefined });
     if (out.kind !== 'applied') throw new Error(`not applied: ${JSON.stringify(out)}`);
     answers.set(command.id, out.answer);
+    for (const ev of out.events) if (ev.type === 'sale.recorded' || ev.type === 'sale.voided') sales.set(ev.sale.id, ev.sale);
     entries.push({ command, by: 'host', at: 1000, answer: out.answer, events: out.events });
     next = out.state;
   }
@@ -98,6 +100,27 @@ describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
     const behind = await store.prefetch(room.id, 0, { commandIds: [], saleIds: [], orderIds: [] });
     expect(behind.room?.state).toEqual(next);
     expect(behind.room?.tokenHashes).toEqual(HASHES);
+  });
+
+  it('lists the sales in recorded order, page by page, a voided one with its void time', async () => {
+    const room = emptyRoom(`room-${kind}-4`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
+    await store.createRoom(room, HASHES);
+    const { next, entries } = applyAll(room, [
+      { id: 'add', type: 'product.add', product: { sku: 'A', name: 'a', priceMinor: 100, stock: null } },
+      ...Array.from({ length: 5 }, (_, i): Command => ({ id: `sale-${i}`, type: 'sale.record', productId: 'p1', quantity: i + 1 })),
+      { id: 'void', type: 'sale.void', saleId: 'sale-2' },
+    ]);
+    await store.commit(room, next, entries);
+    const all = await store.listSales(room.id, undefined, 100);
+    expect(all.map((s) => [s.id, s.quantity])).toEqual([0, 1, 2, 3, 4].map((i) => [`sale-${i}`, i + 1]));
+    expect(all[2]!.voidedAt).toEqual(expect.any(Number));
+    expect(all.filter((s) => s.voidedAt !== null)).toHaveLength(1);
+    const first = await store.listSales(room.id, undefined, 2);
+    const second = await store.listSales(room.id, first[1], 2);
+    const third = await store.listSales(room.id, second[1], 2);
+    expect([...first, ...second, ...third].map((s) => s.id)).toEqual(all.map((s) => s.id));
+    expect(await store.listSales(room.id, third[0], 2)).toEqual([]);
+    expect(await store.listSales('no-such-room', undefined, 10)).toEqual([]);
   });
 
   it('head follows a rotated token hash; an unknown room has no head and no state', async () => {
