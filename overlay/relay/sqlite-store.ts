@@ -119,7 +119,7 @@ export class SqliteRoomStore implements RoomStore {
 
   /** The WAL's group fsync, in `FULL` (not for `:memory:`, which has no file). */
   readonly wal: WalSync | undefined;
-  private readonly walFd: number | undefined;
+  private walFd: number | undefined;
 
   constructor(options: SqliteStoreOptions) {
     const level = options.synchronous ?? 'FULL';
@@ -300,9 +300,14 @@ export class SqliteRoomStore implements RoomStore {
     return rows.map(saleOfRow);
   }
 
+  /** Idempotent: the relay and a test harness may both close it (closing the fd twice could close another file's). */
   async close(): Promise<void> {
-    await this.wal?.idle();
+    await this.wal?.close();
     if (this.db.open) this.db.close();
-    if (this.walFd !== undefined) closeSync(this.walFd);
+    if (this.walFd !== undefined) {
+      const fd = this.walFd;
+      this.walFd = undefined;
+      closeSync(fd);
+    }
   }
 }

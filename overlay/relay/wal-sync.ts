@@ -36,9 +36,13 @@ export class WalSync {
     private readonly syncFn: SyncFn = fdatasync,
   ) {}
 
+  private closed = false;
+
   /** Resolves when everything written before this call is on disk. */
   sync(): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
+    // After close the descriptor is gone (its number may be another file's by now).
+    if (this.closed) return Promise.reject(new Error('the store is closed'));
     if (!this.inFlight) return this.start();
     // The fsync in flight may have started before the caller's write: wait for the next one,
     // which every caller until it starts shares.
@@ -54,8 +58,9 @@ export class WalSync {
     ));
   }
 
-  /** Resolves when no fsync is in flight or queued (for a clean close). */
-  async idle(): Promise<void> {
+  /** Waits for the fsyncs in flight and queued, then refuses every later call (the caller closes the descriptor). */
+  async close(): Promise<void> {
+    this.closed = true;
     while (this.inFlight || this.queued) await (this.queued ?? this.inFlight)!.catch(() => {});
   }
 

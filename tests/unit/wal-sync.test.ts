@@ -71,16 +71,19 @@ describe('WalSync', () => {
     expect(wal.failure?.message).toMatch(/restart the relay/);
   });
 
-  it('idle() waits for the fsync in flight and the one queued', async () => {
+  it('close() waits for the fsync in flight and the one queued, then refuses without touching the descriptor', async () => {
     const disk = fakeDisk();
     const wal = new WalSync(3, undefined, disk.fsync);
     void wal.sync();
     void wal.sync();
-    const idle = wal.idle();
+    const idle = wal.close();
     disk.finish();
     expect(await settled(idle)).toBe('pending');
     expect(disk.pending).toHaveLength(1);
     disk.finish();
     expect(await settled(idle)).toBe('resolved');
+    await expect(wal.sync()).rejects.toThrow(/closed/);
+    expect(wal.started).toBe(2);
+    expect(wal.failure).toBeUndefined();
   });
 });
