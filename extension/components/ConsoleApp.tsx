@@ -29,6 +29,8 @@ export function ConsoleApp({ s }: { s: ConsoleState }) {
   const host = s.isHost.value;
   // Below the queue, and it needs the OBS settings from storage: after the first paint.
   const later = useAfterFirstPaint(s.synced.value && state !== null);
+  // The remembered rooms (a closed list with a pairing form) sit at the very bottom too.
+  const roomsLater = useAfterFirstPaint(s.loaded.value);
 
   useEffect(() => {
     document.documentElement.lang = s.locale.value;
@@ -81,7 +83,7 @@ export function ConsoleApp({ s }: { s: ConsoleState }) {
       ) : (
         <p class="card hint">{t('connecting')}</p>
       )}
-      <RoomsList s={s} />
+      {roomsLater && <RoomsList s={s} />}
     </main>
   );
 }
