@@ -5,7 +5,7 @@ import type { Product } from '../../shared/domain';
 import { formatCount, formatMoney } from '../../shared/money';
 import type { ConsoleState } from '../lib/console-state';
 import type { Translate } from '../lib/i18n';
-import { LazyProductForm as ProductForm } from './lazy';
+import { afterNextFrame, LazyProductForm as ProductForm } from './lazy';
 
 interface RowProps {
   p: Product;
@@ -170,8 +170,9 @@ export function ProductQueue({ s }: { s: ConsoleState }) {
       }
       return;
     }
-    const timer = setTimeout(() => setLimit(limit + ROWS_PER_STEP), 0);
-    return () => clearTimeout(timer);
+    // After a drawn frame: the first one (a side panel is hidden until it has loaded) is not held
+    // up by the next rows, and the host can click between two steps.
+    return afterNextFrame(() => setLimit(limit + ROWS_PER_STEP));
   }, [limit, total]);
   if (!state) return null;
   const host = s.isHost.value;

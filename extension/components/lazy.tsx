@@ -39,16 +39,31 @@ export function LazyObsSlot(props: ComponentProps<typeof ObsSlot>) {
 }
 
 /**
- * False until the first frame with `ready` true has been painted, then true: for what is below
- * the fold or loads something (the OBS section, the overlay preview's iframe), so it does not
- * hold up the first paint. (Preact runs effects after the frame is painted.)
+ * Runs `fn` in a task after the next frame the page draws; returns the cancel function.
+ * requestAnimationFrame does not fire while the page is hidden, and Chrome keeps a side panel
+ * hidden until its page has loaded: work scheduled this way waits until the panel is shown and
+ * its first frame is drawn, instead of running (from a timer) just when Chrome asks for that
+ * frame. Preact's effects alone do not wait: in a hidden page they run after a 100 ms timer.
+ */
+export function afterNextFrame(fn: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const raf = requestAnimationFrame(() => (timer = setTimeout(fn, 0)));
+  return () => {
+    cancelAnimationFrame(raf);
+    clearTimeout(timer);
+  };
+}
+
+/**
+ * False until a frame with `ready` true has been drawn, then true: for what is below the fold
+ * or loads something (the OBS section, the rooms list, the overlay preview's iframe), so it does
+ * not hold up the first paint.
  */
 export function useAfterFirstPaint(ready: boolean): boolean {
   const [on, setOn] = useState(false);
   useEffect(() => {
     if (!ready || on) return;
-    const timer = setTimeout(() => setOn(true), 0);
-    return () => clearTimeout(timer);
+    return afterNextFrame(() => setOn(true));
   }, [ready, on]);
   return on;
 }
