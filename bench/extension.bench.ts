@@ -31,9 +31,10 @@
  *      --full-states measures a client that takes the full state after every change instead.
  * Every figure is printed with the machine's load average: on a shared 2-core machine the
  * tail is mostly other processes, which the browser-only and relay-only splits make visible.
+ * --preview saves the room's overlay link first, so the panel has its live preview (an iframe).
  * --compare DIR measures a second build in the same run (opens alternate between the two), the
  * fair before/after on a machine whose load changes by the minute.
- * Run: npx tsx bench/extension.bench.ts [--opens 30] [--clicks 200] [--full-states] [--ext DIR] [--compare DIR] [--screenshots DIR]
+ * Run: npx tsx bench/extension.bench.ts [--opens 30] [--clicks 200] [--full-states] [--ext DIR] [--compare DIR] [--preview] [--screenshots DIR]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -60,6 +61,8 @@ const PATCHES = !process.argv.includes('--full-states');
 const EXT = process.argv.includes('--ext') ? process.argv[process.argv.indexOf('--ext') + 1] : undefined;
 /** A second build measured in the same run, each open alternating with this one (--compare DIR). */
 const COMPARE = process.argv.includes('--compare') ? process.argv[process.argv.indexOf('--compare') + 1] : undefined;
+/** The overlay link saved, so the panel has its live preview (an iframe of the overlay page) as most hosts do. */
+const PREVIEW = process.argv.includes('--preview');
 /** A folder for screenshots of the 500-product panel (tab and real side panel). */
 const SHOTS = process.argv.includes('--screenshots') ? process.argv[process.argv.indexOf('--screenshots') + 1] : undefined;
 
@@ -108,11 +111,18 @@ async function main() {
       await pairPage.getByLabel('Pairing link').fill(created.links.host);
       await pairPage.getByRole('button', { name: 'Connect' }).click();
       await pairPage.getByRole('button', { name: `Show 商品 ${PRODUCTS - 1} 永胜软籽石榴`, exact: true }).waitFor({ timeout: 30_000 });
+      if (PREVIEW) {
+        // The host's overlay link saved for the live preview (an iframe of the overlay page from the relay).
+        await pairPage.getByLabel('Overlay link').fill(created.links.overlay);
+        await pairPage.getByRole('button', { name: 'Save' }).click();
+        await pairPage.locator('iframe').waitFor();
+      }
       return { label, browser: b, pairPage };
     };
     const subjects = [await subject(COMPARE ? `this build (${EXT ?? '.output/chrome-mv3'})` : '', browser)];
     if (COMPARE) subjects.push(await subject(`the other build (${COMPARE})`, await launchWithExtension({ extDir: COMPARE })));
     const { pairPage } = subjects[0]!;
+    console.log(`room: ${PRODUCTS} products; overlay preview in the panel: ${PREVIEW ? 'yes (--preview)' : 'no (no overlay link saved; --preview saves one)'}`);
     if (SHOTS) await pairPage.screenshot({ path: join(SHOTS, 'extension-sidepanel-500-en.png') });
     /** Each open alternates between the builds (A B, B A, …), so both see the same load on this shared machine. */
     const interleaved = async <T,>(one: (sub: (typeof subjects)[number]) => Promise<T>): Promise<T[][]> => {
