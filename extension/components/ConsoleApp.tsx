@@ -2,9 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleState } from '../lib/console-state';
 import { relayNoticeText } from '../lib/relay-errors';
 import { CurrentPanel } from './CurrentPanel';
-import { ObsSlot } from './ObsSlot';
 import { PairingForm } from './PairingForm';
-import { LazyCsvImport as CsvImport, LazyProductForm as ProductForm } from './lazy';
+import { LazyCsvImport as CsvImport, LazyObsSlot as ObsSlot, LazyProductForm as ProductForm, useAfterFirstPaint } from './lazy';
 import { ProductQueue } from './ProductQueue';
 import { RoomsList } from './RoomsList';
 import { StatusBar } from './StatusBar';
@@ -31,6 +30,10 @@ export function ConsoleApp({ s }: { s: ConsoleState }) {
   const [panel, setPanel] = useState<'none' | 'add' | 'csv'>('none');
   const state = s.room.value;
   const host = s.isHost.value;
+  // Below the queue, and it needs the OBS settings from storage: after the first paint.
+  const later = useAfterFirstPaint(s.synced.value && state !== null);
+  // The remembered rooms (a closed list with a pairing form) sit at the very bottom too.
+  const roomsLater = useAfterFirstPaint(s.loaded.value);
 
   useEffect(() => {
     document.documentElement.lang = s.locale.value;
@@ -78,12 +81,12 @@ export function ConsoleApp({ s }: { s: ConsoleState }) {
           {host && panel === 'add' && <ProductForm s={s} product={null} onDone={() => setPanel('none')} />}
           {host && panel === 'csv' && <CsvImport s={s} onDone={() => setPanel('none')} />}
           <ProductQueue s={s} />
-          <ObsSlot s={s} isHost={host} />
+          {later && <ObsSlot s={s} isHost={host} />}
         </>
       ) : (
         <p class="card hint">{t('connecting')}</p>
       )}
-      <RoomsList s={s} />
+      {roomsLater && <RoomsList s={s} />}
     </main>
   );
 }

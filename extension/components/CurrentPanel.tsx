@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatCount, formatMoney } from '../../shared/money';
 import type { ConsoleState } from '../lib/console-state';
 import { CardToggle } from './CardToggle';
+import { useAfterFirstPaint } from './lazy';
 
 function useNow(active: boolean): number {
   const [now, setNow] = useState(Date.now());
@@ -23,12 +24,16 @@ export function CurrentPanel({ s }: { s: ConsoleState }) {
   const [overlayDraft, setOverlayDraft] = useState('');
   const [copied, setCopied] = useState(false);
   const now = useNow(state?.countdown != null);
+  // The overlay link is not in the first-paint copy (it holds the overlay token): until storage
+  // is read the preview keeps its place empty. Its iframe loads a whole page from the relay, so
+  // it starts after the first paint.
+  const overlayUrl = s.activeRoom.value?.overlayUrl ?? null;
+  const framed = useAfterFirstPaint(overlayUrl !== null);
   if (!state) return null;
   const { currency } = state.room;
   // Numbers in the host's language; the room's locale is the viewers' (the overlay's).
   const locale = s.locale.value;
   const remainingMs = state.countdown ? Math.max(0, state.countdown.endsAt - now) : 0;
-  const overlayUrl = s.activeRoom.value?.overlayUrl ?? null;
   const activeKey = s.activeKey.value;
 
   return (
@@ -119,15 +124,15 @@ export function CurrentPanel({ s }: { s: ConsoleState }) {
 
       <div class="preview">
         <h3 class="preview-h">{t('overlayPreview')}</h3>
-        {overlayUrl ? (
+        {s.hasOverlay.value ? (
           <>
-            <div class="preview-frame">
-              <iframe src={overlayUrl} title={t('overlayPreview')} loading="lazy" />
-            </div>
+            <div class="preview-frame">{framed && overlayUrl && <iframe src={overlayUrl} title={t('overlayPreview')} loading="lazy" />}</div>
             <div class="row">
               <button
                 type="button"
+                disabled={!overlayUrl}
                 onClick={() =>
+                  overlayUrl &&
                   void navigator.clipboard.writeText(overlayUrl).then(() => {
                     setCopied(true);
                     setTimeout(() => setCopied(false), 1500);
@@ -136,7 +141,7 @@ export function CurrentPanel({ s }: { s: ConsoleState }) {
               >
                 {copied ? t('copied') : t('copyOverlay')}
               </button>
-              <button type="button" class="quiet" onClick={() => activeKey && void s.setOverlayUrl(activeKey, null)}>
+              <button type="button" class="quiet" disabled={!overlayUrl} onClick={() => activeKey && void s.setOverlayUrl(activeKey, null)}>
                 {t('changeOverlay')}
               </button>
             </div>

@@ -5,7 +5,7 @@ import type { Product } from '../../shared/domain';
 import { formatCount, formatMoney } from '../../shared/money';
 import type { ConsoleState } from '../lib/console-state';
 import type { Translate } from '../lib/i18n';
-import { LazyProductForm as ProductForm } from './lazy';
+import { afterNextFrame, LazyProductForm as ProductForm } from './lazy';
 
 interface RowProps {
   p: Product;
@@ -21,16 +21,10 @@ interface RowProps {
   dragging: RefObject<string | null>;
 }
 
-/** One queue row; secondary controls render only when the row is opened (500 rows stay light). */
+/** One queue row; secondary controls (and their state) exist only while the row is opened (500 rows stay light). */
 const ProductRow = memo(function ProductRow({ p, index, total, current, onAir, host, currency, locale, t, s, dragging }: RowProps) {
   const [open, setOpen] = useState(false);
   const [editing, setEditing] = useState(false);
-  const [qty, setQty] = useState('2');
-  const [restock, setRestock] = useState('');
-  const move = (toIndex: number) => {
-    if (toIndex >= 0 && toIndex < total && toIndex !== index) void s.command({ type: 'queue.move', productId: p.id, toIndex });
-  };
-  const sale = (quantity: number) => void s.command({ type: 'sale.record', productId: p.id, quantity });
   const remaining = p.stock === null ? t('unlimited') : formatCount(p.stock, locale);
 
   return (
@@ -52,8 +46,8 @@ const ProductRow = memo(function ProductRow({ p, index, total, current, onAir, h
       }}
       onKeyDown={(e) => {
         if (!host || e.target !== e.currentTarget || !e.altKey) return;
-        if (e.key === 'ArrowUp') (e.preventDefault(), move(index - 1));
-        if (e.key === 'ArrowDown') (e.preventDefault(), move(index + 1));
+        if (e.key === 'ArrowUp') (e.preventDefault(), moveTo(s, p.id, index, index - 1, total));
+        if (e.key === 'ArrowDown') (e.preventDefault(), moveTo(s, p.id, index, index + 1, total));
       }}
     >
       <div class="product-main">
@@ -79,10 +73,10 @@ const ProductRow = memo(function ProductRow({ p, index, total, current, onAir, h
           </button>
           {host && (
             <>
-              <button type="button" class="sale" disabled={p.soldOut} aria-label={t('plusOne', { name: p.name })} onClick={() => sale(1)}>
+              <button type="button" class="sale" disabled={p.soldOut} aria-label={t('plusOne', { name: p.name })} onClick={() => sell(s, p.id, 1)}>
                 +1
               </button>
-              <button type="button" class="sale" disabled={p.soldOut} aria-label={t('plusFive', { name: p.name })} onClick={() => sale(5)}>
+              <button type="button" class="sale" disabled={p.soldOut} aria-label={t('plusFive', { name: p.name })} onClick={() => sell(s, p.id, 5)}>
                 +5
               </button>
               <button type="button" class="quiet more" aria-expanded={open} aria-label={t('editFor', { name: p.name })} onClick={() => setOpen(!open)}>
@@ -92,56 +86,71 @@ const ProductRow = memo(function ProductRow({ p, index, total, current, onAir, h
           )}
         </div>
       </div>
-      {host && open && !editing && (
-        <div class="product-more">
-          <form class="row" onSubmit={(e) => (e.preventDefault(), Number.isInteger(Number(qty)) && Number(qty) > 0 && sale(Number(qty)))}>
-            <input type="number" min={1} value={qty} onInput={(e) => setQty(e.currentTarget.value)} aria-label={t('qtyFor', { name: p.name })} />
-            <button type="submit" disabled={p.soldOut} aria-label={t('recordFor', { name: p.name })}>
-              {t('record')}
-            </button>
-          </form>
-          <form
-            class="row"
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (/^\d+$/.test(restock.trim())) void s.command({ type: 'stock.set', productId: p.id, stock: Number(restock.trim()) }).then(() => setRestock(''));
-            }}
-          >
-            <input type="number" min={0} value={restock} placeholder={p.stock === null ? '∞' : String(p.stock)} onInput={(e) => setRestock(e.currentTarget.value)} aria-label={t('restockFor', { name: p.name })} />
-            <button type="submit">{t('restock')}</button>
-          </form>
-          <div class="row">
-            <button type="button" onClick={() => void s.command({ type: 'product.soldOut', productId: p.id, soldOut: !p.soldOutManual })}>
-              {p.soldOutManual ? t('backOnSale') : t('markSoldOutShort')}
-            </button>
-            <button type="button" onClick={() => setEditing(true)}>
-              {t('edit')}
-            </button>
-            <button type="button" aria-label={t('moveUp', { name: p.name })} disabled={index === 0} onClick={() => move(index - 1)}>
-              ↑
-            </button>
-            <button type="button" aria-label={t('moveDown', { name: p.name })} disabled={index === total - 1} onClick={() => move(index + 1)}>
-              ↓
-            </button>
-            <button
-              type="button"
-              class="danger"
-              aria-label={t('removeFor', { name: p.name })}
-              onClick={() => confirm(t('confirmRemove', { name: p.name })) && void s.command({ type: 'product.remove', productId: p.id })}
-            >
-              {t('remove')}
-            </button>
-          </div>
-        </div>
-      )}
+      {host && open && !editing && <ProductMore p={p} index={index} total={total} t={t} s={s} onEdit={() => setEditing(true)} />}
       {host && editing && <ProductForm s={s} product={p} onDone={() => (setEditing(false), setOpen(false))} />}
     </li>
   );
 });
 
-// The queue starts about half-way down a 1000 px panel and a row is ~58 px tall: 8 rows show,
-// 20 cover a panel up to ~1700 px. Each row more in the first render delays the first paint.
-const FIRST_PAINT_ROWS = 20;
+function moveTo(s: ConsoleState, productId: string, index: number, toIndex: number, total: number): void {
+  if (toIndex >= 0 && toIndex < total && toIndex !== index) void s.command({ type: 'queue.move', productId, toIndex });
+}
+function sell(s: ConsoleState, productId: string, quantity: number): void {
+  void s.command({ type: 'sale.record', productId, quantity });
+}
+
+/** The opened row's controls: a quantity sale, restock, sold out, edit, move, remove. */
+function ProductMore({ p, index, total, t, s, onEdit }: { p: Product; index: number; total: number; t: Translate; s: ConsoleState; onEdit: () => void }) {
+  const [qty, setQty] = useState('2');
+  const [restock, setRestock] = useState('');
+  return (
+    <div class="product-more">
+      <form class="row" onSubmit={(e) => (e.preventDefault(), Number.isInteger(Number(qty)) && Number(qty) > 0 && sell(s, p.id, Number(qty)))}>
+        <input type="number" min={1} value={qty} onInput={(e) => setQty(e.currentTarget.value)} aria-label={t('qtyFor', { name: p.name })} />
+        <button type="submit" disabled={p.soldOut} aria-label={t('recordFor', { name: p.name })}>
+          {t('record')}
+        </button>
+      </form>
+      <form
+        class="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (/^\d+$/.test(restock.trim())) void s.command({ type: 'stock.set', productId: p.id, stock: Number(restock.trim()) }).then(() => setRestock(''));
+        }}
+      >
+        <input type="number" min={0} value={restock} placeholder={p.stock === null ? '∞' : String(p.stock)} onInput={(e) => setRestock(e.currentTarget.value)} aria-label={t('restockFor', { name: p.name })} />
+        <button type="submit">{t('restock')}</button>
+      </form>
+      <div class="row">
+        <button type="button" onClick={() => void s.command({ type: 'product.soldOut', productId: p.id, soldOut: !p.soldOutManual })}>
+          {p.soldOutManual ? t('backOnSale') : t('markSoldOutShort')}
+        </button>
+        <button type="button" onClick={onEdit}>
+          {t('edit')}
+        </button>
+        <button type="button" aria-label={t('moveUp', { name: p.name })} disabled={index === 0} onClick={() => moveTo(s, p.id, index, index - 1, total)}>
+          ↑
+        </button>
+        <button type="button" aria-label={t('moveDown', { name: p.name })} disabled={index === total - 1} onClick={() => moveTo(s, p.id, index, index + 1, total)}>
+          ↓
+        </button>
+        <button
+          type="button"
+          class="danger"
+          aria-label={t('removeFor', { name: p.name })}
+          onClick={() => confirm(t('confirmRemove', { name: p.name })) && void s.command({ type: 'product.remove', productId: p.id })}
+        >
+          {t('remove')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+// A row is ~58 px tall and the queue starts at least ~300 px down (status bar, current product):
+// the first render has the rows that can show in this panel's height and two more (14 in a
+// 1000 px panel, 7 in Chrome's default ~600 px side panel). Each row more delays the first paint.
+const firstPaintRows = () => Math.min(40, Math.max(4, Math.ceil(Math.max(0, (globalThis.innerHeight || 1000) - 300) / 58) + 2));
 /** Rows added per task after the first paint: each task stays short, so a click or a pushed state is not held up by one long render of 460 rows. */
 const ROWS_PER_STEP = 80;
 
@@ -152,7 +161,7 @@ export function ProductQueue({ s }: { s: ConsoleState }) {
   const dragging = useRef<string | null>(null);
   // The first frame renders what fits on screen and a margin; the rest of a long queue follows
   // in short steps right after it, so opening the panel with 500 products paints at once.
-  const [limit, setLimit] = useState(FIRST_PAINT_ROWS);
+  const [limit, setLimit] = useState(firstPaintRows);
   const total = state?.products.length ?? 0;
   useEffect(() => {
     if (limit >= total) {
@@ -161,8 +170,9 @@ export function ProductQueue({ s }: { s: ConsoleState }) {
       }
       return;
     }
-    const timer = setTimeout(() => setLimit(limit + ROWS_PER_STEP), 0);
-    return () => clearTimeout(timer);
+    // After a drawn frame: the first one (a side panel is hidden until it has loaded) is not held
+    // up by the next rows, and the host can click between two steps.
+    return afterNextFrame(() => setLimit(limit + ROWS_PER_STEP));
   }, [limit, total]);
   if (!state) return null;
   const host = s.isHost.value;

@@ -12,6 +12,7 @@ import type { Product, RoomState } from '../../shared/domain';
 import { resolveLocale, translator } from './i18n';
 import { newCommandId } from './ids';
 import { CONSOLE_PORT, parsePush, type ConsolePush, type ObsPush } from './console-port';
+import { makeCopy, pageStore, readCopy, writeCopy, type FirstPaintCopy, type SyncStore } from './first-paint';
 import type { Request, Response } from './messages';
 import {
   activeRoomItem,
@@ -45,12 +46,19 @@ export interface ConsoleEnv {
   preferredLanguages: readonly string[];
   /** Live room states and OBS statuses pushed by the worker; returns the stop function. */
   follow?(onPush: (push: ConsolePush) => void): () => void;
+  /** Where the first-paint copy lives (first-paint.ts): the page's localStorage; none, and every open waits for storage. */
+  firstPaint?: SyncStore | null;
 }
+
+/** A remembered room as the pages hold it: never its token (only the worker uses it). */
+export type RoomView = Omit<SavedRoom, 'token'>;
+const withoutToken = (rooms: readonly SavedRoom[]): RoomView[] => rooms.map(({ token: _token, ...view }) => view);
 
 export function browserEnv(): ConsoleEnv {
   return {
     send: (request) => browser.runtime.sendMessage(request) as Promise<Response>,
     preferredLanguages: navigator.languages?.length ? navigator.languages : [navigator.language],
+    firstPaint: pageStore(),
     follow(onPush) {
       let stopped = false;
       let port: ReturnType<typeof browser.runtime.connect> | null = null;
@@ -89,33 +97,10 @@ export function shareUnchanged(prev: RoomState | null, next: RoomState): RoomSta
   return { ...next, products: same ? prev.products : products };
 }
 
-/**
- * The active room key as this page last saw it (a `room@host` key, no token), kept in the
- * page's own synchronous localStorage: load() then reads the cached state in the same storage
- * round trip as everything else instead of one round trip later. A wrong hint costs that one
- * extra read, nothing more.
- */
-const ACTIVE_HINT = 'liveshelf:activeRoom';
-function activeHint(): string | null {
-  try {
-    return globalThis.localStorage?.getItem(ACTIVE_HINT) ?? null;
-  } catch {
-    return null;
-  }
-}
-function rememberActive(key: string | null): void {
-  try {
-    if (key) globalThis.localStorage?.setItem(ACTIVE_HINT, key);
-    else globalThis.localStorage?.removeItem(ACTIVE_HINT);
-  } catch {
-    // No localStorage (unit tests): only the hint is lost.
-  }
-}
-
 const isLoopback = (origin: string) => /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(origin);
 
 export function createConsoleState(env: ConsoleEnv) {
-  const rooms = signal<SavedRoom[]>([]);
+  const rooms = signal<RoomView[]>([]);
   const activeKey = signal<string | null>(null);
   const status = signal<ConnectionStatus>(IDLE_STATUS);
   const room = signal<RoomState | null>(null);
@@ -123,7 +108,12 @@ export function createConsoleState(env: ConsoleEnv) {
   const settings = signal<Settings>({ locale: 'auto' });
   const notice = signal<Notice | null>(null);
   const recentSales = signal<RecentSale[]>([]);
+  /** Something to render: the first-paint copy or storage. */
   const loaded = signal(false);
+  /** Extension storage has been read: what is shown is storage's, no longer the in-page copy's. */
+  const synced = signal(false);
+  /** Before the storage read: whether the copy's active room has an overlay link (the link itself is not in the copy). */
+  const copyHasOverlay = signal(false);
   /** OBS as the worker last reported it (null until it did: the worker may be asleep). */
   const obs = signal<ObsPush | null>(null);
   const obsSettings = signal<ObsSettings | null>(null);
@@ -139,13 +129,59 @@ export function createConsoleState(env: ConsoleEnv) {
   const waiting = computed(() => outbox.value.filter((e) => e.roomKey === activeKey.value).length);
   const canUndo = computed(() => recentSales.value.some((s) => s.roomKey === activeKey.value));
   const currentProduct = computed(() => room.value?.products.find((p) => p.id === room.value?.currentProductId) ?? null);
+  const hasOverlay = computed(() => (synced.value ? (activeRoom.value?.overlayUrl ?? null) !== null : copyHasOverlay.value));
+
+  let markSynced: () => void = () => {};
+  const whenSynced = new Promise<void>((resolve) => (markSynced = resolve));
+
+  // The first-paint copy (first-paint.ts): written only from what storage (or the worker) gave
+  // this page, never before the storage read, and only for the room whose state is shown.
+  const copyStore = env.firstPaint ?? null;
+  /** The room whose state `room` holds (it can lag behind activeKey while a switch is read). */
+  let shownKey: string | null = null;
+  let copyTimer: ReturnType<typeof setTimeout> | null = null;
+  let lastCopy = '';
+  function saveCopyNow(): void {
+    if (copyTimer !== null) clearTimeout(copyTimer);
+    copyTimer = null;
+    if (!copyStore || !synced.value) return;
+    const key = activeKey.value;
+    const st = room.value;
+    if (!key || !st || shownKey !== key) {
+      if (lastCopy !== 'none') writeCopy(copyStore, null);
+      lastCopy = 'none';
+      return;
+    }
+    const copy: FirstPaintCopy = makeCopy(key, rooms.value, settings.value.locale, st);
+    const sig = `${key}|${st.id}|${st.version}|${copy.locale}|${JSON.stringify(copy.rooms)}`;
+    if (sig === lastCopy) return;
+    writeCopy(copyStore, copy);
+    lastCopy = sig;
+  }
+  /** Sales can arrive many times a second: one write per second at most, and one when the page goes away. */
+  function saveCopySoon(): void {
+    if (copyStore && synced.value && copyTimer === null) copyTimer = setTimeout(saveCopyNow, 1000);
+  }
+  /** The active room changed: the copy of the previous one must not paint the next open. */
+  function dropCopy(): void {
+    if (copyTimer !== null) clearTimeout(copyTimer);
+    copyTimer = null;
+    if (copyStore && lastCopy !== 'none') writeCopy(copyStore, null);
+    lastCopy = 'none';
+  }
+
+  function showRoom(key: string | null, s: RoomState | null): void {
+    shownKey = s ? key : null;
+    room.value = s;
+    saveCopySoon();
+  }
 
   let unwatchState: (() => void) | null = null;
   async function followState(key: string | null): Promise<void> {
     unwatchState?.();
     unwatchState = null;
     if (!key) {
-      room.value = null;
+      showRoom(null, null);
       return;
     }
     unwatchState = storage.watch<RoomState>(stateKey(key), (s) => setRoom(key, s));
@@ -160,15 +196,45 @@ export function createConsoleState(env: ConsoleEnv) {
    */
   function setRoom(key: string, s: RoomState | null): void {
     if (activeKey.value !== key) return;
-    const prev = room.value;
+    const prev = shownKey === key ? room.value : null;
     if (s && prev && prev.id === s.id && s.version <= prev.version) return;
-    room.value = s ? shareUnchanged(prev, s) : null;
+    showRoom(key, s ? shareUnchanged(prev, s) : null);
   }
 
-  /** Reads everything from storage, then follows changes. Returns the stop function. */
+  /**
+   * Storage's state replaces the copy's whatever their versions: storage is the source of truth.
+   * The same version of the same room is the same state ([R1]), so the copy's objects stay and
+   * nothing re-renders; otherwise unchanged products keep their objects (their rows skip).
+   */
+  function fromStorage(prev: RoomState | null, s: RoomState | null): RoomState | null {
+    if (!s) return null;
+    if (prev && prev.id === s.id && prev.version === s.version) return prev;
+    return shareUnchanged(prev, s);
+  }
+
+  /**
+   * Paints from the first-paint copy at once (synchronously, before the first await), then
+   * reads everything from storage, which replaces the copy, then follows changes.
+   * Returns the stop function.
+   */
   async function load(): Promise<() => void> {
-    const hint = activeHint();
-    const hinted = hint ? storage.getItem<RoomState>(stateKey(hint)) : null;
+    const copy = readCopy(copyStore);
+    if (copy) {
+      const active = copy.rooms.find((r) => r.key === copy.roomKey)!;
+      batch(() => {
+        rooms.value = copy.rooms.map((r) => ({ key: r.key, relayUrl: r.relayUrl, room: r.room, role: r.role, title: r.title, overlayUrl: null, pairedAt: 0 }));
+        activeKey.value = copy.roomKey;
+        copyHasOverlay.value = active.hasOverlay;
+        settings.value = { locale: copy.locale };
+        // What the connection is, storage says in a moment; meanwhile the worker is being woken.
+        status.value = { ...IDLE_STATUS, roomKey: copy.roomKey, phase: 'connecting', role: active.role };
+        shownKey = copy.roomKey;
+        room.value = copy.state;
+        loaded.value = true;
+      });
+    }
+    // The copy's room is most likely still the active one: its state is read in the same round trip.
+    const hinted = copy ? storage.getItem<RoomState>(stateKey(copy.roomKey)) : null;
     const [r, a, s, o, st, n, rs, os, oo] = await Promise.all([
       roomsItem.getValue(),
       activeRoomItem.getValue(),
@@ -180,32 +246,45 @@ export function createConsoleState(env: ConsoleEnv) {
       obsSettingsItem.getValue(),
       obsRoomOptionsItem.getValue(),
     ]);
-    const cached = !a ? null : a === hint && hinted ? await hinted : await storage.getItem<RoomState>(stateKey(a));
-    rememberActive(a);
+    const cached = !a ? null : a === copy?.roomKey && hinted ? await hinted : await storage.getItem<RoomState>(stateKey(a));
     batch(() => {
-      rooms.value = r;
+      rooms.value = withoutToken(r);
       activeKey.value = a;
       status.value = s;
       outbox.value = o;
       settings.value = st;
       notice.value = n;
       recentSales.value = rs;
-      room.value = cached;
+      const prev = a !== null && shownKey === a ? room.value : null;
+      shownKey = cached ? a : null;
+      room.value = fromStorage(prev, cached);
       obsSettings.value = os;
       obsRoomOptions.value = oo;
       loaded.value = true;
+      synced.value = true;
     });
+    markSynced();
+    if (copy && copy.roomKey !== a) dropCopy();
+    saveCopySoon();
     void followState(a);
+    const onHide = () => saveCopyNow();
+    globalThis.addEventListener?.('pagehide', onHide);
     const unwatch = [
-      roomsItem.watch((v) => (rooms.value = v)),
+      roomsItem.watch((v) => {
+        rooms.value = withoutToken(v);
+        saveCopySoon();
+      }),
       activeRoomItem.watch((v) => {
+        if (v !== activeKey.value) dropCopy();
         activeKey.value = v;
-        rememberActive(v);
         void followState(v);
       }),
       connectionItem.watch((v) => (status.value = v)),
       outboxItem.watch((v) => (outbox.value = v)),
-      settingsItem.watch((v) => (settings.value = v)),
+      settingsItem.watch((v) => {
+        settings.value = v;
+        saveCopySoon();
+      }),
       noticeItem.watch((v) => (notice.value = v)),
       recentSalesItem.watch((v) => (recentSales.value = v)),
       obsSettingsItem.watch((v) => (obsSettings.value = v)),
@@ -215,6 +294,8 @@ export function createConsoleState(env: ConsoleEnv) {
     // Wake the worker so it connects the active room (if it is not) and retries the outbox.
     void env.send({ type: 'hello' }).catch(() => undefined);
     return () => {
+      saveCopyNow();
+      globalThis.removeEventListener?.('pagehide', onHide);
       unwatch.forEach((u) => u());
       unwatchState?.();
       stopFollow?.();
@@ -227,6 +308,12 @@ export function createConsoleState(env: ConsoleEnv) {
     if (!key) return { ok: false, problem: 'no_room', message: 'no active room' };
     const prefix = draft.type.split('.')[0] ?? 'cmd';
     const cmd = { ...draft, id: newCommandId(prefix) } as Command;
+    // Clicked on the first-paint copy: storage must confirm the room first (a few ms), so a
+    // stale copy can never send a command to a room that is no longer the active one.
+    if (!synced.value) {
+      await whenSynced;
+      if (activeKey.value !== key) return { ok: false, problem: 'no_room', message: 'the active room changed' };
+    }
     return env.send({ type: 'command', roomKey: key, command: cmd });
   }
 
@@ -277,6 +364,10 @@ export function createConsoleState(env: ConsoleEnv) {
     isHost,
     currentProduct,
     loaded: computed(() => loaded.value),
+    /** Storage has been read (until then the view may come from the first-paint copy). */
+    synced: computed(() => synced.value),
+    /** The active room has an overlay link (known from the copy before storage is read). */
+    hasOverlay,
     pairFailure: computed(() => pairFailure.value),
     obs: computed(() => obs.value),
     /** The saved OBS address (and password, for the form's field only). */
@@ -286,7 +377,7 @@ export function createConsoleState(env: ConsoleEnv) {
     load,
     command,
     pair,
-    undoSale: () => (activeKey.value ? env.send({ type: 'sale.undo', roomKey: activeKey.value }) : Promise.resolve<Response>({ ok: false, problem: 'no_room', message: '' })),
+    undoSale: () => whenSynced.then(() => (activeKey.value ? env.send({ type: 'sale.undo', roomKey: activeKey.value }) : { ok: false, problem: 'no_room', message: '' } satisfies Response)),
     selectRoom: (roomKey: string) => env.send({ type: 'room.select', roomKey }),
     forgetRoom: (roomKey: string) => env.send({ type: 'room.forget', roomKey }),
     setOverlayUrl: (roomKey: string, overlayUrl: string | null) => env.send({ type: 'room.overlay', roomKey, overlayUrl }),

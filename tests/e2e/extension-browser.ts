@@ -29,8 +29,10 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-export async function launchWithExtension(opts: { locale?: string } = {}): Promise<ExtensionBrowser> {
-  ensureExtensionBuilt();
+/** `extDir`: another build of the extension (benchmarks compare two builds); the default is .output/chrome-mv3. */
+export async function launchWithExtension(opts: { locale?: string; extDir?: string } = {}): Promise<ExtensionBrowser> {
+  const extDir = opts.extDir ?? EXT_DIR;
+  if (!opts.extDir) ensureExtensionBuilt();
   const profile = mkdtempSync(join(tmpdir(), 'liveshelf-chromium-'));
   const locale = opts.locale ?? 'en-US';
   const context = await chromium.launchPersistentContext(profile, {
@@ -40,8 +42,8 @@ export async function launchWithExtension(opts: { locale?: string } = {}): Promi
     args: [
       ...CHROMIUM_ARGS,
       `--lang=${locale}`,
-      `--disable-extensions-except=${EXT_DIR}`,
-      `--load-extension=${EXT_DIR}`,
+      `--disable-extensions-except=${extDir}`,
+      `--load-extension=${extDir}`,
     ],
   });
   const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));

@@ -201,6 +201,35 @@ describe('host console in the side panel', () => {
     await panel.getByLabel('语言').selectOption('en');
     await panel.getByRole('button', { name: `Show ${POM}`, exact: true }).waitFor();
   });
+
+  it('reorders by drag and drop', async () => {
+    const before = (await state()).products.map((p) => p.name);
+    const rowOf = (name: string) => panel.locator('li.product').filter({ has: panel.getByRole('button', { name: `Show ${name}`, exact: true }) });
+    await rowOf(before[2]!).dragTo(rowOf(before[0]!));
+    await until(async () => (await state()).products[0]?.name === before[2]);
+    await panel.locator('li.product').first().getByRole('button', { name: `Show ${before[2]}`, exact: true }).waitFor();
+  });
+
+  it('opens again from the in-page copy, which holds no token and no overlay link', async () => {
+    // The panel rewrites the copy at most a second after a change (here: the overlay link saved above).
+    await panel.waitForFunction(() => JSON.parse(localStorage.getItem('liveshelf:firstPaint') ?? 'null')?.rooms?.[0]?.hasOverlay === true, null, { timeout: 5000 });
+    const copy = (await panel.evaluate(() => localStorage.getItem('liveshelf:firstPaint')))!;
+    expect(copy).toContain(POM);
+    for (const token of Object.values(room.tokens)) expect(copy).not.toContain(token);
+    expect(copy).not.toContain('token=');
+    const again = await host.openPanel();
+    try {
+      await again.waitForFunction(() => performance.getEntriesByName('liveshelf:rendered').length > 0);
+      const from = await again.evaluate(() => ((performance.getEntriesByName('liveshelf:rendered')[0] as PerformanceMark).detail as { from: string }).from);
+      expect(from).toBe('copy');
+      await again.getByRole('button', { name: `+1 ${POM}`, exact: true }).waitFor();
+      // Then storage: the overlay link (not in the copy) brings the live preview.
+      const now = await state();
+      await again.frameLocator('iframe').getByText(now.products.find((p) => p.id === now.currentProductId)!.name).first().waitFor();
+    } finally {
+      await again.close();
+    }
+  });
 });
 
 describe('editing, reordering and the console in French and Chinese', () => {
