@@ -159,6 +159,8 @@ function steadySales(url: string, room: Room, ledger: Ledger, prefix: string, se
     Array.from({ length: senders }, async () => {
       while (running) {
         await postSale(url, room, `${prefix}-${++n}`, ledger);
+        // About 20 sales/s per sender: a busy live sale, and modest CPU on a shared machine.
+        await new Promise((r) => setTimeout(r, 50));
         for (const w of waiters.filter((w) => ledger.acked.size >= w.count)) {
           waiters.splice(waiters.indexOf(w), 1);
           w.resolve();

@@ -44,6 +44,9 @@ export function haproxyConfig(opts: { bind: string; servers: string[]; mode: Bal
     '    timeout connect 2s',
     '    timeout client 60s',
     '    timeout server 60s',
+    // A health check may take 1 s to answer (a relay busy for a moment on a loaded machine is
+    // not dead); a dead one refuses the connect at once.
+    '    timeout check 1s',
     // After the WebSocket upgrade (or for any TCP connection) the idle limit is this one;
     // socket.io pings every 25 s, so an open overlay is never cut for being idle.
     '    timeout tunnel 1h',
