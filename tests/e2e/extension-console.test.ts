@@ -293,6 +293,10 @@ describe('editing, reordering and the console in French and Chinese', () => {
   });
 
   it('reorders the queue by dragging a row; the relay has the new order', async () => {
+    // Both rows on screen at once: what is tested is the drop, not the browser scrolling the
+    // panel mid-drag (with the 14 px console font 10 rows are taller than the 1000 px panel).
+    const size = panel.viewportSize()!;
+    await panel.setViewportSize({ width: size.width, height: 2400 });
     const before = (await state()).products.map((p) => p.id);
     const last = before.at(-1)!;
     await row(last).locator('.pos').dragTo(row(before[0]!).locator('.pos'));
@@ -305,6 +309,7 @@ describe('editing, reordering and the console in French and Chinese', () => {
     await until(async () => (await state()).products[2]?.id === up[0]);
     expect((await state()).products.map((p) => p.id)).toEqual([up[1], up[2], up[0], ...up.slice(3)]);
     await row(up[0]!).locator('.pos').filter({ hasText: /^3$/ }).waitFor();
+    await panel.setViewportSize(size);
   });
 
   it('in French by the manual override: French labels, money formatted by Intl fr-FR, a refused sale explained in French', async () => {
