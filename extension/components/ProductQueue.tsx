@@ -56,15 +56,21 @@ const ProductRow = memo(function ProductRow({ p, index, total, current, onAir, h
           <span class="product-name">{p.name}</span>
           <span class="product-meta">
             <span class="price">{formatMoney(p.priceMinor, currency, locale)}</span>
-            {host && p.revenueMinor > 0 && (
-              <span class="row-revenue" title={t('revenue')}>
-                Σ {formatMoney(p.revenueMinor, currency, locale)}
-              </span>
-            )}
             {p.soldOut && <span class="badge sold-out-badge">{t('soldOut')}</span>}
           </span>
+          {/* Each figure stays whole; the line wraps between them when the panel is narrow. */}
           <span class="product-stats" data-testid="stats">
-            {t('sold')} <b data-testid="sold">{formatCount(p.sold, locale)}</b> · {t('remaining')} <b>{remaining}</b>
+            <span>
+              {t('sold')} <b data-testid="sold">{formatCount(p.sold, locale)}</b>
+            </span>
+            <span>
+              · {t('remaining')} <b>{remaining}</b>
+            </span>
+            {host && p.revenueMinor > 0 && (
+              <span class="row-revenue" title={t('revenue')}>
+                · Σ {formatMoney(p.revenueMinor, currency, locale)}
+              </span>
+            )}
           </span>
         </div>
         <div class="product-actions">
