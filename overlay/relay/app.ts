@@ -103,7 +103,9 @@ export function createApplication(deps: RelayDeps) {
   // Encoding the full state costs ~1 ms with 500 products even when nobody takes it (the
   // extension and the overlay page take patches): with broadcasts kept in this process, a
   // socket.io room with no client here has no client at all, and is skipped.
-  const reaches = (room: string) => config.sharedBroadcasts === true || (io.of('/').adapter.rooms.get(room)?.size ?? 0) > 0;
+  /** Sockets of this process in a socket.io room. */
+  const localClients = (room: string) => io.of('/').adapter.rooms.get(room)?.size ?? 0;
+  const reaches = (room: string) => config.sharedBroadcasts === true || localClients(room) > 0;
   function emitState(t: { sent: RoomState | undefined }, state: RoomState): void {
     if (reaches(state.id)) io.to(state.id).emit('room.state', state);
     const prev = t.sent;
@@ -140,11 +142,7 @@ export function createApplication(deps: RelayDeps) {
 
   // ---- memory: rooms nobody uses here are dropped (a relay runs for weeks, rooms come and go) ----
   const roomIdleMs = config.roomIdleMs ?? 10 * 60_000;
-  const localRooms = () => io.of('/').adapter.rooms;
-  const inUse = (roomId: string) => {
-    const t = throttle.get(roomId);
-    return (localRooms().get(roomId)?.size ?? 0) + (localRooms().get(patchRoom(roomId))?.size ?? 0) > 0 || t?.timer !== undefined;
-  };
+  const inUse = (roomId: string) => localClients(roomId) + localClients(patchRoom(roomId)) > 0 || throttle.get(roomId)?.timer !== undefined;
   const sweep = setInterval(() => {
     const dropped = hub.evictIdle(roomIdleMs, inUse);
     // The last broadcast state goes too: a client that connects later gets a full state first.
