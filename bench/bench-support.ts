@@ -51,6 +51,13 @@ export async function setupRoom(url: string) {
   return { roomId, tokens, products };
 }
 
+/** When a subscriber first held `version` or a later one, from its (version, time) notes; undefined if never. */
+function firstSeen(notes: Iterable<[number, number]>, version: number): number | undefined {
+  let first: number | undefined;
+  for (const [v, time] of notes) if (v >= version && (first === undefined || time < first)) first = time;
+  return first;
+}
+
 /**
  * Command sent by a host on `fromUrl` → state received by every one of `subscribers` overlay
  * clients on `toUrl` (the same relay, or another process on Redis), over `samples` sales.
@@ -76,8 +83,7 @@ export async function fanout(fromUrl: string, toUrl: string, subscribers: number
     if (!reply.ok) throw new Error(reply.error.message);
     while (!allSaw(reply.version)) await new Promise<void>((resolve) => waiters.push(resolve));
     for (const m of seen) {
-      const at = [...m.entries()].filter(([v]) => v >= reply.version).map(([, time]) => time);
-      lat.push(Math.min(...at) - t);
+      lat.push(firstSeen(m.entries(), reply.version)! - t);
     }
     // Space the commands beyond one frame so that coalescing never hides a broadcast.
     await new Promise((r) => setTimeout(r, 20));
@@ -120,8 +126,8 @@ export async function fanoutSplit(fromUrl: string, toUrl: string, subscribers: n
   let missing = 0;
   for (const { t, version } of sent) {
     for (const entries of seen) {
-      const at = entries.filter(([v]) => v >= version).map(([, time]) => time);
-      if (at.length) lat.push(Math.min(...at) - t);
+      const at = firstSeen(entries, version);
+      if (at !== undefined) lat.push(at - t);
       else missing++;
     }
   }
