@@ -25,8 +25,8 @@ export interface RelayProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnRelay(opts: { port: number; dataDir: string; adminToken: string; env?: Record<string, string> }): Promise<RelayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'overlay/relay/main.ts')], {
+export async function spawnRelay(opts: { port: number; dataDir: string; adminToken: string; env?: Record<string, string>; execArgv?: string[] }): Promise<RelayProcess> {
+  const child = spawn(process.execPath, [...(opts.execArgv ?? []), '--import', 'tsx', join(ROOT, 'overlay/relay/main.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,
