@@ -80,7 +80,7 @@ const only = process.argv.includes('--fanout-only');
 // FULL: group fsync of the WAL off the event loop (the default); FULL_INLINE: SQLite's own
 // synchronous=FULL, the fsync inside every commit (the default until 2026-12-01); NORMAL: no fsync.
 for (const sync of only ? [] : (['FULL', 'FULL_INLINE', 'NORMAL'] as const)) {
-  for (const window of [1, 16]) {
+  for (const window of [1, 2, 4, 16]) {
     const r = await withRelay(sync, (relay) => socketThroughput([relay.url], window, seconds));
     console.log(`socket.io  sync=${sync.padEnd(11)} 10 senders × ${String(window).padStart(2)} in flight: ${r.rate.toFixed(0).padStart(6)} durable sales/s  ack p50 ${ms(r.p50)}  p99 ${ms(r.p99)}  (n=${r.n})`);
   }
