@@ -3,10 +3,11 @@
  * (state without products), only the product rows whose object changed (the reducer keeps
  * unchanged products identical), the command answers and the sales. Durability levels:
  * - `FULL` (default): SQLite runs with `synchronous = NORMAL` and every write is followed by
- *   an fdatasync of the WAL file on libuv's thread pool, shared by all writes made meanwhile
- *   (wal-sync.ts). `synced()` resolves once the frames written before it are on disk: the
- *   same guarantee as SQLite's FULL (survives a power cut), without blocking the event loop
- *   and with one fsync for many rooms' batches.
+ *   an fdatasync of the WAL file shared by all writes made meanwhile (wal-sync.ts: once per
+ *   event-loop turn on a fast disk, on libuv's thread pool on a slow one). `synced()`
+ *   resolves once the frames written before it are on disk: the same guarantee as SQLite's
+ *   FULL (survives a power cut), with one fsync for all the rooms' batches of a turn, and
+ *   broadcasts that do not wait for it.
  * - `FULL_INLINE`: SQLite's own `synchronous = FULL` (the fsync inside each commit, on the
  *   event loop); kept to compare against.
  * - `NORMAL`: no fsync per commit; survives a crash of the relay, not a power cut.
@@ -19,7 +20,7 @@ import { dirname } from 'node:path';
 import type { Product, Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
 import { CommitConflict, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type TokenHashes } from './room-store.js';
-import { WalSync, type SyncFn } from './wal-sync.js';
+import { WalSync, type SyncFn, type SyncNowFn } from './wal-sync.js';
 
 export const SYNC_LEVELS = ['FULL', 'FULL_INLINE', 'NORMAL'] as const;
 export type SyncLevel = (typeof SYNC_LEVELS)[number];
@@ -29,8 +30,11 @@ export interface SqliteStoreOptions {
   synchronous?: SyncLevel;
   /** Told once when an fsync failed: the store refuses every write from then on; restart the process. */
   onFatal?: (err: Error) => void;
-  /** The WAL's fsync (default fs.fdatasync); tests pass a slow or failing disk. */
+  /** The WAL's fsync on the thread pool and on the event loop (default fs.fdatasync and fdatasyncSync); tests pass a slow or failing disk. */
   fsync?: SyncFn;
+  fsyncNow?: SyncNowFn;
+  /** See WalSync: the average fsync time up to which fsyncs run on the event loop (1 ms; 0 = always on the pool). */
+  inlineFsyncMaxMs?: number;
 }
 
 const SCHEMA = `
@@ -134,7 +138,7 @@ export class SqliteRoomStore implements RoomStore {
       // (SQLite rewinds it after a checkpoint, it does not replace it). fsync flushes the
       // file's dirty pages whichever descriptor wrote them.
       this.walFd = openSync(`${options.path}-wal`, 'r');
-      this.wal = new WalSync(this.walFd, options.onFatal, options.fsync);
+      this.wal = new WalSync(this.walFd, options.onFatal, options.fsync, { ...(options.fsyncNow && { syncNow: options.fsyncNow }), ...(options.inlineFsyncMaxMs !== undefined && { inlineMaxMs: options.inlineFsyncMaxMs }) });
     }
     const db = this.db;
     this.stmt = {

@@ -2,10 +2,12 @@
  * Shown when committed, answered when on disk: with SQLite the relay broadcasts a batch's
  * state as soon as its commit returned and answers the senders only once the WAL's fsync
  * that covers it finished (overlay/relay/wal-sync.ts). Real relay, real socket.io clients;
- * the disk is made slow or failing through the store's fsync hook (a real disk cannot be
- * made to fail on demand here), the slow one still calls the real fdatasync.
+ * the disk is made slow or failing through the store's fsync hooks (a real disk cannot be
+ * made to fail on demand here), the slow one still calls the real fdatasync. The first two
+ * tests take the thread-pool path (a custom pool fsync and no loop one); the third starts on
+ * the event-loop path, as a fast disk does, and makes the disk slow.
  */
-import { fdatasync } from 'node:fs';
+import { fdatasync, fdatasyncSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncFn } from '../../overlay/relay/wal-sync.js';
 import { ADMIN, api, connectClient, send, startRelay, type TestRelay, type TestSocket } from '../support/relay.js';
@@ -84,5 +86,36 @@ describe('durable before answered, shown when committed', () => {
     const created = await api(r.url, '/api/rooms', { token: ADMIN, body: { title: 'x' } });
     expect(created.status).toBe(503);
     expect(fatal).toHaveLength(1);
+  });
+
+  it('a fast disk: one fsync per event-loop turn on the loop; a disk that turns slow moves them to the pool, nothing lost', async () => {
+    let slowMs = 0;
+    const fsyncNow = (fd: number) => {
+      const end = performance.now() + slowMs;
+      while (performance.now() < end);
+      fdatasyncSync(fd);
+    };
+    r = await startRelay({ store: { fsyncNow } });
+    const { room, productId } = await roomWithProduct(r);
+    const hosts = await Promise.all([0, 1, 2].map(() => connectClient(r!.url, room.room.id, room.tokens.host)));
+    open.push(...hosts.map((h) => h.socket));
+    const wal = r.store.wal!;
+    const burst = async (tag: string) => {
+      const replies = await Promise.all(hosts.flatMap((h, k) => [0, 1, 2, 3].map((i) => send(h.socket, { id: `${tag}-${k}-${i}`, type: 'sale.record', productId }))));
+      for (const reply of replies) expect(reply).toMatchObject({ ok: true, duplicate: false });
+    };
+    const loop0 = wal.onLoop;
+    await burst('fast');
+    expect(wal.onLoop).toBeGreaterThan(loop0);
+    expect(wal.started).toBe(wal.onLoop); // all on the loop so far
+    expect(wal.averageMs).toBeLessThan(1);
+    slowMs = 15;
+    await burst('slow');
+    expect(wal.averageMs).toBeGreaterThan(1);
+    const pool0 = wal.started - wal.onLoop;
+    await burst('after');
+    expect(wal.started - wal.onLoop).toBeGreaterThan(pool0); // the thread pool took over
+    const state = (await api(r.url, `/api/rooms/${room.room.id}`, { token: room.tokens.host })).json;
+    expect(state.totals).toMatchObject({ sold: 36, orders: 36 });
   });
 });

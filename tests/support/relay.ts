@@ -26,6 +26,7 @@ export interface CreatedRoom {
 export interface TestRelay {
   url: string;
   relay: Relay;
+  store: SqliteRoomStore;
   dataDir: string;
   createRoom(info?: Partial<{ title: string; currency: string; locale: string }>): Promise<CreatedRoom>;
   close(opts?: { keepData?: boolean }): Promise<void>;
@@ -48,6 +49,7 @@ export async function startRelay(
   return {
     url,
     relay,
+    store,
     dataDir,
     async createRoom(info = {}) {
       const res = await fetch(`${url}/api/rooms`, {

@@ -1,10 +1,11 @@
 /**
  * The WAL's group fsync (overlay/relay/wal-sync.ts) with a disk the test controls: every
  * caller is answered only by an fsync that started after its call, callers during one fsync
- * share the next, and a failed fsync fails everyone from then on.
+ * (pool) or one event-loop turn (loop) share it, a slow disk moves the fsyncs to the pool and a
+ * fast one brings them back, and a failed fsync fails everyone from then on.
  */
 import { describe, expect, it } from 'vitest';
-import { WalSync, type SyncFn } from '../../overlay/relay/wal-sync.js';
+import { WalSync, type SyncFn, type SyncNowFn } from '../../overlay/relay/wal-sync.js';
 
 /** A disk whose fsyncs finish when the test says so. */
 function fakeDisk() {
@@ -20,6 +21,24 @@ function fakeDisk() {
     },
   };
 }
+
+/** A blocking disk for the event-loop path: each fsync takes `ms` (busy wait) or throws. */
+function blockingDisk() {
+  const disk = {
+    ms: 0,
+    error: undefined as NodeJS.ErrnoException | undefined,
+    calls: 0,
+    syncNow: ((_fd: number) => {
+      disk.calls++;
+      const end = performance.now() + disk.ms;
+      while (performance.now() < end);
+      if (disk.error) throw disk.error;
+    }) as SyncNowFn,
+  };
+  return disk;
+}
+
+const turn = () => new Promise((r) => setImmediate(r));
 
 const settled = async (p: Promise<unknown>) => {
   let state = 'pending';
@@ -85,5 +104,81 @@ describe('WalSync', () => {
     await expect(wal.sync()).rejects.toThrow(/closed/);
     expect(wal.started).toBe(2);
     expect(wal.failure).toBeUndefined();
+  });
+
+  describe('on the event loop (a fast disk)', () => {
+    it('runs one fsync after the turn for every call made in it, and answers after it', async () => {
+      const pool = fakeDisk();
+      const disk = blockingDisk();
+      const wal = new WalSync(3, undefined, pool.fsync, { syncNow: disk.syncNow });
+      const calls = [wal.sync(), wal.sync(), wal.sync()];
+      expect(disk.calls).toBe(0); // not inside the caller's turn: its batch is broadcast first
+      expect(await settled(calls[0]!)).toBe('pending');
+      await turn();
+      expect(disk.calls).toBe(1);
+      await Promise.all(calls);
+      const next = wal.sync(); // a write after that fsync: a new one
+      await turn();
+      await next;
+      expect(disk.calls).toBe(2);
+      expect(wal.onLoop).toBe(2);
+      expect(pool.pending).toHaveLength(0);
+    });
+
+    it('moves to the thread pool after slow fsyncs, and back once a probe finds the disk fast', async () => {
+      const pool = fakeDisk();
+      const disk = blockingDisk();
+      const wal = new WalSync(3, undefined, pool.fsync, { syncNow: disk.syncNow, inlineMaxMs: 1, probeMs: 50 });
+      disk.ms = 10; // one fsync of 10 ms takes the average (from 0, weight 0.2) to 2 ms
+      const slow = wal.sync();
+      await turn();
+      await slow;
+      expect(wal.averageMs).toBeGreaterThan(1);
+      const onPool = wal.sync();
+      expect(pool.pending).toHaveLength(1); // started at once, off the loop
+      pool.finish();
+      await onPool;
+      expect(disk.calls).toBe(1);
+      // The disk is fast again: after probeMs a probe runs on the loop, and the average falls.
+      disk.ms = 0;
+      await new Promise((r) => setTimeout(r, 60));
+      for (let i = 0; i < 30; i++) {
+        const p = wal.sync();
+        if (pool.pending.length) pool.finish();
+        await turn();
+        await p;
+        if (wal.averageMs <= 1) break;
+        await new Promise((r) => setTimeout(r, 55));
+      }
+      expect(wal.averageMs).toBeLessThanOrEqual(1);
+      const fast = wal.sync();
+      expect(pool.pending).toHaveLength(0);
+      await turn();
+      await fast;
+    });
+
+    it('after a failed fsync rejects the callers of that turn, tells onFatal once, and refuses every later call', async () => {
+      const disk = blockingDisk();
+      const fatal: Error[] = [];
+      const wal = new WalSync(3, (e) => fatal.push(e), fakeDisk().fsync, { syncNow: disk.syncNow });
+      disk.error = Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+      const a = wal.sync();
+      const b = wal.sync();
+      await expect(a).rejects.toThrow(/fsync of the SQLite write-ahead log failed \(EIO\)/);
+      await expect(b).rejects.toThrow(/EIO/);
+      await expect(wal.sync()).rejects.toThrow(/EIO/);
+      expect(fatal).toHaveLength(1);
+      expect(disk.calls).toBe(1);
+    });
+
+    it('close() waits for the turn\'s fsync, then refuses', async () => {
+      const disk = blockingDisk();
+      const wal = new WalSync(3, undefined, fakeDisk().fsync, { syncNow: disk.syncNow });
+      const pending = wal.sync();
+      await wal.close();
+      await pending;
+      expect(disk.calls).toBe(1);
+      await expect(wal.sync()).rejects.toThrow(/closed/);
+    });
   });
 });
