@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS sales (
   source TEXT NOT NULL,
   by_role TEXT NOT NULL,
   voided_at INTEGER,
+  answer TEXT,
   PRIMARY KEY (room_id, id)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS sales_order ON sales (room_id, order_id) WHERE order_id IS NOT NULL;
@@ -82,6 +83,8 @@ CREATE INDEX IF NOT EXISTS sales_time ON sales (room_id, at, id);
 `;
 
 type Meta = Omit<RoomState, 'products'>;
+
+const SALE_COLUMNS = 'id, order_id, product_id, quantity, unit_price_minor, at, source, by_role, voided_at';
 
 interface TokenRow {
   token_host: string;
@@ -133,6 +136,8 @@ export class SqliteRoomStore implements RoomStore {
     this.db.pragma(`synchronous = ${level === 'FULL_INLINE' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    // Databases made before 2026-12-01 have no sales.answer (their sales' answers are in commands).
+    if (!(this.db.pragma('table_info(sales)') as { name: string }[]).some((c) => c.name === 'answer')) this.db.exec('ALTER TABLE sales ADD COLUMN answer TEXT');
     if (level === 'FULL' && options.path !== ':memory:') {
       // The WAL file exists once the schema was written; it lives as long as the connection
       // (SQLite rewinds it after a checkpoint, it does not replace it). fsync flushes the
@@ -149,8 +154,10 @@ export class SqliteRoomStore implements RoomStore {
       products: db.prepare('SELECT id, data FROM products WHERE room_id = ?'),
       version: db.prepare("SELECT json_extract(meta, '$.version') AS v FROM rooms WHERE id = ?"),
       head: db.prepare("SELECT json_extract(meta, '$.version') AS v, token_host, token_cohost, token_sales, token_overlay FROM rooms WHERE id = ?"),
-      answer: db.prepare('SELECT answer FROM commands WHERE room_id = ? AND id = ?'),
-      sale: db.prepare('SELECT * FROM sales WHERE room_id = ? AND id = ?'),
+      // A sale.record's answer is kept in its sale's row (the sale's id is the command's id):
+      // one B-tree row per sale instead of two, where random command ids cost a page each.
+      answer: db.prepare('SELECT answer FROM commands WHERE room_id = ? AND id = ? UNION ALL SELECT answer FROM sales WHERE room_id = ? AND id = ? AND answer IS NOT NULL LIMIT 1'),
+      sale: db.prepare(`SELECT ${SALE_COLUMNS} FROM sales WHERE room_id = ? AND id = ?`),
       saleOfOrder: db.prepare('SELECT id FROM sales WHERE room_id = ? AND order_id = ?'),
       updateMeta: db.prepare('UPDATE rooms SET meta = ? WHERE id = ?'),
       updateOrder: db.prepare('UPDATE rooms SET product_order = ? WHERE id = ?'),
@@ -158,10 +165,10 @@ export class SqliteRoomStore implements RoomStore {
       deleteProduct: db.prepare('DELETE FROM products WHERE room_id = ? AND id = ?'),
       insertCommand: db.prepare('INSERT INTO commands (room_id, id, version, type, by_role, at, answer) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       insertSale: db.prepare(
-        'INSERT INTO sales (room_id, id, order_id, product_id, quantity, unit_price_minor, at, source, by_role, voided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO sales (room_id, id, order_id, product_id, quantity, unit_price_minor, at, source, by_role, voided_at, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       voidSale: db.prepare('UPDATE sales SET voided_at = ? WHERE room_id = ? AND id = ?'),
-      salesPage: db.prepare('SELECT * FROM sales WHERE room_id = ? AND (at, id) > (?, ?) ORDER BY at, id LIMIT ?'),
+      salesPage: db.prepare(`SELECT ${SALE_COLUMNS} FROM sales WHERE room_id = ? AND (at, id) > (?, ?) ORDER BY at, id LIMIT ?`),
       setToken: {
         host: db.prepare('UPDATE rooms SET token_host = ? WHERE id = ?'),
         cohost: db.prepare('UPDATE rooms SET token_cohost = ? WHERE id = ?'),
@@ -193,11 +200,14 @@ export class SqliteRoomStore implements RoomStore {
       if (orderChanged) this.stmt.updateOrder.run(JSON.stringify(next.products.map((p) => p.id)), roomId);
     }
     for (const e of entries) {
-      this.stmt.insertCommand.run(roomId, e.command.id, e.answer.version, e.command.type, e.by, e.at, JSON.stringify(e.answer));
+      const answer = JSON.stringify(e.answer);
+      // The sale a sale.record made carries the command's answer (same id), see `answer` above.
+      const ownSale = e.command.type === 'sale.record' && e.events.some((ev) => ev.type === 'sale.recorded' && ev.sale.id === e.command.id);
+      if (!ownSale) this.stmt.insertCommand.run(roomId, e.command.id, e.answer.version, e.command.type, e.by, e.at, answer);
       for (const ev of e.events) {
         if (ev.type === 'sale.recorded') {
           const s = ev.sale;
-          this.stmt.insertSale.run(roomId, s.id, s.orderId, s.productId, s.quantity, s.unitPriceMinor, s.at, s.source, s.by, s.voidedAt);
+          this.stmt.insertSale.run(roomId, s.id, s.orderId, s.productId, s.quantity, s.unitPriceMinor, s.at, s.source, s.by, s.voidedAt, s.id === e.command.id ? answer : null);
         } else if (ev.type === 'sale.voided') {
           this.stmt.voidSale.run(ev.sale.voidedAt, roomId, ev.sale.id);
         }
@@ -263,7 +273,7 @@ export class SqliteRoomStore implements RoomStore {
     const orders = new Map<string, string>();
     const answerOf = (id: string) => {
       if (answers.has(id)) return;
-      const a = this.stmt.answer.get(roomId, id) as { answer: string } | undefined;
+      const a = this.stmt.answer.get(roomId, id, roomId, id) as { answer: string } | undefined;
       if (a) answers.set(id, JSON.parse(a.answer) as CommandAnswer);
     };
     const saleOf = (id: string) => {

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { io as ioClient } from 'socket.io-client';
 import { ADMIN, api, connectClient, send, startRelay, type TestSocket } from '../support/relay.js';
@@ -54,6 +55,38 @@ describe('restart on the same data dir', () => {
     // The voided sale is known after the restart: voiding it again is refused, not re-applied.
     expect(await send(again.socket, { id: 'void-2b', type: 'sale.void', saleId: 'sale-2' })).toMatchObject({ ok: false, error: { reason: 'already_voided' } });
     expect(await send(again.socket, { id: 'sale-3', type: 'sale.record', productId: ids[0], orderId: 'ord-2' })).toMatchObject({ ok: true, duplicate: true });
+    again.socket.close();
+    await r2.close();
+  });
+
+  it('reads a database from before sales carried their answers (answers in commands, no sales.answer column)', async () => {
+    const dataDir = tmp();
+    const r1 = await startRelay({ dataDir });
+    const room = await r1.createRoom();
+    const { socket } = await connectClient(r1.url, room.room.id, room.tokens.host);
+    const added = await send(socket, { id: 'add', type: 'product.add', product: { sku: 'PG', name: '永胜软籽石榴', priceMinor: 5990, stock: 10 } });
+    const productId = added.ok ? added.result.productId! : '';
+    const first = await send(socket, { id: 'old-sale', type: 'sale.record', productId, quantity: 2, orderId: 'DY-1' });
+    expect(first).toMatchObject({ ok: true, duplicate: false });
+    socket.close();
+    await r1.close({ keepData: true });
+    // Turn it into the layout of 2026-11 databases: the sale's answer in commands, no column.
+    const db = new Database(join(dataDir, 'liveshelf.sqlite'));
+    const row = db.prepare("SELECT answer FROM sales WHERE id = 'old-sale'").get() as { answer: string };
+    expect(JSON.parse(row.answer)).toEqual(first);
+    db.prepare("INSERT INTO commands (room_id, id, version, type, by_role, at, answer) SELECT room_id, id, ?, 'sale.record', by_role, at, answer FROM sales WHERE id = 'old-sale'").run(first.ok ? first.version : 0);
+    db.exec('ALTER TABLE sales DROP COLUMN answer');
+    db.close();
+
+    const r2 = await startRelay({ dataDir });
+    const again = await connectClient(r2.url, room.room.id, room.tokens.host);
+    expect(await send(again.socket, { id: 'old-sale', type: 'sale.record', productId, quantity: 2, orderId: 'DY-1' })).toEqual({ ...first, duplicate: true });
+    expect(await send(again.socket, { id: 'other-id', type: 'sale.record', productId, quantity: 2, orderId: 'DY-1' })).toEqual({ ...first, duplicate: true });
+    const next = await send(again.socket, { id: 'new-sale', type: 'sale.record', productId, quantity: 1 });
+    expect(next).toMatchObject({ ok: true, duplicate: false });
+    expect(await send(again.socket, { id: 'new-sale', type: 'sale.record', productId, quantity: 1 })).toEqual({ ...next, duplicate: true });
+    const state = (await api(r2.url, `/api/rooms/${room.room.id}`, { token: room.tokens.host })).json;
+    expect(state.totals).toMatchObject({ sold: 3, orders: 2 });
     again.socket.close();
     await r2.close();
   });
