@@ -48,6 +48,13 @@ export interface ConsoleEnv {
   follow?(onPush: (push: ConsolePush) => void): () => void;
   /** Where the first-paint copy lives (first-paint.ts): the page's localStorage; none, and every open waits for storage. */
   firstPaint?: SyncStore | null;
+  /**
+   * When the page painted from the copy: resolves once that frame is drawn, and the storage read
+   * (and the worker's pushes it is followed by) starts only then. Each reply carries the whole
+   * room state (~137 KB with 500 products), turned into objects on the main thread: several ms
+   * that would otherwise land between the page's script and its first frame. None: at once.
+   */
+  afterFirstPaint?: () => Promise<void>;
 }
 
 /** A remembered room as the pages hold it: never its token (only the worker uses it). */
@@ -233,6 +240,8 @@ export function createConsoleState(env: ConsoleEnv) {
         loaded.value = true;
       });
     }
+    // The copy is on screen: storage is read after its frame (a click meanwhile waits for it).
+    if (copy && env.afterFirstPaint) await env.afterFirstPaint();
     // The copy's room is most likely still the active one: its state is read in the same round trip.
     const hinted = copy ? storage.getItem<RoomState>(stateKey(copy.roomKey)) : null;
     const [r, a, s, o, st, n, rs, os, oo] = await Promise.all([
