@@ -6,12 +6,58 @@
  * relay origin is an optional permission requested when the host pastes its pairing link.
  */
 import preact from '@preact/preset-vite';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
+
+/**
+ * The side panel's first paint should wait for as few requests as possible: each file is one
+ * more round trip through the browser process on the main thread all extension pages share.
+ * So the side panel is built on its own (not in one multi-page build with the popup and the
+ * options page, which made the code they share a separate chunk): everything it imports
+ * statically is in its one entry file, and only what loads on first use (product form, CSV
+ * import, OBS) is split into chunks that import from that file. Its stylesheet is inlined into
+ * sidepanel.html (the extension CSP restricts scripts, not styles), so no <link> holds up its
+ * script and first frame (the lazy chunks list no CSS of their own: console.css is the entry's).
+ */
+const SOLO_PAGES = new Set(['sidepanel']);
+
+function inlineCss(): Plugin {
+  return {
+    name: 'liveshelf:inline-css',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        return html.replace(/<link rel="stylesheet"(?: crossorigin)? href="\/?([^"]+\.css)">/g, (tag, file: string) => {
+          const asset = ctx.bundle?.[file];
+          if (!asset || asset.type !== 'asset') return tag;
+          delete ctx.bundle![file];
+          return `<style>${String(asset.source).replace(/<\/style/gi, '<\\/style')}</style>`;
+        });
+      },
+    },
+  };
+}
 
 export default defineConfig({
   srcDir: 'extension',
   imports: false,
   vite: () => ({ plugins: [preact()] }),
+  hooks: {
+    'entrypoints:grouped': (_wxt, groups) => {
+      // Groups are edited in place: the pages in SOLO_PAGES leave their multi-page group for one of their own.
+      for (const group of [...groups]) {
+        if (!Array.isArray(group) || group.length < 2) continue;
+        for (const entry of group.filter((e) => SOLO_PAGES.has(e.name))) {
+          group.splice(group.indexOf(entry), 1);
+          groups.push([entry]);
+        }
+      }
+    },
+    'vite:build:extendConfig': (entrypoints, config) => {
+      if (entrypoints.length === 1 && SOLO_PAGES.has(entrypoints[0]!.name)) config.plugins = [...(config.plugins ?? []), inlineCss()];
+    },
+  },
   manifest: ({ browser }) => ({
     name: 'LiveShelf',
     description: 'Live-commerce console: product queue, show cards, count sales, ticker and countdown.',

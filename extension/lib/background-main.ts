@@ -11,7 +11,8 @@ import type { RoomState } from '../../shared/domain';
 import { parsePairingLink } from '../../shared/pairing';
 import { newCommandId } from './ids';
 import type { ConsolePairingError } from './input-errors';
-import { CONSOLE_PORT, type StatePush } from './console-port';
+import { CONSOLE_PORT, isSyncRequest, type PatchPush, type StatePush } from './console-port';
+import { diffRoom } from '../../shared/room-patch';
 import { parseRequest, type Request, type Response } from './messages';
 import { createObsHost, type ObsHostDeps } from './obs-host';
 import { Outbox } from './outbox';
@@ -177,7 +178,9 @@ export function createBackground(deps: BackgroundDeps = {}) {
       const prev = latest?.roomKey === key ? latest.state : null;
       latest = { roomKey: key, state: s };
       void obs.onState(key, prev, s);
-      const push: StatePush = { type: 'room.state', roomKey: key, state: s };
+      // Every open page holds `prev` (it got the whole state when it connected, then each change
+      // in order): it gets what changed. One that does not hold it asks for the whole state.
+      const push: StatePush | PatchPush = prev && prev.id === s.id ? { type: 'room.patch', roomKey: key, patch: diffRoom(prev, s) } : { type: 'room.state', roomKey: key, state: s };
       for (const port of ports) port.postMessage(push);
       cacheState(key, s);
       if (s.room.title !== savedTitle) {
@@ -343,6 +346,10 @@ export function createBackground(deps: BackgroundDeps = {}) {
       if (port.name !== CONSOLE_PORT) return;
       ports.add(port);
       port.onDisconnect.addListener(() => ports.delete(port));
+      // A page whose state a patch did not apply to asks for the whole state again.
+      port.onMessage.addListener((m: unknown) => {
+        if (isSyncRequest(m) && latest) port.postMessage({ type: 'room.state', roomKey: latest.roomKey, state: latest.state } satisfies StatePush);
+      });
       // A page that opens gets the freshest state at once (the storage cache may lag by CACHE_WRITE_MS).
       void activate().then(() => {
         if (!ports.has(port)) return;

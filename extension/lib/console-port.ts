@@ -2,8 +2,13 @@
  * The port pages open to the worker; it pushes each new room state, and each new OBS status,
  * over it at once. Kept apart from messages.ts so the pages' first bundle does not carry zod;
  * pushes are checked here by hand instead (house rule 2: the page parses what it is sent).
+ * A page that connects gets the whole state; after that, what changed (shared/room-patch.ts:
+ * a few hundred bytes per sale instead of ~137 KB with 500 products, which the page's main
+ * thread had to receive per sale). A patch that does not apply to what the page shows (it
+ * read an older state from storage) makes the page ask for the whole state ('room.sync').
  */
 import type { RoomState } from '../../shared/domain';
+import type { RoomPatch } from '../../shared/room-patch';
 import type { ObsConnectionState, ObsStatus } from './obs-control';
 import { OBS_ERROR_CODES, type ObsErrorInfo } from './obs-errors';
 
@@ -15,6 +20,18 @@ export interface StatePush {
   state: RoomState;
 }
 
+export interface PatchPush {
+  type: 'room.patch';
+  roomKey: string;
+  patch: RoomPatch;
+}
+
+/** What a page sends on the port: the whole state again, after a patch it could not apply. */
+export interface SyncRequest {
+  type: 'room.sync';
+}
+export const isSyncRequest = (m: unknown): m is SyncRequest => isRecord(m) && m['type'] === 'room.sync';
+
 /** The worker's OBS connection (host role only) and the last failure of something it did by itself. */
 export interface ObsPush {
   type: 'obs.status';
@@ -23,11 +40,29 @@ export interface ObsPush {
   notice: ObsErrorInfo | null;
 }
 
-export type ConsolePush = StatePush | ObsPush;
+export type ConsolePush = StatePush | PatchPush | ObsPush;
 
 const OBS_STATES: readonly ObsConnectionState[] = ['disconnected', 'connecting', 'connected', 'reconnecting'];
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strOrNull = (v: unknown) => v === null || typeof v === 'string';
+
+const isStrings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** The shape of a patch, enough to apply it without throwing (its products are whole objects, as in a pushed state). */
+function isPatch(p: unknown): p is RoomPatch {
+  if (!isRecord(p) || typeof p['id'] !== 'string' || typeof p['baseVersion'] !== 'number' || typeof p['version'] !== 'number') return false;
+  if ('room' in p && !isRecord(p['room'])) return false;
+  if ('totals' in p && !isRecord(p['totals'])) return false;
+  if ('ticker' in p && !Array.isArray(p['ticker'])) return false;
+  if ('currentProductId' in p && !strOrNull(p['currentProductId'])) return false;
+  if ('cardVisible' in p && typeof p['cardVisible'] !== 'boolean') return false;
+  if ('countdown' in p && p['countdown'] !== null && !isRecord(p['countdown'])) return false;
+  if ('updatedAt' in p && typeof p['updatedAt'] !== 'number') return false;
+  const pp = p['products'];
+  if (pp === undefined) return true;
+  if (!isRecord(pp) || !Array.isArray(pp['upsert']) || !pp['upsert'].every((x) => isRecord(x) && typeof x['id'] === 'string')) return false;
+  return (pp['order'] === undefined || isStrings(pp['order'])) && (pp['removed'] === undefined || isStrings(pp['removed']));
+}
 
 export function parseObsErrorInfo(v: unknown): ObsErrorInfo | null {
   if (!isRecord(v) || !(OBS_ERROR_CODES as readonly unknown[]).includes(v['code']) || typeof v['message'] !== 'string' || !isRecord(v['params'])) return null;
@@ -43,6 +78,7 @@ export function parsePush(m: unknown): ConsolePush | null {
     const state = m['state'];
     return typeof m['roomKey'] === 'string' && isRecord(state) && Array.isArray(state['products']) ? (m as unknown as StatePush) : null;
   }
+  if (m['type'] === 'room.patch') return typeof m['roomKey'] === 'string' && isPatch(m['patch']) ? (m as unknown as PatchPush) : null;
   if (m['type'] === 'obs.status') {
     const s = m['status'];
     if (!isRecord(s) || !OBS_STATES.includes(s['state'] as ObsConnectionState)) return null;

@@ -11,7 +11,8 @@ import type { Command } from '../../shared/commands';
 import type { Product, RoomState } from '../../shared/domain';
 import { resolveLocale, translator } from './i18n';
 import { newCommandId } from './ids';
-import { CONSOLE_PORT, parsePush, type ConsolePush, type ObsPush } from './console-port';
+import { CONSOLE_PORT, parsePush, type ConsolePush, type ObsPush, type PatchPush, type SyncRequest } from './console-port';
+import { applyPatch } from '../../shared/room-patch';
 import { makeCopy, pageStore, readCopy, writeCopy, type FirstPaintCopy, type SyncStore } from './first-paint';
 import type { Request, Response } from './messages';
 import {
@@ -44,10 +45,20 @@ export type CommandDraft = Command extends infer C ? (C extends Command ? Omit<C
 export interface ConsoleEnv {
   send(request: Request): Promise<Response>;
   preferredLanguages: readonly string[];
-  /** Live room states and OBS statuses pushed by the worker; returns the stop function. */
-  follow?(onPush: (push: ConsolePush) => void): () => void;
+  /**
+   * Live room states (whole, then patches) and OBS statuses pushed by the worker; `resync` asks
+   * it for the whole state again (a patch did not apply). Returns the stop function.
+   */
+  follow?(onPush: (push: ConsolePush, resync: () => void) => void): () => void;
   /** Where the first-paint copy lives (first-paint.ts): the page's localStorage; none, and every open waits for storage. */
   firstPaint?: SyncStore | null;
+  /**
+   * When the page painted from the copy: resolves once that frame is drawn, and the storage read
+   * (and the worker's pushes it is followed by) starts only then. Each reply carries the whole
+   * room state (~137 KB with 500 products), turned into objects on the main thread: several ms
+   * that would otherwise land between the page's script and its first frame. None: at once.
+   */
+  afterFirstPaint?: () => Promise<void>;
 }
 
 /** A remembered room as the pages hold it: never its token (only the worker uses it). */
@@ -64,9 +75,11 @@ export function browserEnv(): ConsoleEnv {
       let port: ReturnType<typeof browser.runtime.connect> | null = null;
       const open = () => {
         port = browser.runtime.connect({ name: CONSOLE_PORT });
+        const self = port;
+        const resync = () => self.postMessage({ type: 'room.sync' } satisfies SyncRequest);
         port.onMessage.addListener((m: unknown) => {
           const push = parsePush(m);
-          if (push) onPush(push);
+          if (push) onPush(push, resync);
         });
         // The worker was stopped (Chrome does that to idle workers): connect again, which wakes it.
         port.onDisconnect.addListener(() => !stopped && setTimeout(open, 1000));
@@ -90,7 +103,7 @@ export function shareUnchanged(prev: RoomState | null, next: RoomState): RoomSta
   let same = prev.products.length === next.products.length;
   const products = next.products.map((p, i) => {
     const o = old.get(p.id);
-    const keep = o !== undefined && (Object.keys(p) as (keyof Product)[]).every((k) => o[k] === p[k]);
+    const keep = o === p || (o !== undefined && (Object.keys(p) as (keyof Product)[]).every((k) => o[k] === p[k]));
     if (!keep || prev.products[i] !== o) same = false;
     return keep ? o : p;
   });
@@ -202,6 +215,20 @@ export function createConsoleState(env: ConsoleEnv) {
   }
 
   /**
+   * A patch from the worker: applied to the state shown when it was computed from it; when it
+   * was computed from another one (this page read an older state from storage, or missed a
+   * push), the worker is asked for the whole state. A patch of a version shown already is dropped.
+   */
+  function patchRoom(push: PatchPush, resync: () => void): void {
+    if (activeKey.value !== push.roomKey) return;
+    const cur = shownKey === push.roomKey ? room.value : null;
+    if (cur && cur.id === push.patch.id && push.patch.version <= cur.version) return;
+    const next = cur ? applyPatch(cur, push.patch) : undefined;
+    if (next) setRoom(push.roomKey, next);
+    else resync();
+  }
+
+  /**
    * Storage's state replaces the copy's whatever their versions: storage is the source of truth.
    * The same version of the same room is the same state ([R1]), so the copy's objects stay and
    * nothing re-renders; otherwise unchanged products keep their objects (their rows skip).
@@ -233,6 +260,8 @@ export function createConsoleState(env: ConsoleEnv) {
         loaded.value = true;
       });
     }
+    // The copy is on screen: storage is read after its frame (a click meanwhile waits for it).
+    if (copy && env.afterFirstPaint) await env.afterFirstPaint();
     // The copy's room is most likely still the active one: its state is read in the same round trip.
     const hinted = copy ? storage.getItem<RoomState>(stateKey(copy.roomKey)) : null;
     const [r, a, s, o, st, n, rs, os, oo] = await Promise.all([
@@ -290,7 +319,11 @@ export function createConsoleState(env: ConsoleEnv) {
       obsSettingsItem.watch((v) => (obsSettings.value = v)),
       obsRoomOptionsItem.watch((v) => (obsRoomOptions.value = v)),
     ];
-    const stopFollow = env.follow?.((push) => (push.type === 'room.state' ? setRoom(push.roomKey, push.state) : (obs.value = push)));
+    const stopFollow = env.follow?.((push, resync) => {
+      if (push.type === 'room.state') setRoom(push.roomKey, push.state);
+      else if (push.type === 'room.patch') patchRoom(push, resync);
+      else obs.value = push;
+    });
     // Wake the worker so it connects the active room (if it is not) and retries the outbox.
     void env.send({ type: 'hello' }).catch(() => undefined);
     return () => {
