@@ -54,6 +54,8 @@ export class RoomActor {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly onState: (state: RoomState) => void,
+    /** Drains scheduled or running in this process, shared by the hub's actors (see `drain`). */
+    private readonly drains: { count: number } = { count: 0 },
   ) {}
 
   get state(): RoomState {
@@ -92,6 +94,7 @@ export class RoomActor {
       this.queue.push({ command, by, source, resolve });
       if (!this.scheduled && !this.running) {
         this.scheduled = true;
+        this.drains.count++;
         // setImmediate: let every message already read in this turn join the same batch.
         setImmediate(() => void this.drain());
       }
@@ -105,6 +108,9 @@ export class RoomActor {
       while (this.queue.length) await this.runBatch(this.queue.splice(0, MAX_BATCH));
     } finally {
       this.running = false;
+      // The last room batch of this turn: what the turn wrote may go to disk now, in one
+      // fsync, and its senders be answered in this turn (SQLite on a fast disk).
+      if (--this.drains.count === 0) this.store.flush?.();
     }
   }
 
@@ -230,6 +236,7 @@ interface HubEntry {
 
 export class RoomHub {
   private readonly actors = new Map<string, HubEntry>();
+  private readonly drains = { count: 0 };
 
   constructor(
     private readonly store: RoomStore,
@@ -241,7 +248,7 @@ export class RoomHub {
   get(roomId: string): Promise<RoomActor | undefined> {
     let entry = this.actors.get(roomId);
     if (!entry) {
-      const actor = this.store.loadRoom(roomId).then((loaded) => (loaded ? new RoomActor(loaded, this.store, this.clock, this.logger, this.onState) : undefined));
+      const actor = this.store.loadRoom(roomId).then((loaded) => (loaded ? new RoomActor(loaded, this.store, this.clock, this.logger, this.onState, this.drains) : undefined));
       const created: HubEntry = { actor, usedAt: performance.now() };
       // An unknown room is not cached, so a room created by another process is found later.
       actor.then(

@@ -92,6 +92,11 @@ export interface RoomStore {
   commit(prev: RoomState, next: RoomState, entries: readonly CommitEntry[]): Promise<void>;
   /** Resolves once everything committed before the call is on disk; rejects if that failed. */
   synced(): Promise<void>;
+  /**
+   * Optional: the relay has no room batch left to run in this event-loop turn, so a store that
+   * groups the fsyncs of a turn (SQLite on a fast disk) may make them durable now.
+   */
+  flush?(): void;
   setTokenHash(roomId: string, role: Role, hash: string): Promise<void>;
   /** Up to `limit` sales of the room in the order they were recorded (time, then id), after `after`. */
   listSales(roomId: string, after: SalesAfter | undefined, limit: number): Promise<Sale[]>;

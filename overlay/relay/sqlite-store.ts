@@ -220,6 +220,11 @@ export class SqliteRoomStore implements RoomStore {
     return this.wal ? this.wal.sync() : Promise.resolve();
   }
 
+  /** No batch left in this turn: the turn's fsync now (wal-sync.ts). */
+  flush(): void {
+    this.wal?.flush();
+  }
+
   /** After a failed fsync nothing more is written: what is on disk is unknown until a restart. */
   private refuseIfFailed(): void {
     const failed = this.wal?.failure;

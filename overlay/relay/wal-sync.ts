@@ -109,28 +109,50 @@ export class WalSync {
     while (this.inFlight || this.queued || this.turn) await (this.turn ?? this.queued ?? this.inFlight)!.catch(() => {});
   }
 
-  /** One blocking fsync on the event loop after this turn's batches, for every call until it runs. */
+  /**
+   * One blocking fsync on the event loop for every call until it runs: when the relay says
+   * every batch of this turn is committed (`flush`), else at the next turn (setImmediate).
+   */
   private atEndOfTurn(): Promise<void> {
     if (this.turn) return this.turn;
-    const run = new Promise<void>((resolve, reject) => {
-      setImmediate(() => {
-        this.turn = undefined;
-        if (this.failed) return reject(this.failed);
-        this.started++;
-        this.onLoop++;
-        const t0 = performance.now();
-        try {
-          this.syncNow!(this.fd);
-        } catch (err) {
-          return reject(this.fail(err as NodeJS.ErrnoException));
-        }
-        this.lastOnLoop = performance.now();
-        this.took(this.lastOnLoop - t0);
-        resolve();
-      });
-    });
+    let resolve!: () => void;
+    let reject!: (err: Error) => void;
+    const run = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    const immediate = setImmediate(() => this.runTurn());
+    this.turnRun = () => {
+      clearImmediate(immediate);
+      this.turn = undefined;
+      this.turnRun = undefined;
+      if (this.failed) return reject(this.failed);
+      this.started++;
+      this.onLoop++;
+      const t0 = performance.now();
+      try {
+        this.syncNow!(this.fd);
+      } catch (err) {
+        return reject(this.fail(err as NodeJS.ErrnoException));
+      }
+      this.lastOnLoop = performance.now();
+      this.took(this.lastOnLoop - t0);
+      resolve();
+    };
     this.turn = run;
     return run;
+  }
+
+  private turnRun: (() => void) | undefined;
+
+  private runTurn(): void {
+    this.turnRun?.();
+  }
+
+  /**
+   * Every write of this turn is made (the relay calls it when no room batch is left to run):
+   * the fsync waiting for the end of the turn runs now, so its callers are answered in this
+   * turn instead of after the next poll for I/O. Nothing to do on the thread-pool path.
+   */
+  flush(): void {
+    this.runTurn();
   }
 
   private fail(err: NodeJS.ErrnoException): Error {

@@ -125,6 +125,19 @@ describe('WalSync', () => {
       expect(pool.pending).toHaveLength(0);
     });
 
+    it('flush() runs the turn\'s fsync at once (the relay has no batch left in this turn), once for all its callers', async () => {
+      const disk = blockingDisk();
+      const wal = new WalSync(3, undefined, fakeDisk().fsync, { syncNow: disk.syncNow });
+      const calls = [wal.sync(), wal.sync()];
+      wal.flush();
+      expect(disk.calls).toBe(1);
+      await Promise.all(calls);
+      await turn(); // the fallback at the next turn finds nothing left to do
+      expect(disk.calls).toBe(1);
+      wal.flush(); // nothing pending: no fsync
+      expect(disk.calls).toBe(1);
+    });
+
     it('moves to the thread pool after slow fsyncs, and back once a probe finds the disk fast', async () => {
       const pool = fakeDisk();
       const disk = blockingDisk();
