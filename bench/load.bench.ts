@@ -18,8 +18,9 @@
  * only what changed); each checks that every patch follows the version it has (a patch that
  * does not would make a real overlay resync, and is counted). --full-states measures overlays
  * that take the full state after every change instead (what clients without patches get).
+ * --overlays N sets (a)'s overlay count (2,000: 1,000 per Redis relay).
  * --cpu-prof DIR writes a V8 CPU profile of each relay there (on SIGTERM at the end of a run).
- * Run: npx tsx bench/load.bench.ts [--seconds 6] [--only a|b] [--backend sqlite|redis] [--full-states] [--cpu-prof DIR]
+ * Run: npx tsx bench/load.bench.ts [--seconds 6] [--only a|b] [--backend sqlite|redis] [--full-states] [--overlays N] [--cpu-prof DIR]
  */
 import { execSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -245,6 +246,8 @@ async function main(): Promise<void> {
   const onlyBackend = arg('--backend');
   const cpuProf = arg('--cpu-prof');
   const WARMUP_SECONDS = 2;
+  /** Overlays of (a); --overlays 2000 puts 1,000 on each of the two Redis relays. */
+  const OVERLAYS = Number(arg('--overlays') ?? 1000);
   const patches = !process.argv.includes('--full-states');
   // Process 0 holds the hosts, processes 1 and 2 the overlays (500 each in (a), 400 in (b)).
   const CLIENT_PROCS = 3;
@@ -414,7 +417,7 @@ async function main(): Promise<void> {
         rooms.push(r);
         // The host on A; overlays alternate over the relays and over the client processes.
         conns[0]!.push({ url: rel(0).url, roomId: r.roomId, token: r.tokens.host!, host: true, productId: r.productId, tag: tagOf(0), patches: false });
-        for (let k = 0; k < 1000; k++) conns[1 + (k % OVERLAY_PROCS)]!.push({ url: rel(k >> 1).url, roomId: r.roomId, token: r.tokens.overlay!, host: false, productId: r.productId, tag: tagOf(k >> 1), patches });
+        for (let k = 0; k < OVERLAYS; k++) conns[1 + (k % OVERLAY_PROCS)]!.push({ url: rel(k >> 1).url, roomId: r.roomId, token: r.tokens.overlay!, host: false, productId: r.productId, tag: tagOf(k >> 1), patches });
       } else {
         for (let i = 0; i < 200; i++) {
           const r = await room(rel(i).url, i);
@@ -429,7 +432,7 @@ async function main(): Promise<void> {
       const connected = await w.all((i) => ({ type: 'connect', conns: conns[i]! }), 'connected');
       const total = connected.reduce((a, r) => a + r.n, 0);
       const title =
-        name === 'a' ? '(a) 1 room × 1 host × 1,000 overlays' : '(b) 200 rooms × 5 clients (1 host + 4 overlays)';
+        name === 'a' ? `(a) 1 room × 1 host × ${OVERLAYS.toLocaleString('en')} overlays` : '(b) 200 rooms × 5 clients (1 host + 4 overlays)';
       const where = redis ? '2 relays on Redis (appendfsync always), clients split over A and B' + (name === 'a' ? ', host on A' : '') : '1 relay, SQLite synchronous=FULL';
       console.log(`\n${title} — ${where}`);
       console.log(
