@@ -139,56 +139,6 @@ export async function fanoutSplit(fromUrl: string, toUrl: string, subscribers: n
   return { p50: pct(lat, 50), p99: pct(lat, 99), n: lat.length };
 }
 
-/** One throughput run's senders: host-token clients of one room, taking patches like the extension. */
-export interface SendersJob {
-  urls: string[];
-  room: string;
-  token: string;
-  products: string[];
-  /** Indexes of the senders (sender k connects to urls[k % urls.length]; its command ids start with s<k>-). */
-  senders: number[];
-  window: number;
-  /** Date.now() at which the senders start, and stop. */
-  start: number;
-  end: number;
-}
-
-/** Runs the senders in this process; resolves with what they saw. */
-export async function runSenders(job: SendersJob, ready: () => void = () => {}): Promise<{ acked: number; refused: number; lat: number[] }> {
-  const sockets = await Promise.all(job.senders.map((k) => connect(job.urls[k % job.urls.length]!, job.room, job.token, { patches: true })));
-  ready();
-  const lat: number[] = [];
-  let acked = 0;
-  let refused = 0;
-  while (Date.now() < job.start) await new Promise((r) => setTimeout(r, Math.min(5, job.start - Date.now())));
-  const end = performance.now() + (job.end - Date.now());
-  await Promise.all(
-    sockets.map(async (s, j) => {
-      const k = job.senders[j]!;
-      let i = 0;
-      const one = () =>
-        new Promise<void>((resolve) => {
-          const t = performance.now();
-          const n = i++;
-          s.emit('command', { id: `s${k}-${n}`, type: 'sale.record', productId: job.products[n % job.products.length] }, (r: CommandReply) => {
-            if (r.ok) {
-              acked++;
-              lat.push(performance.now() - t);
-            } else refused++;
-            resolve();
-          });
-        });
-      await Promise.all(
-        Array.from({ length: job.window }, async () => {
-          while (performance.now() < end) await one();
-        }),
-      );
-    }),
-  );
-  for (const s of sockets) s.close();
-  return { acked, refused, lat };
-}
-
 /**
  * Durable sales/s into one room from 10 socket.io senders spread over `urls` (one relay, or
  * several processes on Redis), each keeping `window` sales in flight for `seconds`; checks that
@@ -198,10 +148,36 @@ export async function runSenders(job: SendersJob, ready: () => void = () => {}):
  */
 export async function socketThroughput(urls: readonly string[], window: number, seconds: number) {
   const { roomId, tokens, products } = await setupRoom(urls[0]!);
-  // Every sender connects first; all start together at `start` and stop `seconds` later.
-  const start = Date.now() + 500;
-  const r = await runSenders({ urls: [...urls], room: roomId, token: tokens.host!, products, senders: Array.from({ length: 10 }, (_, k) => k), window, start, end: start + seconds * 1000 });
+  const senders = await Promise.all(Array.from({ length: 10 }, (_, k) => connect(urls[k % urls.length]!, roomId, tokens.host!, { patches: true })));
+  const lat: number[] = [];
+  let acked = 0;
+  let refused = 0;
+  const end = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    senders.map(async (s, k) => {
+      let i = 0;
+      const one = () =>
+        new Promise<void>((resolve) => {
+          const t = performance.now();
+          s.emit('command', { id: `s${k}-${i++}`, type: 'sale.record', productId: products[i % products.length] }, (r: CommandReply) => {
+            if (r.ok) {
+              acked++;
+              lat.push(performance.now() - t);
+            } else refused++;
+            resolve();
+          });
+        });
+      await Promise.all(
+        Array.from({ length: window }, async () => {
+          while (performance.now() < end) await one();
+        }),
+      );
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  for (const s of senders) s.close();
   const state = await json(urls[urls.length - 1]!, `/api/rooms/${roomId}`, tokens.host!);
-  if (state.totals.orders !== r.acked) throw new Error(`counted ${state.totals.orders} but ${r.acked} acknowledged`);
-  return { rate: r.acked / seconds, p50: pct(r.lat, 50), p99: pct(r.lat, 99), n: r.acked, refused: r.refused };
+  if (state.totals.orders !== acked) throw new Error(`counted ${state.totals.orders} but ${acked} acknowledged`);
+  return { rate: acked / elapsed, p50: pct(lat, 50), p99: pct(lat, 99), n: acked, refused };
 }
