@@ -345,6 +345,13 @@ async function main(): Promise<void> {
     }
   }
 
+  /** The newest acknowledged version of each room, which every overlay of it must reach. */
+  const lastVersions = (sends: readonly Send[]) => {
+    const last: Record<string, number> = {};
+    for (const s of sends) last[s.roomId] = Math.max(last[s.roomId] ?? 0, s.version);
+    return last;
+  };
+
   /** One phase: run, settle, measure a sample of the commands; prints one line per relay pair. */
   async function phase(w: Workers, relays: RelayProcess[], label: string, m: ToWorker & { type: 'run' }) {
     const ticks0 = relays.map((r) => cpuTicks(r.child.pid!));
@@ -354,8 +361,7 @@ async function main(): Promise<void> {
     const elapsed = (now() - t0) / 1000;
     const sends = ran.flatMap((r) => r.sends);
     const refused = ran.reduce((a, r) => a + r.refused, 0);
-    const last: Record<string, number> = {};
-    for (const s of sends) last[s.roomId] = Math.max(last[s.roomId] ?? 0, s.version);
+    const last = lastVersions(sends);
     const settled = await w.all({ type: 'settle', last }, 'settled');
     const missing = settled.reduce((a, r) => a + r.missing, 0);
     const received = settled.reduce((a, r) => a + r.received, 0);
@@ -444,9 +450,7 @@ async function main(): Promise<void> {
       // bench's clients are not optimised yet), which put one cold start into every paced p99.
       const warm = await w.all({ type: 'run', mode: 'paced', seconds: WARMUP_SECONDS, intervalMs: paced.intervalMs, label: `${name}-${backend}-warmup` }, 'ran');
       const s0 = warm.flatMap((r) => r.sends);
-      const warmLast: Record<string, number> = {};
-      for (const x of s0) warmLast[x.roomId] = Math.max(warmLast[x.roomId] ?? 0, x.version);
-      await w.all({ type: 'settle', last: warmLast }, 'settled');
+      await w.all({ type: 'settle', last: lastVersions(s0) }, 'settled');
       console.log(`  warm-up (${paced.what}, ${WARMUP_SECONDS} s, not measured): ${s0.length} sales`);
       const s1 = await phase(w, relays, `paced (${paced.what}, ${seconds} s)`, { type: 'run', mode: 'paced', seconds, intervalMs: paced.intervalMs, label: `${name}-${backend}-paced` });
       const sustained = name === 'a' ? { window: 16 } : { window: 1 };
