@@ -9,8 +9,8 @@
  *
  * Where the fsync runs depends on how long the disk takes (a moving average of the last ones):
  * - a fast disk (≤ `inlineMaxMs`, 1 ms by default; an SSD or this machine's virtio disk takes
- *   0.2–0.4 ms): on the event loop, once per loop turn, after every batch of that turn was
- *   committed and broadcast (setImmediate). No hand-off to a thread and back: on 2 cores that
+ *   0.2–0.4 ms): on the event loop, once per loop turn, when the relay's last room batch of the
+ *   turn was committed and broadcast (`flush`; at the next turn at the latest). No hand-off to a thread and back: on 2 cores that
  *   hand-off cost more than the fsync itself (2026-12-01, 10 senders × 1 in flight: 5,075–5,647
  *   sales/s against 3,036–5,059 on the thread pool, measured in alternation);
  * - a slow disk (network storage, a busy HDD): on libuv's thread pool, so the event loop goes
@@ -47,7 +47,8 @@ export class WalSync {
   /** Moving average of the durations of the fsyncs run on the event loop, ms (the pool's include the hand-offs). */
   averageMs = 0;
   private lastOnLoop = -Infinity;
-  private turn: Promise<void> | undefined;
+  /** The loop fsync waiting for the end of this turn: its callers' promise, and the fsync itself. */
+  private turn: { done: Promise<void>; run: () => void } | undefined;
   private readonly syncNow: SyncNowFn | undefined;
   private readonly inlineMaxMs: number;
   private readonly probeMs: number;
@@ -86,7 +87,7 @@ export class WalSync {
     if (this.failed) return Promise.reject(this.failed);
     // After close the descriptor is gone (its number may be another file's by now).
     if (this.closed) return Promise.reject(new Error('the store is closed'));
-    // A pool fsync in flight is waited for on the pool path (its callers may still be waiting).
+    // On the loop: join this turn's fsync (useLoop keeps to the pool while a pool fsync is in flight or queued).
     if (this.turn || this.useLoop()) return this.atEndOfTurn();
     if (!this.inFlight) return this.start();
     // The fsync in flight may have started before the caller's write: wait for the next one,
@@ -106,7 +107,7 @@ export class WalSync {
   /** Waits for the fsyncs in flight and queued, then refuses every later call (the caller closes the descriptor). */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.inFlight || this.queued || this.turn) await (this.turn ?? this.queued ?? this.inFlight)!.catch(() => {});
+    while (this.inFlight || this.queued || this.turn) await (this.turn?.done ?? this.queued ?? this.inFlight)!.catch(() => {});
   }
 
   /**
@@ -114,15 +115,14 @@ export class WalSync {
    * every batch of this turn is committed (`flush`), else at the next turn (setImmediate).
    */
   private atEndOfTurn(): Promise<void> {
-    if (this.turn) return this.turn;
+    if (this.turn) return this.turn.done;
     let resolve!: () => void;
     let reject!: (err: Error) => void;
-    const run = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
-    const immediate = setImmediate(() => this.runTurn());
-    this.turnRun = () => {
+    const done = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    const immediate = setImmediate(() => this.flush());
+    const run = () => {
       clearImmediate(immediate);
       this.turn = undefined;
-      this.turnRun = undefined;
       if (this.failed) return reject(this.failed);
       this.started++;
       this.onLoop++;
@@ -136,14 +136,8 @@ export class WalSync {
       this.took(this.lastOnLoop - t0);
       resolve();
     };
-    this.turn = run;
-    return run;
-  }
-
-  private turnRun: (() => void) | undefined;
-
-  private runTurn(): void {
-    this.turnRun?.();
+    this.turn = { done, run };
+    return done;
   }
 
   /**
@@ -152,7 +146,7 @@ export class WalSync {
    * turn instead of after the next poll for I/O. Nothing to do on the thread-pool path.
    */
   flush(): void {
-    this.runTurn();
+    this.turn?.run();
   }
 
   private fail(err: NodeJS.ErrnoException): Error {
