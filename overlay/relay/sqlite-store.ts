@@ -201,17 +201,20 @@ export class SqliteRoomStore implements RoomStore {
     }
     for (const e of entries) {
       const answer = JSON.stringify(e.answer);
-      // The sale a sale.record made carries the command's answer (same id), see `answer` above.
-      const ownSale = e.command.type === 'sale.record' && e.events.some((ev) => ev.type === 'sale.recorded' && ev.sale.id === e.command.id);
-      if (!ownSale) this.stmt.insertCommand.run(roomId, e.command.id, e.answer.version, e.command.type, e.by, e.at, answer);
+      // The sale a sale.record made carries the command's answer (same id), see `answer` above;
+      // any other command keeps its answer in `commands`.
+      let carried = false;
       for (const ev of e.events) {
         if (ev.type === 'sale.recorded') {
           const s = ev.sale;
-          this.stmt.insertSale.run(roomId, s.id, s.orderId, s.productId, s.quantity, s.unitPriceMinor, s.at, s.source, s.by, s.voidedAt, s.id === e.command.id ? answer : null);
+          const own = e.command.type === 'sale.record' && s.id === e.command.id;
+          carried ||= own;
+          this.stmt.insertSale.run(roomId, s.id, s.orderId, s.productId, s.quantity, s.unitPriceMinor, s.at, s.source, s.by, s.voidedAt, own ? answer : null);
         } else if (ev.type === 'sale.voided') {
           this.stmt.voidSale.run(ev.sale.voidedAt, roomId, ev.sale.id);
         }
       }
+      if (!carried) this.stmt.insertCommand.run(roomId, e.command.id, e.answer.version, e.command.type, e.by, e.at, answer);
     }
   }
 
