@@ -4,6 +4,10 @@
  * Permissions are the least that works: storage, sidePanel, alarms (to wake the worker so the
  * outbox is retried while the relay is down) and host access to a relay on loopback; any other
  * relay origin is an optional permission requested when the host pastes its pairing link.
+ * The manifest's texts (description, toolbar tooltip, shortcut descriptions) are `__MSG_…__`
+ * placeholders the browser fills from extension/public/_locales/{en,zh_CN,fr}/messages.json
+ * (the vanilla browser.i18n mechanism; tests/unit/manifest-locales.test.ts checks the keys).
+ * The console's own words are in extension/lib/i18n.ts: keep the two in step.
  */
 import preact from '@preact/preset-vite';
 import type { Plugin } from 'vite';
@@ -41,6 +45,8 @@ function inlineCss(): Plugin {
 
 export default defineConfig({
   srcDir: 'extension',
+  // WXT 0.21 copies `<root>/public` by default (not `<srcDir>/public`): keep the extension's files with it.
+  publicDir: 'extension/public',
   imports: false,
   vite: () => ({ plugins: [preact()] }),
   hooks: {
@@ -60,18 +66,19 @@ export default defineConfig({
   },
   manifest: ({ browser }) => ({
     name: 'LiveShelf',
-    description: 'Live-commerce console: product queue, show cards, count sales, ticker and countdown.',
-    default_locale: undefined,
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
     permissions: ['storage', 'alarms'],
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
     ...(browser === 'firefox'
       ? { optional_permissions: ['http://*/*', 'https://*/*'] as string[] }
       : { optional_host_permissions: ['http://*/*', 'https://*/*'] }),
-    action: { default_title: 'LiveShelf' },
+    // action.default_title (the toolbar button's tooltip) is the popup's <title>, __MSG_actionTitle__:
+    // WXT puts that title into the manifest over any set here (extension/entrypoints/popup/index.html).
     commands: {
-      'sale-plus-one': { suggested_key: { default: 'Alt+Shift+1' }, description: '+1 sale on the current product' },
-      'card-next': { suggested_key: { default: 'Alt+Shift+N' }, description: 'Show the next product' },
-      'card-toggle': { suggested_key: { default: 'Alt+Shift+H' }, description: 'Show or hide the product card' },
+      'sale-plus-one': { suggested_key: { default: 'Alt+Shift+1' }, description: '__MSG_commandSalePlusOne__' },
+      'card-next': { suggested_key: { default: 'Alt+Shift+N' }, description: '__MSG_commandCardNext__' },
+      'card-toggle': { suggested_key: { default: 'Alt+Shift+H' }, description: '__MSG_commandCardToggle__' },
     },
     ...(browser === 'firefox' && {
       browser_specific_settings: { gecko: { id: 'liveshelf@liveshelf.dev', strict_min_version: '115.0' } },

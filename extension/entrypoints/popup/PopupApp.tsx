@@ -13,6 +13,8 @@ export function PopupApp({ s }: { s: ConsoleState }) {
   const p = s.currentProduct.value;
   useEffect(() => {
     document.documentElement.lang = s.locale.value;
+    // The HTML <title> is the manifest placeholder for the toolbar tooltip (see index.html).
+    document.title = s.t.value('appName');
   }, [s.locale.value]);
   async function openPanel() {
     // chrome.sidePanel.open needs the user gesture of this click; Firefox has sidebarAction.
