@@ -37,6 +37,22 @@ async function until(cond: () => Promise<boolean>, timeoutMs = 10_000): Promise<
   }
 }
 
+/**
+ * Waits until the extension has the relay's answer to every command it sent: its outbox (in
+ * extension storage) is empty. The relay broadcasts a change once it is committed and answers
+ * the sender only after the fsync, so the overlay (or the panel's counters) can show a sale
+ * whose answer is still on its way; stopping the relay then cuts that answer off, and the sale,
+ * counted, stays rightly queued until its resend is recognised as a duplicate.
+ */
+async function outboxDrained(): Promise<void> {
+  await until(() =>
+    panel.evaluate(async () => {
+      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown[] | undefined>> } } } };
+      return ((await chrome.storage.local.get('outbox'))['outbox'] ?? []).length === 0;
+    }),
+  );
+}
+
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'liveshelf-e2e-ext-'));
   relay = await startRelay({ dataDir });
@@ -108,6 +124,7 @@ describe('host console in the side panel', () => {
   });
 
   it('keeps sales clicked while the relay is down and delivers them exactly once', async () => {
+    await outboxDrained(); // the +1 of the test before: its answer, not only its broadcast
     overlay.close();
     await relay.close({ keepData: true });
     await panel.getByTestId('connection').filter({ hasText: 'Relay unreachable' }).waitFor();
@@ -128,6 +145,7 @@ describe('host console in the side panel', () => {
   });
 
   it('delivers a sale queued just before Chrome stopped the service worker', async () => {
+    await outboxDrained(); // the last +1 of the test before
     overlay.close();
     await relay.close({ keepData: true });
     await panel.getByTestId('connection').filter({ hasText: 'Relay unreachable' }).waitFor();
