@@ -13,7 +13,7 @@ import { resolveLocale, translator } from './i18n';
 import { newCommandId } from './ids';
 import { CONSOLE_PORT, parsePush, type ConsolePush, type ObsPush, type PatchPush, type SyncRequest } from './console-port';
 import { applyPatch } from '../../shared/room-patch';
-import { makeCopy, pageStore, readCopy, writeCopy, type FirstPaintCopy, type SyncStore } from './first-paint';
+import { copyHeader, makeCopy, pageStore, readCopy, writeCopy, type FirstPaintCopy, type SyncStore } from './first-paint';
 import type { Request, Response } from './messages';
 import {
   activeRoomItem,
@@ -59,6 +59,11 @@ export interface ConsoleEnv {
    * that would otherwise land between the page's script and its first frame. None: at once.
    */
   afterFirstPaint?: () => Promise<void>;
+  /**
+   * After the copy was written (its header: first-paint.ts) or removed (null), at most once a
+   * second and when the page goes away: the side panel takes its HTML snapshot then (snapshot.ts).
+   */
+  onCopySaved?: (header: string | null) => void;
 }
 
 /** A remembered room as the pages hold it: never its token (only the worker uses it). */
@@ -161,15 +166,16 @@ export function createConsoleState(env: ConsoleEnv) {
     const key = activeKey.value;
     const st = room.value;
     if (!key || !st || shownKey !== key) {
-      if (lastCopy !== 'none') writeCopy(copyStore, null);
+      if (lastCopy !== 'none') (writeCopy(copyStore, null), env.onCopySaved?.(null));
       lastCopy = 'none';
       return;
     }
     const copy: FirstPaintCopy = makeCopy(key, rooms.value, settings.value.locale, st);
     const sig = `${key}|${st.id}|${st.version}|${copy.locale}|${JSON.stringify(copy.rooms)}`;
-    if (sig === lastCopy) return;
-    writeCopy(copyStore, copy);
+    if (sig !== lastCopy) writeCopy(copyStore, copy);
     lastCopy = sig;
+    // Also when the copy did not change: what the page shows may have (connection, an opened row).
+    env.onCopySaved?.(copyHeader(copy));
   }
   /** Sales can arrive many times a second: one write per second at most, and one when the page goes away. */
   function saveCopySoon(): void {
@@ -179,7 +185,7 @@ export function createConsoleState(env: ConsoleEnv) {
   function dropCopy(): void {
     if (copyTimer !== null) clearTimeout(copyTimer);
     copyTimer = null;
-    if (copyStore && lastCopy !== 'none') writeCopy(copyStore, null);
+    if (copyStore && lastCopy !== 'none') (writeCopy(copyStore, null), env.onCopySaved?.(null));
     lastCopy = 'none';
   }
 

@@ -21,6 +21,16 @@ import type { LocaleSetting, SavedRoom } from './storage-items';
 /** Bump when the shape changes: a copy of another format is ignored. */
 export const FIRST_PAINT_FORMAT = 1;
 export const FIRST_PAINT_KEY = 'liveshelf:firstPaint';
+/**
+ * A few bytes written and removed together with the copy: its room and language. The side
+ * panel's HTML snapshot (snapshot.ts) is painted only when it was taken with the same header, so
+ * the snapshot script need not parse the whole copy to know the snapshot is still the right one.
+ */
+export const FIRST_PAINT_HEADER_KEY = 'liveshelf:firstPaint:header';
+
+export function copyHeader(copy: Pick<FirstPaintCopy, 'roomKey' | 'locale'>): string {
+  return `${FIRST_PAINT_FORMAT}\n${copy.roomKey}\n${copy.locale}`;
+}
 
 /** What the first frame shows of a remembered room: no token, no overlay link. */
 export interface PublicRoom {
@@ -118,8 +128,15 @@ export function readCopy(store: SyncStore | null): FirstPaintCopy | null {
 
 export function writeCopy(store: SyncStore | null, copy: FirstPaintCopy | null): void {
   try {
-    if (copy) store?.setItem(FIRST_PAINT_KEY, JSON.stringify(copy));
-    else store?.removeItem(FIRST_PAINT_KEY);
+    // The header goes first and comes back last: should a write fail (quota), no header
+    // vouches for a copy it was not written with.
+    store?.removeItem(FIRST_PAINT_HEADER_KEY);
+    if (copy) {
+      store?.setItem(FIRST_PAINT_KEY, JSON.stringify(copy));
+      store?.setItem(FIRST_PAINT_HEADER_KEY, copyHeader(copy));
+    } else {
+      store?.removeItem(FIRST_PAINT_KEY);
+    }
   } catch {
     // Quota or no localStorage: the next open waits for storage, nothing else is lost.
   }

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { emptyRoom, type Product, type RoomState } from '../../shared/domain';
 import { createConsoleState, type ConsoleEnv } from '../../extension/lib/console-state';
-import { FIRST_PAINT_KEY, makeCopy, readCopy, writeCopy, type SyncStore } from '../../extension/lib/first-paint';
+import { copyHeader, FIRST_PAINT_HEADER_KEY, FIRST_PAINT_KEY, makeCopy, readCopy, writeCopy, type SyncStore } from '../../extension/lib/first-paint';
 import type { Request } from '../../extension/lib/messages';
 import { activeRoomItem, obsSettingsItem, roomsItem, setCachedState, settingsItem, type SavedRoom } from '../../extension/lib/storage-items';
 
@@ -164,6 +164,27 @@ describe('first-paint copy', () => {
     await new Promise((r) => setTimeout(r, 0));
     stop();
     expect(store.map.has(FIRST_PAINT_KEY)).toBe(false);
+  });
+
+  it('tells the page when the copy was written (its header, for the HTML snapshot) and when it was removed', async () => {
+    const store = mapStore();
+    const saves: (string | null)[] = [];
+    await roomsItem.setValue([saved(K1, 'r1'), saved(K2, 'r2')]);
+    await activeRoomItem.setValue(K1);
+    await setCachedState(K1, stateOf('r1', [product('a')], 1));
+    const s = createConsoleState({ ...env(store), onCopySaved: (h) => saves.push(h) });
+    const stop = await s.load();
+    await activeRoomItem.setValue(null);
+    await new Promise((r) => setTimeout(r, 0));
+    stop();
+    // Removed with the copy, so no snapshot outlives the room it was taken in.
+    expect(saves.at(-1)).toBeNull();
+    expect(store.map.has(FIRST_PAINT_HEADER_KEY)).toBe(false);
+    await activeRoomItem.setValue(K1);
+    const s2 = createConsoleState({ ...env(store), onCopySaved: (h) => saves.push(h) });
+    (await s2.load())();
+    expect(saves.at(-1)).toBe(copyHeader({ roomKey: K1, locale: 'auto' }));
+    expect(store.map.get(FIRST_PAINT_HEADER_KEY)).toBe(saves.at(-1));
   });
 
   it('ignores a copy of another format, a malformed one, or one whose room is not among its rooms', () => {
