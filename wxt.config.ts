@@ -25,6 +25,28 @@ import { defineConfig } from 'wxt';
  */
 const SOLO_PAGES = new Set(['sidepanel']);
 
+/**
+ * The side panel's app bundle is not a <script type="module"> of its page: the snapshot script
+ * (entrypoints/sidepanel-snapshot.ts) imports it, after the snapshot's first frame when it
+ * painted one, at once otherwise. A module script in the page would hold up its load event, and
+ * Chrome shows a side panel only after that event. The bundle's address goes to the snapshot
+ * script as its data-app attribute.
+ */
+function appAfterSnapshot(): Plugin {
+  return {
+    name: 'liveshelf:app-after-snapshot',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html) {
+        const m = /<script type="module" crossorigin src="([^"]+)"><\/script>\s*/.exec(html);
+        if (!m || !html.includes('<script src="/sidepanel-snapshot.js"></script>')) throw new Error('sidepanel.html: the app script or the snapshot script is missing');
+        return html.replace(m[0], '').replace('<script src="/sidepanel-snapshot.js"></script>', `<script src="/sidepanel-snapshot.js" data-app="${m[1]}"></script>`);
+      },
+    },
+  };
+}
+
 function inlineCss(): Plugin {
   return {
     name: 'liveshelf:inline-css',
@@ -61,7 +83,7 @@ export default defineConfig({
       }
     },
     'vite:build:extendConfig': (entrypoints, config) => {
-      if (entrypoints.length === 1 && SOLO_PAGES.has(entrypoints[0]!.name)) config.plugins = [...(config.plugins ?? []), inlineCss()];
+      if (entrypoints.length === 1 && SOLO_PAGES.has(entrypoints[0]!.name)) config.plugins = [...(config.plugins ?? []), inlineCss(), appAfterSnapshot()];
     },
   },
   manifest: ({ browser }) => ({

@@ -14,7 +14,7 @@ function NoticeBar({ s }: { s: ConsoleState }) {
   const t = s.t.value;
   const p = n.productId ? s.room.value?.products.find((x) => x.id === n.productId) : undefined;
   return (
-    <div class="notice" role="alert" data-code={n.code} data-reason={n.reason ?? undefined}>
+    <div class="notice" role="alert" data-snapshot="skip" data-code={n.code} data-reason={n.reason ?? undefined}>
       {/* The relay's own English words stay in the tooltip, for a bug report. */}
       <span title={n.message}>{relayNoticeText(n, t, { commandType: n.commandType, product: p, locale: s.locale.value })}</span>
       <button type="button" class="quiet" onClick={() => void s.dismissNotice()}>

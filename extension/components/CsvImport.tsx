@@ -45,7 +45,7 @@ export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }
   }
 
   return (
-    <section class="card csv-import" aria-label={t('importCsv')}>
+    <section class="card csv-import" data-snapshot="skip" aria-label={t('importCsv')}>
       <h3>{t('importCsv')}</h3>
       {/* The native input stays (keyboard, screen readers, drop) but hidden: its button would speak the browser's language. */}
       <label class="csv-file">

@@ -147,7 +147,7 @@ function ObsPanel({ s }: { s: ConsoleState }) {
   const cardNotice = push?.notice ?? null;
 
   return (
-    <section class="card obs" aria-labelledby="obs-h" data-testid="obs">
+    <section class="card obs" aria-labelledby="obs-h" data-testid="obs" data-snapshot="skip">
       <div class="obs-head">
         <h2 id="obs-h">{t('obs.title')}</h2>
         <span class={`conn obs-conn obs-${status?.state ?? 'disconnected'}`} role="status" data-testid="obs-status">

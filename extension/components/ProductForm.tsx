@@ -131,7 +131,7 @@ export function ProductForm({ s, product, onDone }: { s: ConsoleState; product: 
   };
 
   return (
-    <form class="card product-form" onSubmit={submit} noValidate aria-label={product ? t('editProduct') : t('addProduct')}>
+    <form class="card product-form" data-snapshot="skip" onSubmit={submit} noValidate aria-label={product ? t('editProduct') : t('addProduct')}>
       <h3>{product ? t('editProduct') : t('addProduct')}</h3>
       <div class="grid">
         {field('name')}

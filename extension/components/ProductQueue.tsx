@@ -110,7 +110,7 @@ function ProductMore({ p, index, total, t, s, onEdit }: { p: Product; index: num
   const [qty, setQty] = useState('2');
   const [restock, setRestock] = useState('');
   return (
-    <div class="product-more">
+    <div class="product-more" data-snapshot="skip">
       <form class="row" onSubmit={(e) => (e.preventDefault(), Number.isInteger(Number(qty)) && Number(qty) > 0 && sell(s, p.id, Number(qty)))}>
         <input type="number" min={1} value={qty} onInput={(e) => setQty(e.currentTarget.value)} aria-label={t('qtyFor', { name: p.name })} />
         <button type="submit" disabled={p.soldOut} aria-label={t('recordFor', { name: p.name })}>
@@ -203,7 +203,7 @@ export function ProductQueue({ s }: { s: ConsoleState }) {
       ) : visible.length === 0 ? (
         <p class="empty">{t('noMatch')}</p>
       ) : (
-        <ol class="products">
+        <ol class="products" data-snapshot="rows">
           {visible.slice(0, limit).map(([p, i]) => (
             <ProductRow
               key={p.id}

@@ -18,12 +18,12 @@ export function StatusBar({ s }: { s: ConsoleState }) {
         {room && <span class={`badge role-${room.role}`}>{room.role === 'host' ? t('roleHost') : t('roleCohost')}</span>}
       </div>
       <div class="statusbar-line">
-        <span class={`conn conn-${st.phase}`} role="status" data-testid="connection">
+        <span class={`conn conn-${st.phase}`} role="status" data-testid="connection" data-snapshot-class="conn conn-connecting" data-snapshot-text={t('connecting')}>
           <span class="dot" aria-hidden="true" />
           {phaseText}
         </span>
         {waiting > 0 && (
-          <span class="badge waiting" data-testid="waiting" role="status">
+          <span class="badge waiting" data-testid="waiting" role="status" data-snapshot="skip">
             {t('waiting', { n: waiting })}
           </span>
         )}
@@ -32,6 +32,7 @@ export function StatusBar({ s }: { s: ConsoleState }) {
           <button
             type="button"
             class={`quiet obs-chip obs-${s.obs.value?.status.state ?? 'disconnected'}`}
+            data-snapshot-class="quiet obs-chip obs-disconnected"
             aria-label={`OBS: ${t(`obs.state.${s.obs.value?.status.state ?? 'disconnected'}`)}`}
             onClick={() => document.getElementById('obs-h')?.scrollIntoView({ block: 'start' })}
           >
@@ -52,7 +53,7 @@ export function StatusBar({ s }: { s: ConsoleState }) {
         </label>
       </div>
       {(st.phase === 'offline' || st.phase === 'refused') && st.problem && (
-        <p class={`problem problem-${st.phase}`} role="alert" title={st.detail ?? undefined}>
+        <p class={`problem problem-${st.phase}`} role="alert" data-snapshot="skip" title={st.detail ?? undefined}>
           {t(`problem.${st.problem}`, { url: room?.relayUrl ?? '' })}
           {/* The relay's English words only for a refusal this console has no text for. */}
           {st.detail && st.phase === 'refused' && st.problem === 'other' ? <small> ({st.detail})</small> : null}

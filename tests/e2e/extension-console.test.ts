@@ -228,24 +228,65 @@ describe('host console in the side panel', () => {
     await panel.locator('li.product').first().getByRole('button', { name: `Show ${before[2]}`, exact: true }).waitFor();
   });
 
-  it('opens again from the in-page copy, which holds no token and no overlay link', async () => {
-    // The panel rewrites the copy at most a second after a change (here: the overlay link saved above).
+  it('opens again from the in-page copy and the HTML snapshot, which hold no token and no overlay link', async () => {
+    // The panel rewrites the copy at most a second after a change (here: the overlay link saved
+    // above), and takes its HTML snapshot then, with the live preview's iframe on screen.
     await panel.waitForFunction(() => JSON.parse(localStorage.getItem('liveshelf:firstPaint') ?? 'null')?.rooms?.[0]?.hasOverlay === true, null, { timeout: 5000 });
-    const copy = (await panel.evaluate(() => localStorage.getItem('liveshelf:firstPaint')))!;
+    await panel.waitForFunction(() => (localStorage.getItem('liveshelf:snapshot') ?? '').includes('preview-frame'), null, { timeout: 5000 });
+    expect(await panel.locator('iframe').count()).toBe(1);
+    const [copy, snapshot] = (await panel.evaluate(() => [localStorage.getItem('liveshelf:firstPaint'), localStorage.getItem('liveshelf:snapshot')]))! as [string, string];
     expect(copy).toContain(POM);
-    for (const token of Object.values(room.tokens)) expect(copy).not.toContain(token);
-    expect(copy).not.toContain('token=');
+    const html = (JSON.parse(snapshot) as { html: string }).html;
+    expect(html).toContain(POM);
+    expect(html).toContain(`aria-label="+1 ${POM}"`);
+    for (const text of [copy, snapshot]) {
+      for (const token of Object.values(room.tokens)) expect(text).not.toContain(token);
+      expect(text).not.toContain('token=');
+    }
+    // Nothing that loads or runs: no frame, image, link, script or handler; no typed text (a number input keeps its number).
+    expect(html).not.toMatch(/<(iframe|img|a|script|style|textarea)\b|\s(src|href|on\w+)=/i);
+    for (const tag of html.match(/<[^>]*\svalue="[^"]*"[^>]*>/g) ?? []) expect(tag).toMatch(/^<input type="number"[^>]* value="\d+"/);
     const again = await host.openPanel();
     try {
-      await again.waitForFunction(() => performance.getEntriesByName('liveshelf:rendered').length > 0);
-      const from = await again.evaluate(() => ((performance.getEntriesByName('liveshelf:rendered')[0] as PerformanceMark).detail as { from: string }).from);
-      expect(from).toBe('copy');
+      await again.waitForFunction(() => performance.getEntriesByName('liveshelf:live').length > 0);
+      const marks = await again.evaluate(() =>
+        Object.fromEntries(['liveshelf:rendered', 'liveshelf:live'].map((n) => [n, ((performance.getEntriesByName(n)[0] as PerformanceMark).detail as { from: string }).from])),
+      );
+      // The snapshot painted the first frame, the app then took over from the copy.
+      expect(marks).toEqual({ 'liveshelf:rendered': 'snapshot', 'liveshelf:live': 'copy' });
+      expect(await again.locator('#app[data-liveshelf-snapshot]').count()).toBe(0);
       await again.getByRole('button', { name: `+1 ${POM}`, exact: true }).waitFor();
       // Then storage: the overlay link (not in the copy) brings the live preview.
       const now = await state();
       await again.frameLocator('iframe').getByText(now.products.find((p) => p.id === now.currentProductId)!.name).first().waitFor();
     } finally {
       await again.close();
+    }
+  });
+
+  it('counts a +1 clicked on the snapshot, before the app took over, exactly once', async () => {
+    const before = product(await state(), POM)!.sold;
+    const early = await host.context.newPage();
+    try {
+      await early.setViewportSize({ width: 400, height: 1000 });
+      // The click lands while the page still shows the snapshot: the app starts only after the
+      // first frame, and DOMContentLoaded comes before that (the app's bundle only schedules it).
+      await early.addInitScript((name) => {
+        document.addEventListener('DOMContentLoaded', () => {
+          const g = globalThis as unknown as { __early?: unknown };
+          g.__early = { snapshot: document.getElementById('app')!.hasAttribute('data-liveshelf-snapshot') };
+          (document.querySelector(`button[aria-label="+1 ${name}"]`) as HTMLButtonElement | null)?.click();
+        });
+      }, POM);
+      await early.goto(`chrome-extension://${host.extensionId}/sidepanel.html`);
+      expect(await early.evaluate(() => (globalThis as unknown as { __early?: unknown }).__early)).toEqual({ snapshot: true });
+      await until(async () => product(await state(), POM)!.sold === before + 1);
+      // Replayed once on the app's button, never twice.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(product(await state(), POM)!.sold).toBe(before + 1);
+      await early.getByTestId('waiting').waitFor({ state: 'detached' });
+    } finally {
+      await early.close();
     }
   });
 });
