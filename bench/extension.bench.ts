@@ -21,6 +21,11 @@
  *      The browser's share is mostly the renderer committing the navigation (a new document and
  *      V8 context with the extension bindings) on the one main thread all extension pages share;
  *      the HTML itself arrives from the extension in ~1 ms (responseStart is printed).
+ *      The first frame is the HTML snapshot's (extension/lib/snapshot.ts) when there is one: a
+ *      classic script paints the last first screen during parsing and imports the app's bundle
+ *      after that frame; 'liveshelf:live' marks the frame of the app's own DOM (buttons act).
+ *      --floor also opens, in alternation in the same side panel, an extension page with one
+ *      line of text: what Chrome itself takes to show a side panel on this machine.
  *   1b. main thread per pushed state with 500 rows in the DOM (CDP Performance.getMetrics of the
  *      panel page, real sales from a node client).
  *   2. +1 click in the panel → the new state received by an overlay-token socket.io client
@@ -34,17 +39,18 @@
  * --preview saves the room's overlay link first, so the panel has its live preview (an iframe).
  * --compare DIR measures a second build in the same run (opens alternate between the two), the
  * fair before/after on a machine whose load changes by the minute.
- * Run: npx tsx bench/extension.bench.ts [--opens 30] [--clicks 200] [--full-states] [--ext DIR] [--compare DIR] [--preview] [--screenshots DIR]
+ * Run: npx tsx bench/extension.bench.ts [--opens 30] [--clicks 200] [--full-states] [--ext DIR] [--compare DIR] [--floor] [--preview] [--screenshots DIR]
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io as ioClient } from 'socket.io-client';
 import type { RoomState } from '../shared/domain.js';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type CommandReply, type ServerToClientEvents } from '../shared/protocol.js';
 import { followRoom } from '../shared/room-follow.js';
-import { FIRST_PAINT_KEY } from '../extension/lib/first-paint.js';
-import { launchWithExtension, submitPairingLink, type ExtensionBrowser } from '../tests/e2e/extension-browser.js';
+import { FIRST_PAINT_HEADER_KEY, FIRST_PAINT_KEY } from '../extension/lib/first-paint.js';
+import { SNAPSHOT_KEY } from '../extension/lib/snapshot.js';
+import { EXT_DIR, launchWithExtension, submitPairingLink, type ExtensionBrowser } from '../tests/e2e/extension-browser.js';
 import { freePort, spawnRelay } from '../tests/support/relay-process.js';
 import type { Socket } from 'socket.io-client';
 
@@ -64,6 +70,12 @@ const COMPARE = process.argv.includes('--compare') ? process.argv[process.argv.i
 /** The overlay link saved, so the panel has its live preview (an iframe of the overlay page) as most hosts do. */
 const PREVIEW = process.argv.includes('--preview');
 /** A folder for screenshots of the 500-product panel (tab and real side panel). */
+/**
+ * Chrome's own floor, measured in the same side panel and run: an extension page with one line of
+ * text and a script that marks its first frame, opened in alternation with the console (a copy
+ * of the build with that page added; chrome.sidePanel.setOptions switches the panel's page).
+ */
+const FLOOR = process.argv.includes('--floor');
 const SHOTS = process.argv.includes('--screenshots') ? process.argv[process.argv.indexOf('--screenshots') + 1] : undefined;
 
 function pct(xs: number[], p: number): number {
@@ -87,7 +99,14 @@ function connect(url: string, room: string, token: string, patches = false): Pro
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'liveshelf-bench-ext-'));
   const relay = await spawnRelay({ port: await freePort(), dataDir, adminToken: ADMIN });
-  const browser = await launchWithExtension({ extDir: EXT });
+  let extDir = EXT;
+  if (FLOOR) {
+    extDir = mkdtempSync(join(tmpdir(), 'liveshelf-bench-floor-'));
+    cpSync(EXT ?? EXT_DIR, extDir, { recursive: true });
+    writeFileSync(join(extDir, 'floor.html'), '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>floor</title></head><body><p>LiveShelf</p><script src="/floor.js"></script></body></html>');
+    writeFileSync(join(extDir, 'floor.js'), "requestAnimationFrame(() => { for (const m of ['liveshelf:rendered', 'liveshelf:rendered-all', 'liveshelf:loaded']) performance.mark(m, { detail: { from: 'floor' } }); });");
+  }
+  const browser = await launchWithExtension({ extDir });
   try {
     const created = await (
       await fetch(`${relay.url}/api/rooms`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'bench', currency: 'CNY' }) })
@@ -138,11 +157,12 @@ async function main() {
     // extension's localStorage (what a host who opened the panel before has), and without it
     // (removed before each open: the first open after installing, or after switching rooms in a
     // way no page saw; this is the path the figures before the copy measured).
-    const PHASES = ['domInteractive', 'liveshelf:script', 'liveshelf:copy', 'liveshelf:committed', 'liveshelf:rendered', 'first-contentful-paint', 'liveshelf:loaded', 'liveshelf:rendered-all'] as const;
+    const PHASES = ['domInteractive', 'liveshelf:script', 'liveshelf:copy', 'liveshelf:committed', 'liveshelf:rendered', 'first-contentful-paint', 'liveshelf:loaded', 'liveshelf:rendered-all', 'liveshelf:snapshot', 'liveshelf:live'] as const;
     type Phase = (typeof PHASES)[number];
     type Row = Record<string, number | string>;
     const openTab = async (sub: (typeof subjects)[number], withCopy: boolean): Promise<Row> => {
-      if (!withCopy) await sub.pairPage.evaluate((key) => localStorage.removeItem(key), FIRST_PAINT_KEY);
+      // Neither the copy nor the HTML snapshot (snapshot.ts) that is painted with it, as after installing.
+      if (!withCopy) await sub.pairPage.evaluate((keys) => keys.forEach((k) => localStorage.removeItem(k)), [FIRST_PAINT_KEY, FIRST_PAINT_HEADER_KEY, SNAPSHOT_KEY]);
       const page = await sub.browser.openPanel();
       await page.waitForFunction(() => performance.getEntriesByName('liveshelf:rendered-all').length > 0 && performance.getEntriesByName('first-contentful-paint').length > 0 && performance.getEntriesByName('liveshelf:loaded').length > 0);
       // No named helpers inside evaluate(): tsx would wrap them in a __name() the page lacks.
@@ -171,6 +191,8 @@ async function main() {
       console.log(`  browser, before any script of ours (page created, HTML parsed → domInteractive): ${dist(open.domInteractive)}  (of which navigation start → the HTML's response from the extension: ${dist(col(rows, 'responseStart'))})`);
       console.log(`  ours, domInteractive → queue painted: ${dist(step('domInteractive', 'liveshelf:rendered'))}`);
       console.log(`    bundle evaluated ${dist(step('domInteractive', 'liveshelf:script'))};  copy read ${dist(step('liveshelf:script', 'liveshelf:copy'))};  to the DOM built (${withCopy ? 'from the copy' : 'storage read + DOM'}) ${dist(step('liveshelf:copy', 'liveshelf:committed'))};  to the painting frame ${dist(step('liveshelf:committed', 'liveshelf:rendered'))}`);
+      if (rows.some((r) => r['from'] === 'snapshot')) console.log(`    (first paint from the HTML snapshot: it is in the DOM at ${dist(open['liveshelf:snapshot'].filter((x) => !Number.isNaN(x)))}, during parsing; the app's bundle then runs, and the app starts after the snapshot's frame: the steps above are the app's, after that frame)`);
+      console.log(`  the app's own DOM painted (live: buttons act, the snapshot's clicks replayed) at ${dist(open['liveshelf:live'].map((x, i) => (Number.isNaN(x) ? open['liveshelf:rendered'][i]! : x)))}`);
       console.log(`  storage read done at ${dist(open['liveshelf:loaded'])};  all ${PRODUCTS} rows in the DOM by ${dist(open['liveshelf:rendered-all'])}  ${load()}`);
     };
     for (const [label, withCopy] of [['first paint from the in-page copy', true], ['no in-page copy (storage read first, as before the copy)', false]] as const) {
@@ -202,7 +224,8 @@ async function main() {
         const msg = JSON.parse(m.message) as { id?: number; result?: { result?: { value?: unknown }; data?: string } };
         if (msg.id !== undefined) replies.get(msg.id)?.(msg.result?.data ?? msg.result?.result?.value);
       });
-      const panelTarget = async () => ((await cdp.send('Target.getTargets')).targetInfos as { targetId: string; url: string }[]).find((t) => t.url.endsWith('/sidepanel.html') && !tabIds.has(t.targetId));
+      let page = 'sidepanel.html';
+      const panelTarget = async () => ((await cdp.send('Target.getTargets')).targetInfos as { targetId: string; url: string }[]).find((t) => t.url.endsWith(`/${page}`) && !tabIds.has(t.targetId));
       const sendIn = async (targetId: string, method: string, params: object): Promise<unknown> => {
         const { sessionId } = (await cdp.send('Target.attachToTarget', { targetId, flatten: false } as never)) as unknown as { sessionId: string };
         const id = ++seq;
@@ -214,7 +237,9 @@ async function main() {
       };
       const read = `JSON.stringify((() => { const n = performance.getEntriesByType('navigation')[0]; const o = { origin: performance.timeOrigin, responseStart: n.responseStart, domInteractive: n.domInteractive, load: n.loadEventStart, shown: performance.getEntriesByType('visibility-state').find((e) => e.name === 'visible')?.startTime ?? null, w: innerWidth, h: innerHeight }; for (const k of ${JSON.stringify(PHASES.slice(1))}) o[k] = performance.getEntriesByName(k)[0]?.startTime ?? null; o.from = performance.getEntriesByName('liveshelf:rendered')[0]?.detail?.from ?? '?'; return o; })())`;
       return {
-        async open(shot?: string): Promise<Row> {
+        async open(shot?: string, path = 'sidepanel.html'): Promise<Row> {
+          if (FLOOR) await worker.evaluate((p) => (globalThis as unknown as { chrome: { sidePanel: { setOptions(o: { path: string }): Promise<void> } } }).chrome.sidePanel.setOptions({ path: p }), path);
+          page = path;
           const clickAt = await opener.evaluate(async () => {
             const c = (globalThis as unknown as { chrome: { windows: { getCurrent(): Promise<{ id: number }> }; sidePanel: { open(o: { windowId: number }): Promise<void> } } }).chrome;
             const w = await c.windows.getCurrent();
@@ -253,9 +278,22 @@ async function main() {
         const rows = all[k]!;
         const diff = (a: string, b: string) => rows.map((r) => (r[b] as number) - (r[a] as number));
         console.log(`REAL side panel (chrome.sidePanel.open, ${rows[0]!['w']}×${rows[0]!['h']} px)${title(sub)}, navigation start → queue painted (${rows.length} opens, first paint from ${fromOf(rows)}): ${dist(col(rows, 'liveshelf:rendered'))}  (first-contentful-paint ${dist(col(rows, 'first-contentful-paint'))})  ${load()}`);
+        if (rows.some((r) => r['from'] === 'snapshot')) console.log(`  first paint from the HTML snapshot, in the DOM at ${dist(col(rows, 'liveshelf:snapshot').filter((x) => x !== null))} (during parsing); the app's own DOM painted (live) at ${dist(rows.map((r) => (r['liveshelf:live'] ?? r['liveshelf:rendered']) as number))}`);
         console.log(`  Chrome shows the side panel only once its page has loaded (until then it is hidden and no frame is drawn): load event ${dist(col(rows, 'load'))}, shown ${dist(col(rows, 'shown'))}`);
         console.log(`  the click's sidePanel.open() → navigation start ${dist(col(rows, 'click'))};  browser: → response ${dist(col(rows, 'responseStart'))}, → domInteractive ${dist(col(rows, 'domInteractive'))};  ours ${dist(diff('domInteractive', 'liveshelf:rendered'))} (bundle ${dist(diff('domInteractive', 'liveshelf:script'))}, to the DOM built ${dist(diff('liveshelf:script', 'liveshelf:committed'))}, frame ${dist(diff('liveshelf:committed', 'liveshelf:rendered'))});  storage read at ${dist(col(rows, 'liveshelf:loaded'))}`);
       });
+      if (FLOOR) {
+        // The floor in alternation with the console, in the first browser's side panel.
+        const rows: Row[] = [];
+        const again: Row[] = [];
+        for (let i = 0; i < OPENS; i++) {
+          if (i % 2) again.push(await drivers[0]!.open());
+          rows.push(await drivers[0]!.open(undefined, 'floor.html'));
+          if (!(i % 2)) again.push(await drivers[0]!.open());
+        }
+        console.log(`FLOOR: an extension page with one line of text, same side panel, in alternation (${rows.length} opens): navigation start → first frame ${dist(col(rows, 'liveshelf:rendered'))};  → domInteractive ${dist(col(rows, 'domInteractive'))}, load event ${dist(col(rows, 'load'))}  ${load()}`);
+        console.log(`  the console in the same alternation: → queue painted ${dist(col(again, 'liveshelf:rendered'))} (first paint from ${fromOf(again)}), → live ${dist(again.map((r) => (r['liveshelf:live'] ?? r['liveshelf:rendered']) as number))};  → domInteractive ${dist(col(again, 'domInteractive'))}, load event ${dist(col(again, 'load'))}`);
+      }
       for (const d of drivers) await d.close();
     }
 
@@ -366,6 +404,7 @@ async function main() {
     await browser.close();
     await relay.kill();
     rmSync(dataDir, { recursive: true, force: true });
+    if (FLOOR && extDir) rmSync(extDir, { recursive: true, force: true });
   }
 }
 
