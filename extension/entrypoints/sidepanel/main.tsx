@@ -35,7 +35,7 @@ function start(): void {
   // Applies the first-paint copy synchronously (when there is one), then reads storage.
   const loading = state.load();
   performance.mark('liveshelf:copy');
-  // The snapshot goes in the same task as the app's first render: no frame shows neither.
+  // The snapshot leaves in the same task as the app's first render: no frame shows an empty panel between them.
   const clicks = takeSnapshotClicks();
   if (app.firstChild) app.replaceChildren();
   app.removeAttribute(SNAPSHOT_ATTR);
