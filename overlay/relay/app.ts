@@ -140,6 +140,21 @@ export function createApplication(deps: RelayDeps) {
 
   const hub = new RoomHub(store, clock, logger, publish);
 
+  // ---- shutdown: what was taken is answered before the sockets and the store close ----
+  // Every command taken (socket or HTTP write) is tracked until its answer went out; once
+  // close() began, new ones are refused at once with `unavailable` (nothing applied: the
+  // extension's outbox resends it to the relay that comes back, a repeat is recognised).
+  let closing = false;
+  const taken = new Set<Promise<unknown>>();
+  function take<T>(work: () => Promise<T>): Promise<T> {
+    const p = work();
+    taken.add(p);
+    const untrack = () => void taken.delete(p);
+    p.then(untrack, untrack);
+    return p;
+  }
+  const SHUTTING_DOWN = 'the relay is shutting down; nothing was applied, send it again once reconnected (a repeat is recognised)';
+
   // ---- memory: rooms nobody uses here are dropped (a relay runs for weeks, rooms come and go) ----
   const roomIdleMs = config.roomIdleMs ?? 10 * 60_000;
   const inUse = (roomId: string) => localClients(roomId) + localClients(patchRoom(roomId)) > 0 || throttle.get(roomId)?.timer !== undefined;
@@ -235,6 +250,15 @@ export function createApplication(deps: RelayDeps) {
   );
 
   app.get('/healthz', async () => ({ ok: true, relay: RELAY_VERSION, protocol: PROTOCOL_VERSION, time: clock.now() }));
+
+  // Writes over HTTP are taken like socket commands: refused once close() began, else answered
+  // before the server closes (close() waits for them as for the sockets' commands).
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.method !== 'POST') return;
+    if (closing) throw new HttpError(errorBody('unavailable', SHUTTING_DOWN));
+    // Until the answer was sent or the connection lost, whichever comes first.
+    void take(() => new Promise<void>((resolve) => reply.raw.once('close', () => resolve())));
+  });
 
   app.post('/api/rooms', async (req, reply) => {
     requireAdmin(req);
@@ -383,8 +407,13 @@ export function createApplication(deps: RelayDeps) {
     socket.emit('session.welcome', { protocol: PROTOCOL_VERSION, role, roomId });
     void hub.get(roomId).then((actor) => actor && socket.emit('room.state', actor.state), () => {});
 
-    socket.on('command', async (raw, ack) => {
+    socket.on('command', (raw, ack) => {
       if (typeof ack !== 'function') return; // a command without an ack callback cannot be answered: ignore it
+      if (closing) return ack({ ok: false, error: errorBody('unavailable', SHUTTING_DOWN) });
+      void take(() => command(raw, ack));
+    });
+
+    async function command(raw: unknown, ack: (reply: CommandReply) => void): Promise<void> {
       if (!socket.data.bucket.take()) {
         return ack({ ok: false, error: errorBody('rate_limited', 'too many commands from this connection; slow down') });
       }
@@ -398,7 +427,7 @@ export function createApplication(deps: RelayDeps) {
         return;
       }
       ack(await submit(actor, role, raw, 'console'));
-    });
+    }
 
     socket.on('room.sync', async (ack) => {
       if (typeof ack !== 'function') return;
@@ -408,6 +437,49 @@ export function createApplication(deps: RelayDeps) {
     });
   });
 
+  let closed: Promise<void> | undefined;
+  async function shutdown(): Promise<void> {
+    closing = true;
+    clearInterval(sweep);
+    if (taken.size) {
+      const grace = config.closeGraceMs ?? 2000;
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), grace)));
+      const cut = await Promise.race([Promise.allSettled([...taken]).then(() => false), expired]);
+      clearTimeout(timer);
+      // A stuck disk: those commands stay unanswered; the clients resend them to the next relay.
+      if (cut) logger.warn({ unanswered: taken.size, graceMs: grace }, 'shutdown: commands still waiting for the disk are left unanswered');
+    }
+    // The last state of each room, if the throttle still held it back.
+    for (const t of throttle.values()) {
+      if (!t.timer) continue;
+      clearTimeout(t.timer);
+      t.timer = undefined;
+      const s = t.pending;
+      t.pending = undefined;
+      if (s) emitState(t, s);
+    }
+    // disconnectSockets closes each connection once its last packets (the answers above) are
+    // written; io.close() would discard what is still buffered (engine.io closes its clients
+    // with `discard`), so it waits for those connections to end first (bounded: a client that
+    // does not read its socket cannot hold the shutdown).
+    const conns = new Set([...io.of('/').sockets.values()].map((socket) => socket.conn));
+    const ended = [...conns].map((c) => new Promise<void>((resolve) => (c.readyState === 'closed' ? resolve() : c.once('close', () => resolve()))));
+    io.disconnectSockets(true);
+    let drainTimer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(ended), new Promise<void>((resolve) => (drainTimer = setTimeout(resolve, 1000)))]);
+    clearTimeout(drainTimer);
+    // A client reconnecting meanwhile (an overlay page retries at once) or a keep-alive
+    // connection can hold the HTTP server open: after a grace period they are cut. Every
+    // command taken was answered above (or the disk is stuck), so what is cut here is at most
+    // a command refused `unavailable` or a read.
+    const cut = setTimeout(() => app.server.closeAllConnections(), 2000);
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await app.close().catch(() => {});
+    clearTimeout(cut);
+    await store.close();
+  }
+
   return {
     app,
     io,
@@ -415,18 +487,14 @@ export function createApplication(deps: RelayDeps) {
     async listen(port: number, host: string): Promise<string> {
       return app.listen({ port, host });
     },
-    async close(): Promise<void> {
-      clearInterval(sweep);
-      for (const t of throttle.values()) if (t.timer) clearTimeout(t.timer);
-      io.disconnectSockets(true);
-      // A client reconnecting meanwhile (an overlay page retries at once) or a keep-alive
-      // connection can hold the HTTP server open: after a grace period they are cut (a
-      // command whose answer is lost that way is resent and recognised as a duplicate).
-      const cut = setTimeout(() => app.server.closeAllConnections(), 2000);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      await app.close().catch(() => {});
-      clearTimeout(cut);
-      await store.close();
+    /**
+     * Graceful: stops taking commands (new ones are answered `unavailable`), waits up to
+     * `closeGraceMs` for the ones taken to be committed, made durable and answered (a sale is
+     * broadcast when committed but answered after the WAL's fsync), sends the last throttled
+     * broadcasts, then disconnects the sockets, closes the server and the store. Idempotent.
+     */
+    close(): Promise<void> {
+      return (closed ??= shutdown());
     },
   };
 }

@@ -30,6 +30,11 @@ export interface RelayConfig {
    * client here may have some elsewhere, so every state is published. Unset: one process.
    */
   sharedBroadcasts?: boolean;
+  /**
+   * On close, how long the commands already taken may take to be committed, made durable and
+   * answered before the sockets are cut anyway (a stuck disk must not hold a shutdown). Default 2,000 ms.
+   */
+  closeGraceMs?: number;
 }
 
 export interface RelayDeps {

@@ -88,15 +88,33 @@ const lines = [
 ];
 process.stdout.write(lines.join('\n') + '\n');
 
+// SIGTERM (a supervisor, a container stop) and SIGINT (Ctrl-C) close gracefully: commands
+// already taken are made durable and answered before the sockets close (relay.close(), at
+// most ~2 s for them). A stuck disk or a second signal stops the process at once: nothing
+// answered is lost, and what was not answered is resent by the clients.
+const HARD_STOP_MS = 10_000;
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (closing) return;
+    if (closing) {
+      logger.warn({ signal }, 'second signal: stopping without waiting');
+      process.exit(1);
+    }
     closing = true;
     logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error({ afterMs: HARD_STOP_MS }, 'shutdown did not finish (storage stuck?): stopping without waiting');
+      process.exit(1);
+    }, HARD_STOP_MS).unref();
     void relay
       .close()
       .then(() => broadcast?.close())
-      .then(() => process.exit(0));
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   });
 }
