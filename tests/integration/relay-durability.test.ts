@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { io as ioClient } from 'socket.io-client';
-import { ADMIN, api, connectClient, send, startRelay, type TestSocket } from '../support/relay.js';
+import { ADMIN, api, connectClient, connectSocket, send, startRelay, type TestSocket } from '../support/relay.js';
 import { freePort, spawnRelay, type RelayProcess } from '../support/relay-process.js';
 import { PROTOCOL_VERSION, type CommandReply } from '../../shared/protocol.js';
 
@@ -111,12 +110,7 @@ describe('SIGKILL during a burst', () => {
     const acked = new Set<string>();
     const sockets: TestSocket[] = [];
     let stop = false;
-    const connect = () =>
-      new Promise<TestSocket>((resolve, reject) => {
-        const s: TestSocket = ioClient(relay!.url, { transports: ['websocket'], auth: { room: roomId, token: host, protocol: PROTOCOL_VERSION }, reconnection: false, forceNew: true });
-        s.once('connect', () => resolve(s));
-        s.once('connect_error', reject);
-      });
+    const connect = () => connectSocket(relay!.url, roomId, host);
     const senders = Array.from({ length: SENDERS }, async (_, k) => {
       const s = await connect();
       sockets.push(s);

@@ -11,12 +11,11 @@ import { fdatasync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { io as ioClient } from 'socket.io-client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { SyncFn } from '../../overlay/relay/wal-sync.js';
 import { PROTOCOL_VERSION, type CommandReply } from '../../shared/protocol.js';
 import { freePort, spawnRelay, type RelayProcess } from '../support/relay-process.js';
-import { ADMIN, ROOT, api, connectClient, send, startRelay, type TestRelay, type TestSocket } from '../support/relay.js';
+import { ADMIN, ROOT, api, connectClient, connectSocket, send, startRelay, type TestRelay, type TestSocket } from '../support/relay.js';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -183,12 +182,7 @@ describe('SIGTERM to a relay process during a burst', () => {
     let ackedAfterSignal = 0;
     let signalled = false;
     const sockets: TestSocket[] = [];
-    const connect = () =>
-      new Promise<TestSocket>((resolve, reject) => {
-        const s: TestSocket = ioClient(relay!.url, { transports: ['websocket'], auth: { room: roomId, token: host, protocol: PROTOCOL_VERSION }, reconnection: false, forceNew: true });
-        s.once('connect', () => resolve(s));
-        s.once('connect_error', reject);
-      });
+    const connect = () => connectSocket(relay!.url, roomId, host);
     const senders = Array.from({ length: SENDERS }, async (_, k) => {
       const s = await connect();
       sockets.push(s);

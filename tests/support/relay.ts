@@ -92,6 +92,18 @@ export async function connectClient(
   return { socket, state, states };
 }
 
+/** A real socket.io client as a sender holds one: resolved once connected (before any state), no reconnection. */
+export function connectSocket(url: string, room: string, token: string, opts: { timeout?: number } = {}): Promise<TestSocket> {
+  return new Promise((resolve, reject) => {
+    const s: TestSocket = ioClient(url, { transports: ['websocket'], auth: { room, token, protocol: PROTOCOL_VERSION }, reconnection: false, forceNew: true, ...(opts.timeout && { timeout: opts.timeout }) });
+    s.once('connect', () => resolve(s));
+    s.once('connect_error', (err) => {
+      s.close();
+      reject(err);
+    });
+  });
+}
+
 export function send(socket: TestSocket, command: unknown): Promise<CommandReply> {
   return new Promise((resolve) => socket.emit('command', command, resolve));
 }

@@ -4,9 +4,8 @@
  * a 503 is retried, and when its relay goes away the sender connects to the next relay URL
  * and sends every unanswered sale again (same command id, same orderId).
  */
-import { io as ioClient } from 'socket.io-client';
-import { PROTOCOL_VERSION, type CommandReply } from '../../shared/protocol.js';
-import type { TestSocket } from './relay.js';
+import type { CommandReply } from '../../shared/protocol.js';
+import { connectSocket, type TestSocket } from './relay.js';
 
 export interface SaleEntry {
   id: string;
@@ -32,23 +31,12 @@ const IN_FLIGHT = 8;
 const RETRY_MS = 50;
 const MAX_TRIES = 600;
 
-function connect(url: string, roomId: string, token: string): Promise<TestSocket> {
-  return new Promise((resolve, reject) => {
-    const s: TestSocket = ioClient(url, { transports: ['websocket'], auth: { room: roomId, token, protocol: PROTOCOL_VERSION }, reconnection: false, forceNew: true, timeout: 3000 });
-    s.once('connect', () => resolve(s));
-    s.once('connect_error', (err) => {
-      s.close();
-      reject(err);
-    });
-  });
-}
-
 async function connectAny(urls: readonly string[], start: number, roomId: string, token: string): Promise<{ socket: TestSocket; index: number }> {
   const deadline = Date.now() + 30_000;
   for (let i = start; ; i++) {
     const index = i % urls.length;
     try {
-      return { socket: await connect(urls[index]!, roomId, token), index };
+      return { socket: await connectSocket(urls[index]!, roomId, token, { timeout: 3000 }), index };
     } catch (err) {
       if (Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 50));
@@ -147,7 +135,7 @@ export async function salesBurst(opts: {
 
 /** Sends every sale ever sent again, half with the same command id, half with a new id and the same orderId. */
 export async function resendAll(opts: { url: string; roomId: string; token: string; productId: string; ledger: SalesLedger }): Promise<{ duplicates: number }> {
-  const socket = await connect(opts.url, opts.roomId, opts.token);
+  const socket = await connectSocket(opts.url, opts.roomId, opts.token, { timeout: 3000 });
   try {
     const replies = await Promise.all(
       opts.ledger.sent.map(
