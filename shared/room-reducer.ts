@@ -17,18 +17,9 @@
 import type { Command, CommandOf, CommandType } from './commands.js';
 import { roleMay } from './commands.js';
 import { MAX_PRODUCTS, MAX_TICKER, type Product, type Role, type RoomState, type Sale, type SaleSource } from './domain.js';
+import { fail, type RoomError } from './commands/refusals.js';
 
-export type RoomErrorCode = 'invalid' | 'forbidden' | 'not_found' | 'conflict';
-
-export interface RoomError {
-  code: RoomErrorCode;
-  /** Machine-readable reason, e.g. out_of_stock, stale_version, duplicate_sku. */
-  reason: string;
-  message: string;
-  field?: string;
-}
-
-export const ERROR_STATUS: Record<RoomErrorCode, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409 };
+export { ERROR_STATUS, REFUSAL_REASONS, type RefusalReason, type RoomError, type RoomErrorCode } from './commands/refusals.js';
 
 export type RoomEvent =
   | { type: 'product.added'; productId: string }
@@ -65,11 +56,6 @@ export type ApplyOutcome =
   | { ok: true; duplicateOfSale: Sale; state: RoomState; events: []; result: CommandResult }
   | { ok: false; error: RoomError };
 
-const fail = (code: RoomErrorCode, reason: string, message: string, field?: string): { ok: false; error: RoomError } => ({
-  ok: false,
-  error: field === undefined ? { code, reason, message } : { code, reason, message, field },
-});
-
 function soldOutOf(p: Pick<Product, 'stock' | 'soldOutManual'>): boolean {
   return p.stock === 0 || p.soldOutManual;
 }
@@ -99,10 +85,10 @@ type Handler<T extends CommandType> = (
 
 const handlers: { [T in CommandType]: Handler<T> } = {
   'product.add'(state, cmd) {
-    if (state.products.length >= MAX_PRODUCTS) return fail('conflict', 'too_many_products', `a room holds at most ${MAX_PRODUCTS} products`);
+    if (state.products.length >= MAX_PRODUCTS) return fail('too_many_products', `a room holds at most ${MAX_PRODUCTS} products`);
     const input = cmd.product;
     if (state.products.some((p) => p.sku === input.sku)) {
-      return fail('conflict', 'duplicate_sku', `SKU "${input.sku}" is already in this room`, 'product.sku');
+      return fail('duplicate_sku', `SKU "${input.sku}" is already in this room`, 'product.sku');
     }
     const id = productIdAt(state.version + 1);
     const stock = input.stock ?? null;
@@ -130,10 +116,10 @@ const handlers: { [T in CommandType]: Handler<T> } = {
 
   'product.update'(state, cmd) {
     const found = findProduct(state, cmd.productId);
-    if (!found) return fail('not_found', 'unknown_product', `no product "${cmd.productId}" in this room`, 'productId');
+    if (!found) return fail('unknown_product', `no product "${cmd.productId}" in this room`, 'productId');
     const c = cmd.changes;
     if (c.sku !== undefined && state.products.some((p) => p.sku === c.sku && p.id !== cmd.productId)) {
-      return fail('conflict', 'duplicate_sku', `SKU "${c.sku}" is already in this room`, 'changes.sku');
+      return fail('duplicate_sku', `SKU "${c.sku}" is already in this room`, 'changes.sku');
     }
     const p = found.product;
     const next: Product = {
@@ -153,7 +139,7 @@ const handlers: { [T in CommandType]: Handler<T> } = {
 
   'product.remove'(state, cmd) {
     const found = findProduct(state, cmd.productId);
-    if (!found) return fail('not_found', 'unknown_product', `no product "${cmd.productId}" in this room`, 'productId');
+    if (!found) return fail('unknown_product', `no product "${cmd.productId}" in this room`, 'productId');
     const products = state.products.filter((p) => p.id !== cmd.productId);
     const wasCurrent = state.currentProductId === cmd.productId;
     // Sales of a removed product stay in the totals: money taken is not undone by tidying the queue.
@@ -166,7 +152,7 @@ const handlers: { [T in CommandType]: Handler<T> } = {
 
   'product.soldOut'(state, cmd) {
     const found = findProduct(state, cmd.productId);
-    if (!found) return fail('not_found', 'unknown_product', `no product "${cmd.productId}" in this room`, 'productId');
+    if (!found) return fail('unknown_product', `no product "${cmd.productId}" in this room`, 'productId');
     const manual = cmd.soldOut ?? true;
     const p = { ...found.product, soldOutManual: manual };
     p.soldOut = soldOutOf(p);
@@ -179,7 +165,7 @@ const handlers: { [T in CommandType]: Handler<T> } = {
 
   'queue.move'(state, cmd) {
     const found = findProduct(state, cmd.productId);
-    if (!found) return fail('not_found', 'unknown_product', `no product "${cmd.productId}" in this room`, 'productId');
+    if (!found) return fail('unknown_product', `no product "${cmd.productId}" in this room`, 'productId');
     const products = state.products.slice();
     products.splice(found.index, 1);
     products.splice(Math.min(cmd.toIndex, products.length), 0, found.product);
@@ -187,7 +173,7 @@ const handlers: { [T in CommandType]: Handler<T> } = {
   },
 
   'card.show'(state, cmd) {
-    if (!findProduct(state, cmd.productId)) return fail('not_found', 'unknown_product', `no product "${cmd.productId}" in this room`, 'productId');
+    if (!findProduct(state, cmd.productId)) return fail('unknown_product', `no product "${cmd.productId}" in this room`, 'productId');
     return { ok: true, state: { ...state, currentProductId: cmd.productId, cardVisible: true }, events: [{ type: 'card.shown', productId: cmd.productId }] };
   },
 
@@ -197,7 +183,7 @@ const handlers: { [T in CommandType]: Handler<T> } = {
 
   'card.next'(state) {
     const n = state.products.length;
-    if (n === 0) return fail('conflict', 'empty_queue', 'the queue is empty: add a product first');
+    if (n === 0) return fail('empty_queue', 'the queue is empty: add a product first');
     const start = state.currentProductId ? state.products.findIndex((p) => p.id === state.currentProductId) : -1;
     // The next product in queue order that can still be sold, wrapping around; sold-out ones are skipped.
     let next: Product | undefined;
@@ -208,7 +194,7 @@ const handlers: { [T in CommandType]: Handler<T> } = {
         break;
       }
     }
-    if (!next) return fail('conflict', 'nothing_next', 'every other product is sold out');
+    if (!next) return fail('nothing_next', 'every other product is sold out');
     return { ok: true, state: { ...state, currentProductId: next.id, cardVisible: true }, events: [{ type: 'card.shown', productId: next.id }] };
   },
 
@@ -227,20 +213,20 @@ const handlers: { [T in CommandType]: Handler<T> } = {
           })();
     if (!found) {
       return cmd.productId !== undefined
-        ? fail('not_found', 'unknown_product', `no product "${cmd.productId}" in this room`, 'productId')
-        : fail('not_found', 'unknown_sku', `no product with SKU "${cmd.sku}" in this room`, 'sku');
+        ? fail('unknown_product', `no product "${cmd.productId}" in this room`, 'productId')
+        : fail('unknown_sku', `no product with SKU "${cmd.sku}" in this room`, 'sku');
     }
     const p = found.product;
     const quantity = cmd.quantity ?? 1;
     if (cmd.unitPriceMinor !== undefined && cmd.unitPriceMinor !== p.priceMinor) {
-      return fail('conflict', 'price_changed', `the price changed to ${p.priceMinor} minor units`, 'unitPriceMinor');
+      return fail('price_changed', `the price changed to ${p.priceMinor} minor units`, 'unitPriceMinor');
     }
-    if (p.soldOutManual) return fail('conflict', 'sold_out', `"${p.name}" is marked sold out`, 'productId');
+    if (p.soldOutManual) return fail('sold_out', `"${p.name}" is marked sold out`, 'productId');
     if (p.stock !== null && quantity > p.stock) {
-      return fail('conflict', 'out_of_stock', `only ${p.stock} of "${p.name}" left, ${quantity} asked`, 'quantity');
+      return fail('out_of_stock', `only ${p.stock} of "${p.name}" left, ${quantity} asked`, 'quantity');
     }
     const amount = quantity * p.priceMinor;
-    if (!Number.isSafeInteger(state.totals.revenueMinor + amount)) return fail('invalid', 'too_large', 'the amount is too large', 'quantity');
+    if (!Number.isSafeInteger(state.totals.revenueMinor + amount)) return fail('too_large', 'the amount is too large', 'quantity');
     const sale: Sale = {
       id: cmd.id,
       orderId: cmd.orderId ?? null,
@@ -271,8 +257,8 @@ const handlers: { [T in CommandType]: Handler<T> } = {
 
   'sale.void'(state, cmd, ctx) {
     const sale = ctx.sale(cmd.saleId);
-    if (!sale) return fail('not_found', 'unknown_sale', `no sale "${cmd.saleId}" in this room`, 'saleId');
-    if (sale.voidedAt !== null) return fail('conflict', 'already_voided', `sale "${cmd.saleId}" was already undone`, 'saleId');
+    if (!sale) return fail('unknown_sale', `no sale "${cmd.saleId}" in this room`, 'saleId');
+    if (sale.voidedAt !== null) return fail('already_voided', `sale "${cmd.saleId}" was already undone`, 'saleId');
     const voided: Sale = { ...sale, voidedAt: ctx.now };
     const amount = sale.quantity * sale.unitPriceMinor;
     const totals = {
@@ -297,7 +283,7 @@ const handlers: { [T in CommandType]: Handler<T> } = {
 
   'stock.set'(state, cmd) {
     const found = findProduct(state, cmd.productId);
-    if (!found) return fail('not_found', 'unknown_product', `no product "${cmd.productId}" in this room`, 'productId');
+    if (!found) return fail('unknown_product', `no product "${cmd.productId}" in this room`, 'productId');
     const p = found.product;
     // A restock (stock above 0 or unlimited) clears a manual sold-out mark.
     const manual = cmd.stock === 0 ? p.soldOutManual : false;
@@ -316,7 +302,7 @@ const handlers: { [T in CommandType]: Handler<T> } = {
 
   'ticker.clear'(state, cmd) {
     if (cmd.messageId !== undefined && !state.ticker.some((m) => m.id === cmd.messageId)) {
-      return fail('not_found', 'unknown_message', `no ticker message "${cmd.messageId}"`, 'messageId');
+      return fail('unknown_message', `no ticker message "${cmd.messageId}"`, 'messageId');
     }
     const ticker = cmd.messageId === undefined ? [] : state.ticker.filter((m) => m.id !== cmd.messageId);
     return { ok: true, state: { ...state, ticker }, events: [{ type: 'ticker.changed' }] };
@@ -336,7 +322,7 @@ const handlers: { [T in CommandType]: Handler<T> } = {
     if (c.currency !== undefined && c.currency !== state.room.currency && (state.products.length > 0 || state.totals.orders > 0)) {
       // Prices and takings are minor units of the currency: changing it would silently reprice
       // every product and the totals (which keep the sales of removed products).
-      return fail('conflict', 'currency_locked', 'the currency can only change while the room has no products and no sales', 'changes.currency');
+      return fail('currency_locked', 'the currency can only change while the room has no products and no sales', 'changes.currency');
     }
     const room = { ...state.room, ...c } as RoomState['room'];
     return { ok: true, state: { ...state, room }, events: [{ type: 'room.updated' }] };
@@ -348,10 +334,10 @@ const handlers: { [T in CommandType]: Handler<T> } = {
  */
 export function applyCommand(state: RoomState, command: Command, ctx: ApplyContext): ApplyOutcome {
   if (!roleMay(ctx.by, command.type)) {
-    return fail('forbidden', 'role', `the ${ctx.by} role may not send ${command.type}`);
+    return fail('role', `the ${ctx.by} role may not send ${command.type}`);
   }
   if (command.baseVersion !== undefined && command.baseVersion !== state.version) {
-    return fail('conflict', 'stale_version', `the room changed (version ${state.version}, command based on ${command.baseVersion}): reload and try again`, 'baseVersion');
+    return fail('stale_version', `the room changed (version ${state.version}, command based on ${command.baseVersion}): reload and try again`, 'baseVersion');
   }
   const handler = handlers[command.type] as Handler<CommandType>;
   const out = handler(state, command, ctx);

@@ -1,12 +1,13 @@
 /**
  * The relay's refusals in the host's language. The relay answers in English
  * (`{code, reason?, message, field?}`, shared/protocol.ts); the console says what happened and
- * what to do from `reason` (the reducer's stable reasons, shared/room-reducer.ts), else from
+ * what to do from `reason` (the reducer's stable reasons, shared/commands/refusals.ts), else from
  * `code`, with the field's own label for `invalid`. A code this extension does not know (a newer
  * relay) falls back to the relay's English words, quoted. Pure and zod-free: the side panel's
  * first bundle imports it.
  */
 import type { CommandType } from '../../shared/commands';
+import type { RefusalReason } from '../../shared/commands/refusals';
 import type { ErrorCode } from '../../shared/protocol';
 import { formatCount } from '../../shared/money';
 import type { MessageKey, Translate } from './i18n';
@@ -26,7 +27,7 @@ export interface RelayErrorContext {
   locale?: string;
 }
 
-/** Every reason shared/room-reducer.ts refuses with, and what it says (tests/unit/relay-errors.test.ts reads the reducer for them). */
+/** Every reason the reducer refuses with, and what it says (exhaustive: a new RefusalReason does not compile until it has a text). */
 export const REASON_KEYS = {
   too_many_products: 'relayError.too_many_products',
   duplicate_sku: 'relayError.duplicate_sku',
@@ -44,7 +45,7 @@ export const REASON_KEYS = {
   currency_locked: 'relayError.currency_locked',
   role: 'relayError.role',
   stale_version: 'relayError.stale_version',
-} as const satisfies Record<string, MessageKey>;
+} as const satisfies Record<RefusalReason, MessageKey>;
 
 /**
  * Every code of the protocol (exhaustive: a new ErrorCode does not compile until it has a text).

@@ -1,15 +1,16 @@
 /**
  * The relay's refusals in the console's three languages (extension/lib/relay-errors.ts).
- * The reasons and codes are read from the reducer's and the relay's source, and the refusals
- * in the table are made by the real reducer and the real command schema, so a new reason
- * without a text fails here instead of reaching a host in English.
+ * The reasons come from the reducer's typed list (REFUSAL_REASONS), the relay's own codes are
+ * read from its source, and the refusals in the table are made by the real reducer and the
+ * real command schema, so a new reason without a text fails here instead of reaching a host
+ * in English.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_TYPES, parseCommand } from '../../shared/commands.js';
 import { STATUS_OF } from '../../shared/protocol.js';
-import type { RoomError } from '../../shared/room-reducer.js';
+import { REFUSAL_REASONS, type RoomError } from '../../shared/room-reducer.js';
 import { LOCALES, MESSAGES, translator, type Locale, type MessageKey } from '../../extension/lib/i18n.js';
 import { CODE_KEYS, commandKey, fieldLabelKey, REASON_KEYS, relayErrorText, relayNoticeText } from '../../extension/lib/relay-errors.js';
 import { seededRelay, TestRelay } from './room-harness.js';
@@ -19,8 +20,8 @@ const source = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 const t = (l: Locale) => translator(l);
 const params = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
-/** `fail('conflict', 'out_of_stock', …)` in the reducer: every code/reason pair it can refuse with. */
-const reducerReasons = [...source('shared/room-reducer.ts').matchAll(/fail\('(\w+)', '(\w+)'/g)].map((m) => ({ code: m[1]!, reason: m[2]! }));
+/** Every code/reason pair the reducer can refuse with. */
+const reducerReasons = Object.entries(REFUSAL_REASONS).map(([reason, code]) => ({ code, reason }));
 /** Codes the relay answers with itself: errorBody('…'), the handshake's fail('…'), room-hub's { code: '…' }. */
 const relayCodes = new Set([
   ...[...source('overlay/relay/app.ts').matchAll(/(?:errorBody|fail)\('(\w+)'/g)].map((m) => m[1]!),
@@ -33,7 +34,7 @@ function refusal(out: { kind: string; error?: RoomError } | { ok: boolean; error
 }
 
 describe('relay error texts: coverage read from the code', () => {
-  it('finds the reducer’s reasons and the relay’s codes in their source', () => {
+  it('lists the reducer’s reasons and finds the relay’s codes in its source', () => {
     expect(reducerReasons.length).toBeGreaterThanOrEqual(16);
     expect([...relayCodes].sort()).toEqual(expect.arrayContaining(['forbidden', 'invalid', 'not_found', 'protocol_mismatch', 'rate_limited', 'unauthorized', 'unavailable']));
   });
