@@ -1,0 +1,53 @@
+/**
+ * The zod-free half of the command registry: per command type, who may send it and the
+ * message key that names it ("Sale not recorded."). It is split from the definitions
+ * (shared/commands/*.ts, which need zod for their schemas) because the side panel's first
+ * bundle reads the labels and the roles, and must not pull zod in. Each definition takes its
+ * roles and label from here, so this table and the registry cannot disagree (registry.ts
+ * fails to compile when a type here has no definition).
+ *
+ * Rule [R8] (shared/room-reducer.ts): cohost = cards, ticker, countdown; sales = sales;
+ * overlay = nothing; the host may send every command, which the tuple type enforces.
+ */
+import type { Role } from '../domain.js';
+
+/** Who may send a command: always the host first, then the other roles that may. Never the overlay. */
+export type CommandRoles = readonly ['host', ...Exclude<Role, 'host' | 'overlay'>[]];
+
+export interface CommandMeta {
+  readonly roles: CommandRoles;
+  /** The message key (extension/lib/i18n.ts) that says which action did not happen. */
+  readonly label: string;
+}
+
+const HOST = ['host'] as const;
+const COHOST = ['host', 'cohost'] as const;
+const SALES = ['host', 'sales'] as const;
+
+export const COMMAND_META = {
+  'product.add': { roles: HOST, label: 'command.product.add' },
+  'product.update': { roles: HOST, label: 'command.product.update' },
+  'product.remove': { roles: HOST, label: 'command.product.remove' },
+  'product.soldOut': { roles: HOST, label: 'command.product.soldOut' },
+  'queue.move': { roles: HOST, label: 'command.queue.move' },
+  'card.show': { roles: COHOST, label: 'command.card.show' },
+  'card.hide': { roles: COHOST, label: 'command.card.hide' },
+  'card.next': { roles: COHOST, label: 'command.card.next' },
+  'sale.record': { roles: SALES, label: 'command.sale.record' },
+  'sale.void': { roles: HOST, label: 'command.sale.void' },
+  'stock.set': { roles: HOST, label: 'command.stock.set' },
+  'ticker.push': { roles: COHOST, label: 'command.ticker.push' },
+  'ticker.clear': { roles: COHOST, label: 'command.ticker.clear' },
+  'countdown.start': { roles: COHOST, label: 'command.countdown.start' },
+  'countdown.stop': { roles: COHOST, label: 'command.countdown.stop' },
+  'room.update': { roles: HOST, label: 'command.room.update' },
+} as const satisfies Record<string, CommandMeta>;
+
+export type CommandType = keyof typeof COMMAND_META;
+
+export const isCommandType = (type: string): type is CommandType => Object.hasOwn(COMMAND_META, type);
+
+/** Least privilege: which role may send which command (architecture rule 4, [R8]). */
+export function roleMay(role: Role, type: CommandType): boolean {
+  return (COMMAND_META[type].roles as readonly Role[]).includes(role);
+}
