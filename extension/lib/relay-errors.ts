@@ -6,7 +6,7 @@
  * relay) falls back to the relay's English words, quoted. Pure and zod-free: the side panel's
  * first bundle imports it.
  */
-import type { CommandType } from '../../shared/commands';
+import { COMMAND_META, isCommandType, type CommandType } from '../../shared/commands/meta';
 import type { RefusalReason } from '../../shared/commands/refusals';
 import type { ErrorCode } from '../../shared/protocol';
 import { formatCount } from '../../shared/money';
@@ -125,26 +125,12 @@ export function relayNoticeText(error: RelayErrorLike, t: Translate, ctx: RelayE
   return action ? t('relayError.notice', { action: t(action), why }) : why;
 }
 
-/** Exhaustive over the command types: a new command does not compile until it has a text. */
-const COMMAND_KEYS: Record<CommandType, MessageKey> = {
-  'product.add': 'command.product.add',
-  'product.update': 'command.product.update',
-  'product.remove': 'command.product.remove',
-  'product.soldOut': 'command.product.soldOut',
-  'queue.move': 'command.queue.move',
-  'card.show': 'command.card.show',
-  'card.hide': 'command.card.hide',
-  'card.next': 'command.card.next',
-  'sale.record': 'command.sale.record',
-  'sale.void': 'command.sale.void',
-  'stock.set': 'command.stock.set',
-  'ticker.push': 'command.ticker.push',
-  'ticker.clear': 'command.ticker.clear',
-  'countdown.start': 'command.countdown.start',
-  'countdown.stop': 'command.countdown.stop',
-  'room.update': 'command.room.update',
-};
+/**
+ * The label of every command, from the registry's zod-free table. Typed here so that a label
+ * key that is not one of the console's messages does not compile.
+ */
+const COMMAND_LABELS: { readonly [T in CommandType]: { readonly label: MessageKey } } = COMMAND_META;
 
 export function commandKey(type: string): MessageKey | null {
-  return Object.hasOwn(COMMAND_KEYS, type) ? COMMAND_KEYS[type as CommandType] : null;
+  return isCommandType(type) ? COMMAND_LABELS[type].label : null;
 }
