@@ -11,7 +11,7 @@
  * its commit is refused if another process committed first, in which case the batch runs
  * again on the stored state (optimistic concurrency on the room version).
  */
-import type { Command } from '../../shared/commands.js';
+import { collectLookups, type Command, type LookupKeys } from '../../shared/commands.js';
 import type { Role, RoomState, Sale, SaleSource } from '../../shared/domain.js';
 import type { ErrorBody, CommandReply } from '../../shared/protocol.js';
 import { STATUS_OF } from '../../shared/protocol.js';
@@ -122,14 +122,13 @@ export class RoomActor {
   private async runBatch(batch: Pending[]): Promise<void> {
     const roomId = this.state.id;
     const commandIds: string[] = [];
-    const saleIds: string[] = [];
-    const orderIds: string[] = [];
+    // Each command's definition names the stored records it will look up (shared/commands/).
+    const lookups: LookupKeys = { saleIds: [], orderIds: [] };
     for (const { command } of batch) {
       commandIds.push(command.id);
-      if (command.type === 'sale.void') saleIds.push(command.saleId);
-      if (command.type === 'sale.record' && command.orderId !== undefined) orderIds.push(command.orderId);
+      collectLookups(command, lookups);
     }
-    const keys: BatchKeys = { commandIds, saleIds, orderIds };
+    const keys: BatchKeys = { commandIds, ...lookups };
     for (let attempt = 1; ; attempt++) {
       let outcome: 'done' | 'conflict';
       try {

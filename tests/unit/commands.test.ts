@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMAND_TYPES, parseCommand, roleMay } from '../../shared/commands.js';
+import { collectLookups, COMMAND_TYPES, parseCommand, roleMay, type Command, type LookupKeys } from '../../shared/commands.js';
 import { RoomInfoSchema } from '../../shared/domain.js';
 
 const add = (product: Record<string, unknown>) => ({ id: 'c1', type: 'product.add', product: { sku: 'POM', name: '芦柑', priceMinor: 5990, ...product } });
@@ -108,6 +108,29 @@ describe('COMMAND_TYPES and roleMay', () => {
 
   it('[R8] a sales token may record a sale but not undo one or change stock', () => {
     expect(COMMAND_TYPES.filter((t) => roleMay('sales', t))).toEqual(['sale.record']);
+  });
+});
+
+describe('the stored records a batch looks up', () => {
+  const parsed = (input: Record<string, unknown>): Command => {
+    const r = parseCommand({ id: 'c1', ...input });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    return r.value;
+  };
+
+  it('are the sales sale.void undoes and the orderIds sale.record repeats, in batch order', () => {
+    const keys: LookupKeys = { saleIds: [], orderIds: [] };
+    for (const c of [
+      parsed({ type: 'sale.record', productId: 'p1', orderId: 'o-1' }),
+      parsed({ type: 'sale.record', productId: 'p1' }),
+      parsed({ type: 'sale.void', saleId: 's-1' }),
+      parsed({ type: 'card.show', productId: 'p1' }),
+      parsed({ type: 'sale.record', sku: 'POM', orderId: 'o-2' }),
+      parsed({ type: 'sale.void', saleId: 's-2' }),
+    ]) {
+      collectLookups(c, keys);
+    }
+    expect(keys).toEqual({ saleIds: ['s-1', 's-2'], orderIds: ['o-1', 'o-2'] });
   });
 });
 
