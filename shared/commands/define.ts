@@ -24,7 +24,7 @@ const base = {
 export const productRef = { productId: IdSchema };
 
 type Shape<T extends CommandType, F extends z.ZodRawShape> = typeof base & { type: z.ZodLiteral<T> } & F;
-export type CommandSchemaOf<T extends CommandType, F extends z.ZodRawShape> = z.ZodObject<Shape<T, F>, z.core.$strict>;
+type CommandSchemaOf<T extends CommandType, F extends z.ZodRawShape> = z.ZodObject<Shape<T, F>, z.core.$strict>;
 type Parsed<T extends CommandType, F extends z.ZodRawShape> = z.output<CommandSchemaOf<T, F>>;
 
 /**
