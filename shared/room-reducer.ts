@@ -17,6 +17,7 @@
 import type { Command, CommandOf, CommandType } from './commands.js';
 import { roleMay } from './commands.js';
 import { MAX_PRODUCTS, MAX_TICKER, type Product, type Role, type RoomState, type Sale, type SaleSource } from './domain.js';
+import { newProduct, withChanges } from './product-fields.js';
 
 export type RoomErrorCode = 'invalid' | 'forbidden' | 'not_found' | 'conflict';
 
@@ -105,24 +106,7 @@ const handlers: { [T in CommandType]: Handler<T> } = {
       return fail('conflict', 'duplicate_sku', `SKU "${input.sku}" is already in this room`, 'product.sku');
     }
     const id = productIdAt(state.version + 1);
-    const stock = input.stock ?? null;
-    const product: Product = {
-      id,
-      sku: input.sku,
-      name: input.name,
-      priceMinor: input.priceMinor,
-      originalPriceMinor: input.originalPriceMinor ?? null,
-      unit: input.unit ?? '',
-      stock,
-      imageUrl: input.imageUrl ?? null,
-      origin: input.origin ?? '',
-      tagline: input.tagline ?? '',
-      obsScene: input.obsScene || null,
-      sold: 0,
-      revenueMinor: 0,
-      soldOutManual: false,
-      soldOut: stock === 0,
-    };
+    const product = newProduct(id, input);
     const products = state.products.slice();
     products.splice(Math.min(cmd.position ?? products.length, products.length), 0, product);
     return { ok: true, state: { ...state, products }, events: [{ type: 'product.added', productId: id }], result: { productId: id } };
@@ -136,18 +120,7 @@ const handlers: { [T in CommandType]: Handler<T> } = {
       return fail('conflict', 'duplicate_sku', `SKU "${c.sku}" is already in this room`, 'changes.sku');
     }
     const p = found.product;
-    const next: Product = {
-      ...p,
-      ...(c.sku !== undefined && { sku: c.sku }),
-      ...(c.name !== undefined && { name: c.name }),
-      ...(c.priceMinor !== undefined && { priceMinor: c.priceMinor }),
-      ...(c.originalPriceMinor !== undefined && { originalPriceMinor: c.originalPriceMinor }),
-      ...(c.unit !== undefined && { unit: c.unit }),
-      ...(c.imageUrl !== undefined && { imageUrl: c.imageUrl }),
-      ...(c.origin !== undefined && { origin: c.origin }),
-      ...(c.tagline !== undefined && { tagline: c.tagline }),
-      ...(c.obsScene !== undefined && { obsScene: c.obsScene || null }),
-    };
+    const next = withChanges(p, c);
     return { ok: true, state: { ...state, products: withProduct(state, found.index, next) }, events: [{ type: 'product.updated', productId: p.id }] };
   },
 
