@@ -19,9 +19,9 @@
  * 2. its translations: the form label (`field.grade`) in extension/lib/i18n.ts, every locale;
  * 3. its place on screen: FORM_ORDER in extension/components/ProductForm.tsx, and wherever the
  *    card (overlay/page) or the queue should show it.
- * A field in saved rooms that older releases did not write needs no migration when its blank
- * value is what those rooms mean (newProduct's default is applied on load by
- * shared/stored-room.ts only through a migration: add one there, and raise STORED_FORMAT).
+ * Saved rooms need nothing: a product row written before the field existed reads as its blank
+ * value (withBlanks; a new `required` field, which has none, needs a migration in
+ * overlay/relay/stored-room.ts).
  */
 import type { Product, ProductChanges, ProductInput } from './product-schema.js';
 
@@ -168,6 +168,16 @@ export function withChanges(product: Product, changes: ProductChanges): Product 
     if (value !== undefined && metaOf(f).update) next[f] = normalised(f, value);
   }
   return next as unknown as Product;
+}
+
+/** A stored product row with the fields it lacks (added after it was written) at their blank value. */
+export function withBlanks(row: Record<string, unknown>): Record<string, unknown> {
+  let out = row;
+  for (const f of PRODUCT_FIELDS) {
+    const blank = metaOf(f).blank;
+    if (blank !== 'required' && !Object.hasOwn(out, f)) out = { ...out, [f]: blank };
+  }
+  return out;
 }
 
 /** CSV column (as a row error names it) → field, and every header spelling → its field. */
