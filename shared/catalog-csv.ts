@@ -8,21 +8,16 @@
  */
 import Papa from 'papaparse';
 import { ProductInputSchema, productIssue, type ProductInput, type ProductIssueCode } from './domain.js';
+import { FIELD_OF_CSV_HEADER, PRODUCT_FIELD_META, PRODUCT_FIELDS, type ProductField } from './product-fields.js';
 import { parseAmount, type DecimalMark, type MoneyError } from './money.js';
 
-/** Accepted header spellings (lower-cased, spaces/dashes as underscores) for each field. */
-const COLUMNS: Record<string, keyof ProductInput | 'price' | 'original_price'> = {
-  sku: 'sku', 商品编码: 'sku', 货号: 'sku',
-  name: 'name', 商品名称: 'name', 名称: 'name', nom: 'name',
-  origin: 'origin', 产地: 'origin', origine: 'origin',
-  unit: 'unit', 规格: 'unit', 单位: 'unit', unite: 'unit',
-  price: 'price', 价格: 'price', 售价: 'price', prix: 'price',
-  original_price: 'original_price', 原价: 'original_price', prix_barre: 'original_price',
-  stock: 'stock', 库存: 'stock',
-  image_url: 'imageUrl', image: 'imageUrl', 图片: 'imageUrl',
-  tagline: 'tagline', 卖点: 'tagline', slogan: 'tagline',
-  obs_scene: 'obsScene', scene: 'obsScene', 场景: 'obsScene',
-};
+/**
+ * The field a header names (its spellings, lower-cased with spaces/dashes as underscores, are in
+ * the field table). Own keys only: a header named "constructor" is not a column.
+ */
+const fieldOfHeader = (h: string): ProductField | undefined => (Object.hasOwn(FIELD_OF_CSV_HEADER, h) ? FIELD_OF_CSV_HEADER[h] : undefined);
+/** The columns a file must have: the fields without a blank value (sku, name, price). */
+const REQUIRED = PRODUCT_FIELDS.filter((f) => PRODUCT_FIELD_META[f].blank === 'required');
 
 export interface CsvRow {
   /** 1-based line in the file (the header is line 1). */
@@ -131,8 +126,8 @@ export function parseCatalogCsv(text: string, currency: string): CsvImport {
   }
   const decimalMark = fileDecimalMark(delimiter);
   const headers = fields ?? [];
-  const ignoredColumns = headers.filter((h) => !(h in COLUMNS));
-  const missing = (['sku', 'name', 'price'] as const).filter((f) => !headers.some((h) => COLUMNS[h] === f));
+  const ignoredColumns = headers.filter((h) => fieldOfHeader(h) === undefined);
+  const missing = REQUIRED.filter((f) => !headers.some((h) => fieldOfHeader(h) === f)).map((f) => PRODUCT_FIELD_META[f].csv.column);
   if (missing.length > 0) {
     errors.push({ line: 1, field: '(header)', code: 'missing_columns', params: { columns: missing.join(', ') } });
     return { rows: [], errors, ignoredColumns, decimalMark, delimiter };
@@ -143,22 +138,24 @@ export function parseCatalogCsv(text: string, currency: string): CsvImport {
     const draft: Record<string, unknown> = {};
     const rowErrors: CsvRowError[] = [];
     for (const [header, raw] of Object.entries(record)) {
-      const field = COLUMNS[header];
+      const field = fieldOfHeader(header);
       if (!field || raw === undefined) continue;
       const value = String(raw).trim();
-      if (field === 'price' || field === 'original_price') {
+      const { blank, csv } = PRODUCT_FIELD_META[field];
+      const column = csv.column;
+      if (csv.kind === 'money') {
         if (value === '') {
-          if (field === 'price') rowErrors.push({ line, field: 'price', code: 'required', params: {} });
+          if (blank === 'required') rowErrors.push({ line, field: column, code: 'required', params: {} });
           continue;
         }
         const money = parseAmount(value, currency, decimalMark);
-        if (!money.ok) rowErrors.push({ line, field, code: money.error === 'empty' ? 'required' : money.error, params: { value, currency } });
-        else draft[field === 'price' ? 'priceMinor' : 'originalPriceMinor'] = money.minor;
-      } else if (field === 'stock') {
-        if (value === '') draft.stock = null;
-        else if (/^\d+$/.test(value)) draft.stock = Number(value);
-        else rowErrors.push({ line, field: 'stock', code: 'not_whole_number', params: { value } });
-      } else if (value !== '' || field === 'sku' || field === 'name') {
+        if (!money.ok) rowErrors.push({ line, field: column, code: money.error === 'empty' ? 'required' : money.error, params: { value, currency } });
+        else draft[field] = money.minor;
+      } else if (csv.kind === 'count') {
+        if (value === '') draft[field] = blank;
+        else if (/^\d+$/.test(value)) draft[field] = Number(value);
+        else rowErrors.push({ line, field: column, code: 'not_whole_number', params: { value } });
+      } else if (value !== '' || blank === 'required') {
         // An empty SKU or name goes to the schema, which calls it empty ('required').
         draft[field] = value;
       }

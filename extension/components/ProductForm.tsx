@@ -1,32 +1,32 @@
+/**
+ * The product form (lazy-loaded: it brings zod). Its fields come from the product field table
+ * (shared/product-fields.ts): how each is shown, typed and read; FORM_ORDER is where each sits.
+ */
 import { useState } from 'preact/hooks';
 import { ProductChangesSchema, ProductInputSchema, productIssue, type Product, type ProductInput } from '../../shared/domain';
 import { decimalMarkOf, minorToDecimal, parseAmount, type DecimalMark } from '../../shared/money';
+import { PRODUCT_FIELD_META, PRODUCT_FIELDS, type ProductField, type ProductFormName } from '../../shared/product-fields';
 import type { ConsoleState } from '../lib/console-state';
-import type { MessageKey, Translate } from '../lib/i18n';
+import type { Translate } from '../lib/i18n';
 import { amountExamples, moneyErrorText, PRODUCT_ISSUE_KEYS } from '../lib/input-errors';
 
-const FIELDS = ['sku', 'name', 'price', 'originalPrice', 'unit', 'stock', 'imageUrl', 'origin', 'tagline', 'obsScene'] as const;
-type Field = (typeof FIELDS)[number];
+type Field = ProductFormName;
 type Draft = Record<Field, string>;
 
-/** Schema field → form field, for relay/zod issues. */
-const FROM_SCHEMA: Record<string, Field> = { priceMinor: 'price', originalPriceMinor: 'originalPrice' };
+/** Where each field sits on screen, in the form's grid. */
+const FORM_ORDER: readonly ProductField[] = ['name', 'sku', 'priceMinor', 'originalPriceMinor', 'stock', 'unit', 'origin', 'tagline', 'imageUrl', 'obsScene'];
+
+const INPUT_MODE = { text: undefined, money: 'decimal', stock: 'numeric', url: 'url' } as const;
 
 /** Prices are shown and typed with the console language's decimal mark ("59,90" in French). */
 function draftOf(p: Product | null, currency: string, mark: DecimalMark): Draft {
-  if (!p) return { sku: '', name: '', price: '', originalPrice: '', unit: '', stock: '', imageUrl: '', origin: '', tagline: '', obsScene: '' };
-  return {
-    sku: p.sku,
-    name: p.name,
-    price: minorToDecimal(p.priceMinor, currency, mark),
-    originalPrice: p.originalPriceMinor === null ? '' : minorToDecimal(p.originalPriceMinor, currency, mark),
-    unit: p.unit,
-    stock: p.stock === null ? '' : String(p.stock),
-    imageUrl: p.imageUrl ?? '',
-    origin: p.origin,
-    tagline: p.tagline,
-    obsScene: p.obsScene ?? '',
-  };
+  const draft = {} as Draft;
+  for (const f of PRODUCT_FIELDS) {
+    const { form } = PRODUCT_FIELD_META[f];
+    const value = p?.[f] ?? null;
+    draft[form.name] = value === null ? '' : form.control === 'money' ? minorToDecimal(value as number, currency, mark) : String(value);
+  }
+  return draft;
 }
 
 /** Form text → ProductInput, with the same schema the relay uses, and per-field errors. */
@@ -37,29 +37,35 @@ export function readProductForm(
   mark: DecimalMark = '.',
 ): { ok: true; input: ProductInput } | { ok: false; errors: Partial<Record<Field, string>> } {
   const errors: Partial<Record<Field, string>> = {};
-  const money = (f: 'price' | 'originalPrice'): number | null => {
-    const r = parseAmount(d[f], currency, mark);
-    if (r.ok) return r.minor;
-    errors[f] = moneyErrorText(r.error, t, { currency, mark, value: d[f] });
-    return null;
-  };
-  const priceMinor = money('price');
-  const originalPriceMinor = d.originalPrice.trim() === '' ? null : money('originalPrice');
-  let stock: number | null = null;
-  if (d.stock.trim() !== '') {
-    if (/^\d+$/.test(d.stock.trim())) stock = Number(d.stock.trim());
-    else errors.stock = t('error.stock');
+  const raw: Record<string, unknown> = {};
+  for (const f of PRODUCT_FIELDS) {
+    const { blank, form } = PRODUCT_FIELD_META[f];
+    const typed = d[form.name];
+    const empty = typed.trim() === '';
+    if (form.control === 'money') {
+      // A refused price still goes to the schema (as 0) so the other fields' errors show too.
+      if (empty && blank !== 'required') raw[f] = blank;
+      else {
+        const r = parseAmount(typed, currency, mark);
+        if (!r.ok) errors[form.name] = moneyErrorText(r.error, t, { currency, mark, value: typed });
+        raw[f] = r.ok ? r.minor : blank === 'required' ? 0 : null;
+      }
+    } else if (form.control === 'stock') {
+      raw[f] = null;
+      if (!empty) {
+        if (/^\d+$/.test(typed.trim())) raw[f] = Number(typed.trim());
+        else errors[form.name] = t('error.stock');
+      }
+    } else if (blank === 'required') raw[f] = typed;
+    else if (blank === null) raw[f] = empty ? null : typed.trim();
+    else if (!empty) raw[f] = typed;
   }
-  const raw: Record<string, unknown> = { sku: d.sku, name: d.name, priceMinor: priceMinor ?? 0, originalPriceMinor, stock };
-  for (const f of ['unit', 'origin', 'tagline'] as const) if (d[f].trim() !== '') raw[f] = d[f];
-  raw.imageUrl = d.imageUrl.trim() === '' ? null : d.imageUrl.trim();
-  raw.obsScene = d.obsScene.trim() === '' ? null : d.obsScene.trim();
   const r = ProductInputSchema.safeParse(raw);
   if (!r.success) {
     for (const issue of r.error.issues) {
       const key = String(issue.path[0] ?? '');
-      const f = (FROM_SCHEMA[key] ?? key) as Field;
-      if (FIELDS.includes(f) && !errors[f]) {
+      const f = Object.hasOwn(PRODUCT_FIELD_META, key) ? PRODUCT_FIELD_META[key as ProductField].form.name : undefined;
+      if (f && !errors[f]) {
         // The schema's own messages are English, for the API: the code is worded here.
         const { code, params } = productIssue(issue);
         errors[f] = t(PRODUCT_ISSUE_KEYS[code], params);
@@ -92,26 +98,31 @@ export function ProductForm({ s, product, onDone }: { s: ConsoleState; product: 
       if (sent.ok) onDone();
       return;
     }
-    const { stock, ...rest } = r.input;
     const changes: Record<string, unknown> = {};
     const before = draftOf(product, currency, mark);
     const current: Record<string, unknown> = { ...product };
-    for (const [k, v] of Object.entries(rest)) if (JSON.stringify(current[k] ?? null) !== JSON.stringify(v ?? null)) changes[k] = v;
+    for (const [k, v] of Object.entries(r.input)) {
+      if (PRODUCT_FIELD_META[k as ProductField].update && JSON.stringify(current[k] ?? null) !== JSON.stringify(v ?? null)) changes[k] = v;
+    }
     if (Object.keys(changes).length > 0) {
       const parsed = ProductChangesSchema.safeParse(changes);
       if (parsed.success) await s.command({ type: 'product.update', productId: product.id, changes: parsed.data });
     }
-    if (draft.stock !== before.stock) await s.command({ type: 'stock.set', productId: product.id, stock: stock ?? null });
+    // Stock is not a product.update change: stock.set owns it.
+    if (draft.stock !== before.stock) await s.command({ type: 'stock.set', productId: product.id, stock: r.input.stock ?? null });
     onDone();
   }
 
-  const field = (f: Field, extra: { inputMode?: 'decimal' | 'numeric' | 'url'; placeholder?: string } = {}) => {
+  const field = (name: ProductField) => {
+    const { form } = PRODUCT_FIELD_META[name];
+    const f = form.name;
     const id = `${idp}-${f}`;
     const err = errors[f];
+    const placeholder = 'placeholder' in form ? amountExamples(currency, mark).example : undefined;
     // The error sits outside the <label> so the field's accessible name stays its label.
     return (
-      <div class={`field field-${f}`}>
-        <label for={id}>{t(`field.${f}` as MessageKey)}</label>
+      <div class={`field field-${f}`} key={f}>
+        <label for={id}>{t(form.label)}</label>
         <input
           id={id}
           type="text"
@@ -119,7 +130,8 @@ export function ProductForm({ s, product, onDone }: { s: ConsoleState; product: 
           aria-invalid={err ? true : undefined}
           aria-describedby={err ? `${id}-error` : undefined}
           onInput={(e) => setDraft({ ...draft, [f]: e.currentTarget.value })}
-          {...extra}
+          {...(INPUT_MODE[form.control] && { inputMode: INPUT_MODE[form.control] })}
+          {...(placeholder !== undefined && { placeholder })}
         />
         {err && (
           <small id={`${id}-error`} class="field-error" role="alert">
@@ -134,16 +146,7 @@ export function ProductForm({ s, product, onDone }: { s: ConsoleState; product: 
     <form class="card product-form" data-snapshot="skip" onSubmit={submit} noValidate aria-label={product ? t('editProduct') : t('addProduct')}>
       <h3>{product ? t('editProduct') : t('addProduct')}</h3>
       <div class="grid">
-        {field('name')}
-        {field('sku')}
-        {field('price', { inputMode: 'decimal', placeholder: amountExamples(currency, mark).example })}
-        {field('originalPrice', { inputMode: 'decimal' })}
-        {field('stock', { inputMode: 'numeric' })}
-        {field('unit')}
-        {field('origin')}
-        {field('tagline')}
-        {field('imageUrl', { inputMode: 'url' })}
-        {field('obsScene')}
+        {FORM_ORDER.map(field)}
       </div>
       <div class="row">
         <button type="submit" class="primary">

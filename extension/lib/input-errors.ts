@@ -4,12 +4,14 @@
  * shared/money.ts, shared/catalog-csv.ts); this module words them, like relay-errors.ts does
  * for the relay's refusals. The code → text tables are exhaustive: a new code does not compile
  * until it has a text, and tests/unit/input-errors.test.ts checks each text in every language.
- * Type-only imports of catalog-csv, domain and pairing: neither papaparse nor zod comes with it.
+ * Type-only imports of catalog-csv, domain and pairing: neither papaparse nor zod comes with it
+ * (the product field table, shared/product-fields.ts, is zod-free).
  */
 import type { CsvErrorCode, CsvRowError } from '../../shared/catalog-csv';
 import type { ProductIssueCode } from '../../shared/domain';
 import { currencyDigits, formatDecimal, minorToDecimal, type DecimalMark, type MoneyError } from '../../shared/money';
 import type { PairingErrorCode } from '../../shared/pairing';
+import { fieldErrorLabel, FIELD_OF_CSV_COLUMN } from '../../shared/product-fields';
 import type { MessageKey, Translate } from './i18n';
 import { fieldLabelKey } from './relay-errors';
 
@@ -106,8 +108,7 @@ export const CSV_ERROR_CODES = [...Object.keys(CSV_KEYS), ...MONEY_CODES] as Csv
 export function csvFieldLabel(field: string, t: Translate): string {
   if (field === '(row)') return t('csv.field.row');
   if (field === '(header)') return t('csv.field.header');
-  if (field === 'price') return t('field.price');
-  if (field === 'original_price') return t('field.originalPrice');
+  if (Object.hasOwn(FIELD_OF_CSV_COLUMN, field)) return t(fieldErrorLabel(FIELD_OF_CSV_COLUMN[field]!));
   const key = fieldLabelKey(field);
   return key ? t(key) : field;
 }

@@ -10,6 +10,7 @@ import { COMMAND_META, isCommandType, type CommandType } from '../../shared/comm
 import type { RefusalReason } from '../../shared/commands/refusals';
 import type { ErrorCode } from '../../shared/protocol';
 import { formatCount } from '../../shared/money';
+import { fieldErrorLabel, PRODUCT_FIELDS } from '../../shared/product-fields';
 import type { MessageKey, Translate } from './i18n';
 
 export interface RelayErrorLike {
@@ -65,17 +66,9 @@ export const CODE_KEYS: Record<Exclude<ErrorCode, 'invalid'>, MessageKey> = {
 
 /** The last segment of a dotted schema path ("product.priceMinor", "changes.sku", "quantity") → the label a host knows. */
 const FIELD_KEYS: Record<string, MessageKey> = {
-  sku: 'field.sku',
-  name: 'field.name',
-  priceMinor: 'field.price',
+  // The product's fields are named as in the product form (shared/product-fields.ts).
+  ...Object.fromEntries(PRODUCT_FIELDS.map((f) => [f, fieldErrorLabel(f)])),
   unitPriceMinor: 'field.price',
-  originalPriceMinor: 'field.originalPrice',
-  unit: 'field.unit',
-  stock: 'field.stockShort',
-  imageUrl: 'field.imageUrl',
-  origin: 'field.origin',
-  tagline: 'field.tagline',
-  obsScene: 'field.obsScene',
   quantity: 'qty',
   text: 'ticker',
   seconds: 'seconds',

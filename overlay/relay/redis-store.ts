@@ -3,7 +3,8 @@
  *
  * Keys of a room share the hash tag `{roomId}` (one slot, so the scripts stay valid on a
  * cluster):
- *   ls:{id}:room      hash  version, meta (state without products), order (product ids), token_<role>
+ *   ls:{id}:room      hash  version, meta (state without products), order (product ids), token_<role>,
+ *                           format (stored-room.ts; absent = 1)
  *   ls:{id}:products  hash  product id → product JSON
  *   ls:{id}:answers   hash  command id → first answer JSON (exactly-once across processes)
  *   ls:{id}:sales     hash  sale id → sale JSON
@@ -20,9 +21,10 @@
  */
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Product, Role, RoomState, Sale } from '../../shared/domain.js';
+import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
 import { CommitConflict, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type TokenHashes } from './room-store.js';
+import { readStoredRoom, redisRoomFormat } from './stored-room.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -77,7 +79,7 @@ return 'OK'
  * Returns { version, room fields or false, products (flat) or false, answers, sales, orders } (flat pairs).
  */
 const PREFETCH = script(`
-local head = redis.call('HMGET', KEYS[1], 'version', 'meta', 'order', 'token_host', 'token_cohost', 'token_sales', 'token_overlay')
+local head = redis.call('HMGET', KEYS[1], 'version', 'meta', 'order', 'token_host', 'token_cohost', 'token_sales', 'token_overlay', 'format')
 if not head[1] then return redis.error_reply('NOROOM room is not in the store') end
 local function found(key, ids)
   local out = {}
@@ -125,12 +127,9 @@ function tokensOf(fields: readonly (string | null)[]): TokenHashes | undefined {
   return { host, cohost, sales, overlay };
 }
 
-/** The room as stored: meta + the products in queue order. */
-function roomOf(meta: string, order: string, productPairs: [string, string][], tokens: TokenHashes): LoadedRoom {
-  const byId = new Map<string, Product>();
-  for (const [id, json] of productPairs) byId.set(id, JSON.parse(json) as Product);
-  const products = (JSON.parse(order) as string[]).map((id) => byId.get(id)).filter((p): p is Product => p !== undefined);
-  return { state: { ...(JSON.parse(meta) as Meta), products }, tokenHashes: tokens };
+/** The room as stored: meta + the products in queue order, parsed in its stored format. */
+function roomOf(roomId: string, format: string | null | undefined, meta: string, order: string, productPairs: [string, string][], tokens: TokenHashes): LoadedRoom {
+  return { state: readStoredRoom(roomId, { meta, order, products: productPairs }, redisRoomFormat(roomId, format)), tokenHashes: tokens };
 }
 
 export class RedisRoomStore implements RoomStore {
@@ -187,13 +186,13 @@ export class RedisRoomStore implements RoomStore {
 
   async loadRoom(roomId: string): Promise<LoadedRoom | undefined> {
     const [room, products] = keysOf(roomId) as [string, string];
-    const res = await this.redis.multi().hmget(room, 'meta', 'order', ...ROLE_FIELDS).hgetall(products).exec();
+    const res = await this.redis.multi().hmget(room, 'meta', 'order', ...ROLE_FIELDS, 'format').hgetall(products).exec();
     if (!res) throw new Error('the room could not be read');
     for (const [err] of res) if (err) throw err;
-    const [meta, order, ...tokenFields] = res[0]?.[1] as (string | null)[];
-    const tokens = tokensOf(tokenFields);
+    const [meta, order, ...rest] = res[0]?.[1] as (string | null)[];
+    const tokens = tokensOf(rest.slice(0, ROLE_FIELDS.length));
     if (meta == null || order == null || !tokens) return undefined;
-    return roomOf(meta, order, Object.entries(res[1]?.[1] as Record<string, string>), tokens);
+    return roomOf(roomId, rest[ROLE_FIELDS.length], meta, order, Object.entries(res[1]?.[1] as Record<string, string>), tokens);
   }
 
   async head(roomId: string): Promise<RoomHead | undefined> {
@@ -215,9 +214,9 @@ export class RedisRoomStore implements RoomStore {
       orders: new Map(pairs(ordersFlat)),
     };
     if (head) {
-      const [, meta, order, ...tokenFields] = head;
-      const tokens = tokensOf(tokenFields);
-      if (meta != null && order != null && tokens) result.room = roomOf(meta, order, pairs(productsFlat), tokens);
+      const [, meta, order, ...rest] = head;
+      const tokens = tokensOf(rest.slice(0, ROLE_FIELDS.length));
+      if (meta != null && order != null && tokens) result.room = roomOf(roomId, rest[ROLE_FIELDS.length], meta, order, pairs(productsFlat), tokens);
     }
     return result;
   }

@@ -17,9 +17,10 @@
 import Database from 'better-sqlite3';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Product, Role, RoomState, Sale } from '../../shared/domain.js';
+import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
 import { CommitConflict, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type TokenHashes } from './room-store.js';
+import { openSqliteFormat, readStoredRoom, STORED_FORMAT } from './stored-room.js';
 import { WalSync, type SyncFn, type SyncNowFn } from './wal-sync.js';
 
 export const SYNC_LEVELS = ['FULL', 'FULL_INLINE', 'NORMAL'] as const;
@@ -138,6 +139,7 @@ export class SqliteRoomStore implements RoomStore {
     this.db.exec(SCHEMA);
     // Databases made before 2026-12-01 have no sales.answer (their sales' answers are in commands).
     if (!(this.db.pragma('table_info(sales)') as { name: string }[]).some((c) => c.name === 'answer')) this.db.exec('ALTER TABLE sales ADD COLUMN answer TEXT');
+    openSqliteFormat(this.db);
     if (level === 'FULL' && options.path !== ':memory:') {
       // The WAL file exists once the schema was written; it lives as long as the connection
       // (SQLite rewinds it after a checkpoint, it does not replace it). fsync flushes the
@@ -253,11 +255,9 @@ export class SqliteRoomStore implements RoomStore {
       | { meta: string; product_order: string; token_host: string; token_cohost: string; token_sales: string; token_overlay: string }
       | undefined;
     if (!row) return undefined;
-    const byId = new Map<string, Product>();
-    for (const p of this.stmt.products.all(roomId) as { id: string; data: string }[]) byId.set(p.id, JSON.parse(p.data) as Product);
-    const order = JSON.parse(row.product_order) as string[];
-    const products = order.map((id) => byId.get(id)).filter((p): p is Product => p !== undefined);
-    const state: RoomState = { ...(JSON.parse(row.meta) as Meta), products };
+    const products = (this.stmt.products.all(roomId) as { id: string; data: string }[]).map((p) => [p.id, p.data] as const);
+    // Every row is in STORED_FORMAT once the file is open (openSqliteFormat).
+    const state = readStoredRoom(roomId, { meta: row.meta, order: row.product_order, products }, STORED_FORMAT);
     return {
       state,
       tokenHashes: { host: row.token_host, cohost: row.token_cohost, sales: row.token_sales, overlay: row.token_overlay },

@@ -3,7 +3,8 @@
  * them: stock.set (./stock.ts) owns it, and product.update's schema refuses a stock field.
  */
 import { z } from 'zod';
-import { MAX_PRODUCTS, ProductChangesSchema, ProductInputSchema, type Product } from '../domain.js';
+import { MAX_PRODUCTS, ProductChangesSchema, ProductInputSchema } from '../domain.js';
+import { newProduct, withChanges } from '../product-fields.js';
 import { findProduct, productIdAt, soldOutOf, unknownProduct, withProduct } from './apply.js';
 import { defineCommand, productRef } from './define.js';
 import { fail } from './refusals.js';
@@ -17,24 +18,7 @@ export const productAdd = defineCommand('product.add', {
       return fail('duplicate_sku', `SKU "${input.sku}" is already in this room`, 'product.sku');
     }
     const id = productIdAt(state.version + 1);
-    const stock = input.stock ?? null;
-    const product: Product = {
-      id,
-      sku: input.sku,
-      name: input.name,
-      priceMinor: input.priceMinor,
-      originalPriceMinor: input.originalPriceMinor ?? null,
-      unit: input.unit ?? '',
-      stock,
-      imageUrl: input.imageUrl ?? null,
-      origin: input.origin ?? '',
-      tagline: input.tagline ?? '',
-      obsScene: input.obsScene || null,
-      sold: 0,
-      revenueMinor: 0,
-      soldOutManual: false,
-      soldOut: stock === 0,
-    };
+    const product = newProduct(id, input);
     const products = state.products.slice();
     products.splice(Math.min(cmd.position ?? products.length, products.length), 0, product);
     return { ok: true, state: { ...state, products }, events: [{ type: 'product.added', productId: id }], result: { productId: id } };
@@ -51,18 +35,7 @@ export const productUpdate = defineCommand('product.update', {
       return fail('duplicate_sku', `SKU "${c.sku}" is already in this room`, 'changes.sku');
     }
     const p = found.product;
-    const next: Product = {
-      ...p,
-      ...(c.sku !== undefined && { sku: c.sku }),
-      ...(c.name !== undefined && { name: c.name }),
-      ...(c.priceMinor !== undefined && { priceMinor: c.priceMinor }),
-      ...(c.originalPriceMinor !== undefined && { originalPriceMinor: c.originalPriceMinor }),
-      ...(c.unit !== undefined && { unit: c.unit }),
-      ...(c.imageUrl !== undefined && { imageUrl: c.imageUrl }),
-      ...(c.origin !== undefined && { origin: c.origin }),
-      ...(c.tagline !== undefined && { tagline: c.tagline }),
-      ...(c.obsScene !== undefined && { obsScene: c.obsScene || null }),
-    };
+    const next = withChanges(p, c);
     return { ok: true, state: { ...state, products: withProduct(state, found.index, next) }, events: [{ type: 'product.updated', productId: p.id }] };
   },
 });

@@ -1,0 +1,69 @@
+/**
+ * The value schemas every shape is built from: roles, ids, money, stock, text, URLs, currency
+ * and locale. Apart from shared/domain.ts (which re-exports them) so that the product field
+ * table (shared/product-schema.ts) and the domain's shapes can both use them without an import
+ * cycle. zod's messages here are English, for the API; consoles word the issue codes.
+ */
+import { z } from 'zod';
+
+export const ROLES = ['host', 'cohost', 'sales', 'overlay'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+/** Ids made by clients (command ids) or the relay (room, product ids): safe in URLs and logs. */
+export const IdSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(80, 'must be at most 80 characters')
+  .regex(/^[A-Za-z0-9_:.\-]+$/, 'may contain only letters, digits and _ : . -');
+
+const MAX_MINOR = 1_000_000_000_00; // 1 billion major units: far above any live-stream price
+export const MinorSchema = z
+  .number({ error: 'must be a whole number of minor units (e.g. 5990 for 59.90)' })
+  .int('must be a whole number of minor units (e.g. 5990 for 59.90), not a decimal')
+  .min(0, 'must not be negative')
+  .max(MAX_MINOR, 'is too large');
+
+export const StockSchema = z
+  .number({ error: 'must be a whole number of units, or null for unlimited' })
+  .int('must be a whole number of units')
+  .min(0, 'must not be negative')
+  .max(1_000_000_000, 'is too large')
+  .nullable();
+
+export const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+
+let knownCurrencies: Set<string> | undefined;
+export const CurrencySchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY, USD or EUR')
+  // Intl.NumberFormat accepts any well-formed code ("XYZ", "RMB"), so it cannot tell a real
+  // currency from a typo; the runtime's list of supported currencies can.
+  .refine((c) => {
+    knownCurrencies ??= new Set((Intl as { supportedValuesOf?: (key: 'currency') => string[] }).supportedValuesOf?.('currency') ?? []);
+    if (knownCurrencies.size > 0) return knownCurrencies.has(c);
+    try {
+      new Intl.NumberFormat('en', { style: 'currency', currency: c });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'is not a currency this runtime knows');
+
+export const LocaleSchema = z
+  .string()
+  .min(2)
+  .max(35)
+  .refine((l) => {
+    try {
+      return Intl.getCanonicalLocales(l).length === 1;
+    } catch {
+      return false;
+    }
+  }, 'must be a BCP 47 locale such as zh-CN, en or fr');
+
+export const httpUrl = z
+  .string()
+  .trim()
+  .max(2048, 'must be at most 2048 characters')
+  .refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), 'must be an http(s) URL');
