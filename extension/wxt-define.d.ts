@@ -4,8 +4,9 @@
  * import its build-time types (wxt/dist/types), which import Vite's and through them all of
  * Node's globals: the extension's pages and worker would see `process` and `Buffer` again.
  * The signatures and option types are WXT 0.21's, less the options this code does not use
- * (globalName, whose function form takes a build-time type). Declared types are also what lets
- * the entrypoints' `export default` be named in their declaration output.
+ * (globalName, whose function form takes a build-time type); tests/unit/runtime-types.test.ts
+ * checks that WXT's real functions still fit them. Declared types are also what lets the
+ * entrypoints' `export default` be named in their declaration output.
  */
 
 type TargetBrowser = string;

@@ -3,7 +3,8 @@
  * one. shared/tsconfig.json maps the 'papaparse' import here, because @types/papaparse opens with
  * `/// <reference types="node" />` (for its Node stream and file inputs) and would give every
  * file of shared/ Node's globals. The signatures are @types/papaparse 5.5's, cut to string input;
- * the other projects still see the full @types package.
+ * the other projects still see the full @types package, and tests/unit/runtime-types.test.ts
+ * checks that it stays assignable to this.
  */
 
 export interface ParseError {
