@@ -25,6 +25,8 @@ import { defineConfig } from 'wxt';
  */
 const SOLO_PAGES = new Set(['sidepanel']);
 
+const ICONS = { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' };
+
 /**
  * The side panel's app bundle is not a <script type="module"> of its page: the snapshot script
  * (entrypoints/sidepanel-snapshot.ts) imports it, after the snapshot's first frame when it
@@ -72,6 +74,11 @@ export default defineConfig({
   imports: false,
   vite: () => ({ plugins: [preact()] }),
   hooks: {
+    // Firefox's sidebar gets the same icons; WXT writes sidebar_action from the side panel entrypoint, after `manifest` below.
+    'build:manifestGenerated': (_wxt, manifest) => {
+      const sidebar = (manifest as { sidebar_action?: Record<string, unknown> }).sidebar_action;
+      if (sidebar) sidebar['default_icon'] = ICONS;
+    },
     'entrypoints:grouped': (_wxt, groups) => {
       // Groups are edited in place: the pages in SOLO_PAGES leave their multi-page group for one of their own.
       for (const group of [...groups]) {
@@ -86,10 +93,14 @@ export default defineConfig({
       if (entrypoints.length === 1 && SOLO_PAGES.has(entrypoints[0]!.name)) config.plugins = [...(config.plugins ?? []), inlineCss(), appAfterSnapshot()];
     },
   },
-  manifest: ({ browser }) => ({
+  manifest: ({ browser, manifestVersion }) => ({
     name: 'LiveShelf',
     description: '__MSG_extDescription__',
     default_locale: 'en',
+    // Rendered from assets/icon/liveshelf.svg by scripts/render-icons.ts: toolbar, extensions page, store.
+    icons: ICONS,
+    // WXT adds the popup's page and title to the toolbar button; MV2 (Firefox) calls it browser_action.
+    ...(manifestVersion === 2 ? { browser_action: { default_icon: ICONS } } : { action: { default_icon: ICONS } }),
     permissions: ['storage', 'alarms'],
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
     ...(browser === 'firefox'
