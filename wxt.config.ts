@@ -85,6 +85,9 @@ export default defineConfig({
   // WXT 0.21 copies `<root>/public` by default (not `<srcDir>/public`): keep the extension's files with it.
   publicDir: 'extension/public',
   imports: false,
+  // `npm run zip`: the store packages, and for AMO the sources they build from; what .gitignore
+  // keeps out of the repository (test screenshots, the overlay's build, a relay's data) stays out.
+  zip: { excludeSources: ['tests/artifacts/**', 'dist/**', 'data/**', 'bench/results/**'] },
   vite: () => ({ plugins: [preact(), extensionBundlePolicy()] }),
   hooks: {
     // Firefox's sidebar gets the same icons; WXT writes sidebar_action from the side panel entrypoint, after `manifest` below.

@@ -1,13 +1,15 @@
 /**
  * The packages as the stores receive them (issue #14, "Store-ready extension"): the Firefox build
  * through Mozilla's addons-linter, the validator addons.mozilla.org runs on a submission, which
- * must report nothing at all, and the icons every manifest names. `npm test` builds before vitest,
+ * must report nothing at all; the Chrome build (what `npm run zip` packs) against the Chrome Web
+ * Store's rules: least permissions, no remote code, description length; and the icons every
+ * manifest names. `npm test` builds before vitest,
  * so .output holds this commit's builds; a lone run builds what is missing. Never skipped: a
  * package a store would flag fails here first.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXT_DIR, ROOT } from './extension-browser';
 
@@ -53,6 +55,58 @@ describe('the Firefox package, as addons.mozilla.org validates it', () => {
     expect(manifestOf(FIREFOX_DIR)).toMatchObject({
       browser_specific_settings: { gecko: { data_collection_permissions: { required: ['none'] }, strict_min_version: '140.0' } },
     });
+  });
+});
+
+/** Every file of a built package, relative to its folder. */
+function filesOf(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)));
+}
+
+describe('the Chrome package, against the Chrome Web Store rules', () => {
+  it('asks for the least permissions: storage, alarms, the side panel, and a relay on this machine; any other relay only when the host pairs with it', () => {
+    const m = manifestOf(EXT_DIR);
+    expect(m['permissions']).toEqual(['storage', 'alarms', 'sidePanel']);
+    expect(m['host_permissions']).toEqual(['http://127.0.0.1/*', 'http://localhost/*']);
+    expect(m['optional_host_permissions']).toEqual(['http://*/*', 'https://*/*']);
+    // Nothing runs in the pages the host visits, and no file of the package is open to them.
+    for (const key of ['content_scripts', 'web_accessible_resources', 'externally_connectable', 'optional_permissions']) expect(m[key], key).toBeUndefined();
+  });
+
+  it('runs no remote code: only its own scripts, under the default extension CSP, and no code made from strings', () => {
+    const m = manifestOf(EXT_DIR);
+    expect(m['content_security_policy']).toBeUndefined();
+    const files = filesOf(EXT_DIR);
+    for (const html of files.filter((f) => f.endsWith('.html'))) {
+      const text = readFileSync(join(EXT_DIR, html), 'utf8');
+      for (const [, src] of text.matchAll(/<script\b[^>]*\ssrc="([^"]*)"/g)) expect(src, `${html}: <script src>`).toMatch(/^\/[\w./-]+\.js$/);
+      expect(text, html).not.toMatch(/<(link|img|iframe)\b[^>]*\s(href|src)="(https?:)?\/\//i);
+    }
+    // eval, Function, importScripts, and any import() but of a literal path inside the package.
+    const DYNAMIC_CODE = /\beval\(|\bnew Function\(|[^.\w]Function\(|importScripts\(|import\((?![`'"]\.{0,2}\/[\w./-]+\.js[`'"]\))/g;
+    const found = files
+      .filter((f) => f.endsWith('.js'))
+      .flatMap((js) => {
+        const code = readFileSync(join(EXT_DIR, js), 'utf8');
+        return [...code.matchAll(DYNAMIC_CODE)].map((m) => `${js}: …${code.slice(Math.max(0, m.index - 40), m.index + 40)}…`);
+      });
+    expect(found).toEqual([]);
+  });
+
+  it('fits the store: a description of at most 132 characters in every locale, and the icons in the package', () => {
+    const m = manifestOf(EXT_DIR);
+    expect(m['description']).toBe('__MSG_extDescription__');
+    const locales = readdirSync(join(EXT_DIR, '_locales'));
+    expect(locales.sort()).toEqual(['en', 'fr', 'zh_CN']);
+    for (const locale of locales) {
+      const messages = JSON.parse(readFileSync(join(EXT_DIR, '_locales', locale, 'messages.json'), 'utf8')) as Record<string, { message: string }>;
+      const description = messages['extDescription']?.message ?? '';
+      expect(description.length, locale).toBeGreaterThan(0);
+      expect([...description].length, locale).toBeLessThanOrEqual(132);
+    }
+    expect(filesOf(EXT_DIR)).toEqual(expect.arrayContaining(['icon/16.png', 'icon/32.png', 'icon/48.png', 'icon/128.png']));
   });
 });
 
