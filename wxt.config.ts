@@ -9,9 +9,12 @@
  * (the vanilla browser.i18n mechanism; tests/unit/manifest-locales.test.ts checks the keys).
  * The console's own words are in extension/lib/i18n.ts: keep the two in step.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import preact from '@preact/preset-vite';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
+import { extensionBundlePolicy } from './scripts/extension-bundle-policy';
 
 /**
  * The side panel's first paint should wait for as few requests as possible: each file is one
@@ -25,14 +28,19 @@ import { defineConfig } from 'wxt';
  */
 const SOLO_PAGES = new Set(['sidepanel']);
 
+const ICONS = { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' };
+
 /**
  * The side panel's app bundle is not a <script type="module"> of its page: the snapshot script
  * (entrypoints/sidepanel-snapshot.ts) imports it, after the snapshot's first frame when it
  * painted one, at once otherwise. A module script in the page would hold up its load event, and
- * Chrome shows a side panel only after that event. The bundle's address goes to the snapshot
- * script as its data-app attribute.
+ * Chrome shows a side panel only after that event. The bundle's address is written into the
+ * snapshot script (built earlier, in its own group) as the literal of its import(), over the
+ * placeholder there, and the script is marked data-app (what tells it from `wxt dev`'s page).
  */
+const APP_BUNDLE_PLACEHOLDER = '/__liveshelf-app-bundle__.js';
 function appAfterSnapshot(): Plugin {
+  let app: string | undefined;
   return {
     name: 'liveshelf:app-after-snapshot',
     apply: 'build',
@@ -41,8 +49,15 @@ function appAfterSnapshot(): Plugin {
       handler(html) {
         const m = /<script type="module" crossorigin src="([^"]+)"><\/script>\s*/.exec(html);
         if (!m || !html.includes('<script src="/sidepanel-snapshot.js"></script>')) throw new Error('sidepanel.html: the app script or the snapshot script is missing');
-        return html.replace(m[0], '').replace('<script src="/sidepanel-snapshot.js"></script>', `<script src="/sidepanel-snapshot.js" data-app="${m[1]}"></script>`);
+        app = m[1]!;
+        return html.replace(m[0], '').replace('<script src="/sidepanel-snapshot.js"></script>', `<script src="/sidepanel-snapshot.js" data-app="${app}"></script>`);
       },
+    },
+    writeBundle(options) {
+      const file = join(options.dir ?? '', 'sidepanel-snapshot.js');
+      const code = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      if (!app || code.split(APP_BUNDLE_PLACEHOLDER).length !== 2) throw new Error(`${file}: not built before the side panel, or without its one placeholder for the app's address`);
+      writeFileSync(file, code.replace(APP_BUNDLE_PLACEHOLDER, app));
     },
   };
 }
@@ -70,8 +85,16 @@ export default defineConfig({
   // WXT 0.21 copies `<root>/public` by default (not `<srcDir>/public`): keep the extension's files with it.
   publicDir: 'extension/public',
   imports: false,
-  vite: () => ({ plugins: [preact()] }),
+  // `npm run zip`: the store packages, and for AMO the sources they build from; what .gitignore
+  // keeps out of the repository (test screenshots, the overlay's build, a relay's data) stays out.
+  zip: { excludeSources: ['tests/artifacts/**', 'dist/**', 'data/**', 'bench/results/**'] },
+  vite: () => ({ plugins: [preact(), extensionBundlePolicy()] }),
   hooks: {
+    // Firefox's sidebar gets the same icons; WXT writes sidebar_action from the side panel entrypoint, after `manifest` below.
+    'build:manifestGenerated': (_wxt, manifest) => {
+      const sidebar = (manifest as { sidebar_action?: Record<string, unknown> }).sidebar_action;
+      if (sidebar) sidebar['default_icon'] = ICONS;
+    },
     'entrypoints:grouped': (_wxt, groups) => {
       // Groups are edited in place: the pages in SOLO_PAGES leave their multi-page group for one of their own.
       for (const group of [...groups]) {
@@ -86,10 +109,14 @@ export default defineConfig({
       if (entrypoints.length === 1 && SOLO_PAGES.has(entrypoints[0]!.name)) config.plugins = [...(config.plugins ?? []), inlineCss(), appAfterSnapshot()];
     },
   },
-  manifest: ({ browser }) => ({
+  manifest: ({ browser, manifestVersion }) => ({
     name: 'LiveShelf',
     description: '__MSG_extDescription__',
     default_locale: 'en',
+    // Rendered from assets/icon/liveshelf.svg by scripts/render-icons.ts: toolbar, extensions page, store.
+    icons: ICONS,
+    // WXT adds the popup's page and title to the toolbar button; MV2 (Firefox) calls it browser_action.
+    ...(manifestVersion === 2 ? { browser_action: { default_icon: ICONS } } : { action: { default_icon: ICONS } }),
     permissions: ['storage', 'alarms'],
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
     ...(browser === 'firefox'
@@ -103,7 +130,18 @@ export default defineConfig({
       'card-toggle': { suggested_key: { default: 'Alt+Shift+H' }, description: '__MSG_commandCardToggle__' },
     },
     ...(browser === 'firefox' && {
-      browser_specific_settings: { gecko: { id: 'liveshelf@liveshelf.dev', strict_min_version: '115.0' } },
+      browser_specific_settings: {
+        gecko: {
+          id: 'liveshelf@liveshelf.dev',
+          // 140 (the ESR line since 115's ended) is the first Firefox that reads data_collection_permissions.
+          strict_min_version: '140.0',
+          // Nothing is collected for LiveShelf's authors or anyone else: what the host types (products,
+          // sales, ticker) goes only to the relay they run and paired with (store/firefox/*.md says so).
+          data_collection_permissions: { required: ['none'] },
+        },
+        // Firefox for Android reads the same declaration from 142 on.
+        gecko_android: { strict_min_version: '142.0' },
+      },
     }),
   }),
 });

@@ -1,8 +1,9 @@
 /**
  * A classic script in sidepanel.html, right after #app: paints the panel's last first screen
- * (lib/snapshot.ts) while the HTML is still being parsed, then loads the app's bundle (its
- * address is this script's data-app attribute, written by the build: wxt.config.ts). With a
- * snapshot on screen the bundle is imported after the snapshot's frame: Chrome shows a side
+ * (lib/snapshot.ts) while the HTML is still being parsed, then loads the app's bundle (the
+ * build writes its address over the placeholder of the import() below and marks this script
+ * data-app: wxt.config.ts; a literal address is what the stores' reviewers can read and check).
+ * With a snapshot on screen the bundle is imported after the snapshot's frame: Chrome shows a side
  * panel once its page has loaded, and the bundle (compile, the copy's JSON, Preact's first
  * render) no longer sits before that. Without one it is imported at once. Nothing here may
  * keep the app from loading: a broken snapshot only costs the early paint.
@@ -12,7 +13,7 @@ import { FIRST_PAINT_HEADER_KEY, pageStore } from '../lib/first-paint';
 import { paintSnapshot } from '../lib/snapshot';
 
 export default defineUnlistedScript(() => {
-  const src = (document.currentScript as HTMLScriptElement | null)?.dataset['app'];
+  const built = (document.currentScript as HTMLScriptElement | null)?.hasAttribute('data-app') ?? false;
   let painted = false;
   try {
     const store = pageStore();
@@ -20,12 +21,14 @@ export default defineUnlistedScript(() => {
   } catch {
     // Painted nothing, or something: the app replaces whatever #app holds.
   }
-  if (!src) return; // `wxt dev` keeps the page's own module script
+  if (!built) return; // `wxt dev` keeps the page's own module script
   let loaded = false;
   const load = () => {
     if (loaded) return;
     loaded = true;
-    void import(/* @vite-ignore */ new URL(src, location.href).href);
+    // The build writes the app bundle's address over this placeholder (wxt.config.ts, appAfterSnapshot).
+    // @ts-expect-error: a file of the built package, not a module TypeScript can see.
+    void import(/* @vite-ignore */ '/__liveshelf-app-bundle__.js');
   };
   if (!painted) return load();
   // After the frame that shows the snapshot (requestAnimationFrame waits while the panel is

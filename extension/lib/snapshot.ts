@@ -7,7 +7,8 @@
  * the panel's first frame is drawn, from the first-paint copy and then from storage.
  *
  * Rules:
- * - Built from an allow-list of elements and attributes, never by copying innerHTML: no iframe
+ * - Built from an allow-list of elements and attributes, never by copying innerHTML, and painted
+ *   with DOM calls through the same allow-list, never by assigning HTML: no iframe
  *   (the preview's URL carries the overlay token), no image, no link, no typed text (only a
  *   number input's number), no `src`/`href`,
  *   no event-handler attribute. Text is escaped. A snapshot that would contain one of the
@@ -186,6 +187,42 @@ export interface SnapshotHandle {
 const HANDLE = '__liveshelfSnapshot';
 type WithHandle = { [HANDLE]?: SnapshotHandle };
 
+/** What the serializer writes besides ATTRIBUTES: the state it keeps from DOM properties (serialize()). */
+const STATE_ATTRIBUTES: Readonly<Record<string, ReadonlySet<string>>> = { option: new Set(['selected']), input: new Set(['checked', 'value']) };
+
+/**
+ * The stored snapshot as DOM nodes, built with createElement from an inert parse (DOMParser runs
+ * no script and loads nothing), never assigned as HTML: the stores' reviewers ask for that, and
+ * the allow-list is applied again here because the string is only as trusted as the page's storage.
+ */
+function buildAllowed(html: string): DocumentFragment {
+  const out = document.createDocumentFragment();
+  const copy = (from: Node, into: Node): void => {
+    for (const node of Array.from(from.childNodes)) {
+      if (node.nodeType === 3) {
+        into.appendChild(document.createTextNode(node.nodeValue ?? ''));
+        continue;
+      }
+      if (node.nodeType !== 1) continue;
+      const src = node as Element;
+      const tag = src.localName;
+      if (!ELEMENTS.has(tag) || src.getAttribute('data-snapshot') === 'skip') continue;
+      const type = (src.getAttribute('type') ?? 'text').toLowerCase();
+      if (tag === 'input' && !INPUT_TYPES.has(type)) continue;
+      const el = document.createElement(tag);
+      for (const { name, value } of Array.from(src.attributes)) {
+        if (!(ATTRIBUTES.has(name) || name.startsWith('aria-') || STATE_ATTRIBUTES[tag]?.has(name))) continue;
+        if (name === 'value' && !(type === 'number' && /^-?\d+(\.\d+)?$/.test(value))) continue;
+        el.setAttribute(name, value);
+      }
+      if (!VOID.has(tag)) copy(src, el);
+      into.appendChild(el);
+    }
+  };
+  copy(new DOMParser().parseFromString(html, 'text/html').body, out);
+  return out;
+}
+
 /**
  * The snapshot script's work: paints the snapshot into `app` when there is one for the copy that
  * is there, marks the page for the benchmark, and records clicks until the app takes over.
@@ -195,7 +232,7 @@ export function paintSnapshot(app: HTMLElement | null, store: SyncStore | null, 
   const snap = app ? readSnapshot(store, header) : null;
   if (!app || !snap) return false;
   document.documentElement.lang = snap.lang;
-  app.innerHTML = snap.html;
+  app.replaceChildren(buildAllowed(snap.html));
   app.setAttribute(SNAPSHOT_ATTR, '');
   const clicks: string[] = [];
   const onClick = (e: Event) => {
