@@ -17,7 +17,7 @@ import { OBSWebSocket, OBSWebSocketError, type OBSRequestTypes } from 'obs-webso
 import { z } from 'zod';
 import { ObsError, type ObsErrorInfo } from './obs-errors.js';
 
-export { ObsError, OBS_ERROR_CODES, OBS_MESSAGES, obsErrorText, isObsError, type ObsErrorCode, type ObsErrorInfo, type ObsErrorParams, type ObsMessageLocale } from './obs-errors.js';
+export { ObsError, OBS_ERROR_CODES, OBS_MESSAGES, obsErrorText, isObsError, type ObsErrorCode, type ObsErrorInfo, type ObsErrorParams } from './obs-errors.js';
 
 export const DEFAULT_OBS_URL = 'ws://127.0.0.1:4455';
 export const DEFAULT_OVERLAY_INPUT = 'LiveShelf overlay';
