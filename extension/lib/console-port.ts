@@ -9,7 +9,7 @@
  */
 import type { RoomState } from '../../shared/domain';
 import type { RoomPatch } from '../../shared/room-patch';
-import type { ObsConnectionState, ObsStatus } from './obs-control';
+import type { ObsConnectionState, ObsStatus } from './obs-status';
 import { OBS_ERROR_CODES, type ObsErrorInfo } from './obs-errors';
 
 export const CONSOLE_PORT = 'liveshelf-console';
