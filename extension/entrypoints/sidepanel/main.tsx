@@ -2,7 +2,8 @@ import { render } from 'preact';
 import { ConsoleApp } from '../../components/ConsoleApp';
 import '../../components/console.css';
 import { afterNextFrame } from '../../components/lazy';
-import { browserEnv, createConsoleState } from '../../lib/console-state';
+import { browserEnv } from '../../lib/console-env';
+import { createConsoleState } from '../../lib/console-state';
 import { pageStore } from '../../lib/first-paint';
 import { buttonKey, makeSnapshot, secretsOf, serializeChildren, SNAPSHOT_ATTR, takeSnapshotClicks, writeSnapshot } from '../../lib/snapshot';
 
