@@ -1,46 +1,18 @@
 /**
- * What can go wrong between LiveShelf and OBS, as stable codes with parameters, so that the
- * side panel can say it in the host's language from the code alone. The words are the OBS word
- * set of shared/i18n (one file per language, `{param}` templates like the console's), apart from
- * the console's so that the worker, which words errors in English for its logs, carries these
- * and not the console's. Errors cross the extension's message channel as plain `ObsErrorInfo`
- * objects (an Error instance does not survive structured cloning).
+ * What went wrong between LiveShelf and OBS, in words: the error codes (obs-status.ts) with
+ * their parameters said in the host's language, and the worker's ObsError. The words are the OBS
+ * word set of shared/i18n (one file per language, `{param}` templates like the console's), apart
+ * from the console's so that the worker, which words errors in English for its logs, carries
+ * these and not the console's; and the codes are apart from the words so that a page carries the
+ * words only where it shows them (the side panel's OBS section, a chunk of its own).
  */
 import { obsWords as en } from '../../shared/i18n/en/obs.js';
 import { obsWords as fr } from '../../shared/i18n/fr/obs.js';
 import { translatorOf, type Locale } from '../../shared/i18n/locale.js';
 import { obsWords as zh } from '../../shared/i18n/zh-CN/obs.js';
+import type { ObsErrorCode, ObsErrorInfo, ObsErrorParams } from './obs-status.js';
 
-export const OBS_ERROR_CODES = [
-  'obs-invalid-address',
-  'obs-unreachable',
-  'obs-password-required',
-  'obs-password-refused',
-  'obs-too-old',
-  'obs-connection-lost',
-  'obs-session-invalidated',
-  'obs-connect-failed',
-  'obs-not-connected',
-  'obs-timeout',
-  'obs-scene-not-found',
-  'obs-source-not-found',
-  'obs-overlay-missing',
-  'obs-name-taken',
-  'obs-no-browser-source',
-  'obs-request-failed',
-  'obs-unexpected-response',
-] as const;
-export type ObsErrorCode = (typeof OBS_ERROR_CODES)[number];
-
-/** Parameters a message interpolates. Never holds the password. */
-export type ObsErrorParams = Record<string, string | number>;
-
-export interface ObsErrorInfo {
-  code: ObsErrorCode;
-  params: ObsErrorParams;
-  /** English text for a person, built from code and params. */
-  message: string;
-}
+export { OBS_ERROR_CODES, type ObsErrorCode, type ObsErrorInfo, type ObsErrorParams } from './obs-status.js';
 
 /** Every code's words in every language (shared/i18n/<locale>/obs.ts): a code without them does not compile. */
 export const OBS_MESSAGES: Readonly<Record<Locale, Readonly<Record<ObsErrorCode, string>>>> = { en, 'zh-CN': zh, fr };

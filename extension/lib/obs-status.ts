@@ -1,9 +1,41 @@
 /**
  * What the host sees of OBS: the connection's state and OBS's own (program scene, scenes,
- * streaming, recording), as plain data the worker posts to its pages. The worker's OBS session
- * (obs-session.ts) makes it; the pages only read it (console-port.ts).
+ * streaming, recording), and what went wrong as a stable code with parameters, so that a page
+ * says it in the host's language from the code alone (obs-errors.ts words it). Plain data the
+ * worker posts to its pages (an Error instance does not survive structured cloning). The
+ * worker's OBS session (obs-session.ts) makes it; the pages only read it (console-port.ts).
  */
-import type { ObsErrorInfo } from './obs-errors.js';
+
+export const OBS_ERROR_CODES = [
+  'obs-invalid-address',
+  'obs-unreachable',
+  'obs-password-required',
+  'obs-password-refused',
+  'obs-too-old',
+  'obs-connection-lost',
+  'obs-session-invalidated',
+  'obs-connect-failed',
+  'obs-not-connected',
+  'obs-timeout',
+  'obs-scene-not-found',
+  'obs-source-not-found',
+  'obs-overlay-missing',
+  'obs-name-taken',
+  'obs-no-browser-source',
+  'obs-request-failed',
+  'obs-unexpected-response',
+] as const;
+export type ObsErrorCode = (typeof OBS_ERROR_CODES)[number];
+
+/** Parameters a message interpolates. Never holds the password. */
+export type ObsErrorParams = Record<string, string | number>;
+
+export interface ObsErrorInfo {
+  code: ObsErrorCode;
+  params: ObsErrorParams;
+  /** English text for a person, built from code and params. */
+  message: string;
+}
 
 export type ObsConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
 
