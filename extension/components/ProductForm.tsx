@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
 import { ProductChangesSchema, ProductInputSchema, productIssue, type Product, type ProductInput } from '../../shared/domain';
 import { decimalMarkOf, minorToDecimal, parseAmount, type DecimalMark } from '../../shared/money';
-import type { ConsoleState } from '../lib/console-state';
-import type { MessageKey, Translate } from '../lib/i18n';
-import { amountExamples, moneyErrorText, PRODUCT_ISSUE_KEYS } from '../lib/input-errors';
+import type { ConsoleState } from '../ui/console-state';
+import type { MessageKey, Translate } from '../ui/i18n';
+import { amountExamples, moneyErrorText, PRODUCT_ISSUE_KEYS } from '../ui/input-errors';
 
 const FIELDS = ['sku', 'name', 'price', 'originalPrice', 'unit', 'stock', 'imageUrl', 'origin', 'tagline', 'obsScene'] as const;
 type Field = (typeof FIELDS)[number];

@@ -1,4 +1,4 @@
-import type { ConsoleState } from '../lib/console-state';
+import type { ConsoleState } from '../ui/console-state';
 import { LOCALE_NAMES, LOCALES, type LocaleSetting } from '../../shared/i18n/locale.js';
 
 /** Always visible: room, role, connection, the outbox count, the language. */

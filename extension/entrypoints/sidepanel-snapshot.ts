@@ -8,8 +8,8 @@
  * keep the app from loading: a broken snapshot only costs the early paint.
  */
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { FIRST_PAINT_HEADER_KEY, pageStore } from '../lib/first-paint';
-import { paintSnapshot } from '../lib/snapshot';
+import { FIRST_PAINT_HEADER_KEY, pageStore } from '../ui/first-paint';
+import { paintSnapshot } from '../ui/snapshot';
 
 export default defineUnlistedScript(() => {
   const src = (document.currentScript as HTMLScriptElement | null)?.dataset['app'];

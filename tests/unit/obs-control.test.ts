@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OBS_ERROR_CODES, OBS_MESSAGES, ObsError, obsErrorText, overlayUrlForCanvas } from '../../extension/lib/obs-control.js';
+import { OBS_ERROR_CODES, OBS_MESSAGES, ObsError, obsErrorText, overlayUrlForCanvas } from '../../extension/worker/obs-control.js';
 import type { Locale } from '../../shared/i18n/locale.js';
 
 const link = 'http://127.0.0.1:4600/overlay/?room=r_demo&token=t0k%2Fen';

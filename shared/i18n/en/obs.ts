@@ -1,6 +1,6 @@
 /**
  * What went wrong between LiveShelf and OBS, in English, one template per error code
- * (extension/lib/obs-errors.ts lists the codes; the compiler checks each has its text here
+ * (extension/common/obs-errors.ts lists the codes; the compiler checks each has its text here
  * and in ../zh-CN/obs.ts, ../fr/obs.ts). OBS menu names are quoted as OBS itself shows them in
  * that language. English is also the worker's own text for an error (ObsError.message).
  * Data only.

@@ -11,8 +11,8 @@ import { signal, type ReadonlySignal } from '@preact/signals';
 import { storage } from 'wxt/utils/storage';
 import type { Product, RoomState } from '../../shared/domain';
 import { applyPatch } from '../../shared/room-patch';
-import type { PatchPush } from './console-port';
-import { stateKey } from './storage-items';
+import type { PatchPush } from '../common/console-port';
+import { stateKey } from '../common/storage-items';
 
 /**
  * Keeps the previous object of every product that did not change, so memoised rows skip

@@ -19,10 +19,10 @@
  */
 import { OBSWebSocket, OBSWebSocketError, type OBSRequestTypes } from 'obs-websocket-js/json';
 import type { z } from 'zod';
-import { ObsError } from './obs-errors.js';
+import { ObsError } from '../common/obs-errors.js';
 // The protocol's codes and answer shapes, as P.NAME.
 import * as P from './obs-protocol.js';
-import { DISCONNECTED_STATUS, type ObsStatus } from './obs-status.js';
+import { DISCONNECTED_STATUS, type ObsStatus } from '../common/obs-status.js';
 
 export const DEFAULT_OBS_URL = 'ws://127.0.0.1:4455';
 

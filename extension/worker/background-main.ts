@@ -9,11 +9,12 @@ import { browser, type Browser } from 'wxt/browser';
 import { roleMay, type Command } from '../../shared/commands';
 import type { RoomState } from '../../shared/domain';
 import { parsePairingLink } from '../../shared/pairing';
-import { newCommandId } from './ids';
-import type { ConsolePairingError } from './input-errors';
-import { CONSOLE_PORT, isSyncRequest, type PatchPush, type StatePush } from './console-port';
+import { newCommandId } from '../common/ids';
+// Type only: the page words the code (ui/input-errors.ts); nothing of the pages runs here.
+import type { ConsolePairingError } from '../ui/input-errors';
+import { CONSOLE_PORT, isSyncRequest, type PatchPush, type StatePush } from '../common/console-port';
 import type { RoomPatch } from '../../shared/room-patch';
-import { parseRequest, type Request, type Response } from './messages';
+import { parseRequest, type Request, type Response } from '../common/messages';
 import { createObsHost, type ObsHostDeps } from './obs-host';
 import { Outbox } from './outbox';
 import { openRelayConnection, type ConnectionEvent, type RelayConnection } from './relay-connection';
@@ -32,7 +33,7 @@ import {
   type ConnectionStatus,
   type RecentSale,
   type SavedRoom,
-} from './storage-items';
+} from '../common/storage-items';
 
 export const KEYBOARD_COMMANDS = ['sale-plus-one', 'card-next', 'card-toggle'] as const;
 export type KeyboardCommand = (typeof KEYBOARD_COMMANDS)[number];

@@ -6,10 +6,10 @@
  * stops an idle worker, and connecting wakes it.
  */
 import { browser } from 'wxt/browser';
-import { CONSOLE_PORT, parsePush, type ConsolePush, type SyncRequest } from './console-port';
+import { CONSOLE_PORT, parsePush, type ConsolePush, type SyncRequest } from '../common/console-port';
 import type { ConsoleEnv } from './console-state';
 import { pageStore } from './first-paint';
-import type { Response } from './messages';
+import type { Response } from '../common/messages';
 
 /** Follows the worker's pushes until the returned function is called. */
 export function followWorker(onPush: (push: ConsolePush, resync: () => void) => void): () => void {

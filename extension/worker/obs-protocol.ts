@@ -7,7 +7,7 @@
  */
 import { OBSWebSocketError } from 'obs-websocket-js/json';
 import { z } from 'zod';
-import { ObsError } from './obs-errors.js';
+import { ObsError } from '../common/obs-errors.js';
 
 /** The obs-websocket RPC version this module speaks (obs-websocket 5.x). */
 export const OBS_RPC_VERSION = 1;

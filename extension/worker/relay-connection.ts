@@ -19,7 +19,7 @@ import {
 import { followRoom } from '../../shared/room-follow';
 import type { RoomPatch } from '../../shared/room-patch';
 import type { CommandTransport } from './outbox';
-import type { ConnectionProblem, SavedRoom } from './storage-items';
+import type { ConnectionProblem, SavedRoom } from '../common/storage-items';
 
 export type RelaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -9,7 +9,7 @@
 import type { RoomState } from '../../shared/domain';
 import type { LocaleSetting } from '../../shared/i18n/locale.js';
 import { copyHeader, makeCopy, writeCopy, type FirstPaintCopy, type SyncStore } from './first-paint';
-import type { SavedRoom } from './storage-items';
+import type { SavedRoom } from '../common/storage-items';
 
 /** What the page shows, as the copy takes it. */
 export interface ShownForCopy {

@@ -14,12 +14,12 @@ import { storage } from 'wxt/utils/storage';
 import type { Command } from '../../shared/commands';
 import type { Product, RoomState } from '../../shared/domain';
 import type { Locale } from '../../shared/i18n/locale.js';
-import type { ConsolePush, ObsPush } from './console-port';
+import type { ConsolePush, ObsPush } from '../common/console-port';
 import { createFirstPaintCache } from './first-paint-cache';
 import { readCopy, type SyncStore } from './first-paint';
 import { resolveLocale, translator, type Translate } from './i18n';
-import { newCommandId } from './ids';
-import type { Request, Response } from './messages';
+import { newCommandId } from '../common/ids';
+import type { Request, Response } from '../common/messages';
 import { createRoomFollower } from './room-follower';
 import {
   activeRoomItem,
@@ -43,7 +43,7 @@ import {
   type RecentSale,
   type SavedRoom,
   type Settings,
-} from './storage-items';
+} from '../common/storage-items';
 
 export { shareUnchanged } from './room-follower';
 

@@ -7,7 +7,7 @@
  * Every answer an action relies on is parsed (obs-protocol.ts); a request never hangs (the
  * session settles it on answer, close or timeout).
  */
-import { ObsError } from './obs-errors.js';
+import { ObsError } from '../common/obs-errors.js';
 import {
   Ignored,
   InputKindsSchema,
@@ -23,10 +23,10 @@ import {
 } from './obs-protocol.js';
 import { createObsSession, type ObsControlOptions, type ObsSession } from './obs-session.js';
 
-export { ObsError, OBS_ERROR_CODES, OBS_MESSAGES, obsErrorText, isObsError, type ObsErrorCode, type ObsErrorInfo, type ObsErrorParams } from './obs-errors.js';
+export { ObsError, OBS_ERROR_CODES, OBS_MESSAGES, obsErrorText, isObsError, type ObsErrorCode, type ObsErrorInfo, type ObsErrorParams } from '../common/obs-errors.js';
 export { OBS_RPC_VERSION } from './obs-protocol.js';
 export { DEFAULT_OBS_URL, type ObsControlOptions, type ObsSession } from './obs-session.js';
-export { DISCONNECTED_STATUS, type ObsConnectionState, type ObsStatus } from './obs-status.js';
+export { DISCONNECTED_STATUS, type ObsConnectionState, type ObsStatus } from '../common/obs-status.js';
 
 export const DEFAULT_OVERLAY_INPUT = 'LiveShelf overlay';
 

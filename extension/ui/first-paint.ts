@@ -17,7 +17,7 @@
  */
 import type { Role, RoomState } from '../../shared/domain';
 import { isLocaleSetting, type LocaleSetting } from '../../shared/i18n/locale.js';
-import type { SavedRoom } from './storage-items';
+import type { SavedRoom } from '../common/storage-items';
 
 /** Bump when the shape changes: a copy of another format is ignored. */
 export const FIRST_PAINT_FORMAT = 1;
