@@ -3,7 +3,7 @@
  * streaming, recording), and what went wrong as a stable code with parameters, so that a page
  * says it in the host's language from the code alone (obs-errors.ts words it). Plain data the
  * worker posts to its pages (an Error instance does not survive structured cloning). The
- * worker's OBS session (obs-session.ts) makes it; the pages only read it (console-port.ts).
+ * worker's OBS session (worker/obs-session.ts) makes it; the pages only read it (console-port.ts).
  */
 
 export const OBS_ERROR_CODES = [

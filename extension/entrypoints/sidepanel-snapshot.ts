@@ -1,6 +1,6 @@
 /**
  * A classic script in sidepanel.html, right after #app: paints the panel's last first screen
- * (lib/snapshot.ts) while the HTML is still being parsed, then loads the app's bundle (its
+ * (ui/snapshot.ts) while the HTML is still being parsed, then loads the app's bundle (its
  * address is this script's data-app attribute, written by the build: wxt.config.ts). With a
  * snapshot on screen the bundle is imported after the snapshot's frame: Chrome shows a side
  * panel once its page has loaded, and the bundle (compile, the copy's JSON, Preact's first

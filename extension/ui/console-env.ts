@@ -1,7 +1,7 @@
 /**
  * The console's link to the worker in a real browser (the ConsoleEnv a page's state is made
  * with; tests make their own): requests by runtime message, and the port the worker pushes
- * over. The port follower opens the port, hands on each push it can parse (console-port.ts),
+ * over. The port follower opens the port, hands on each push it can parse (common/console-port.ts),
  * asks the whole state again for the caller, and opens the port again when it closes: Chrome
  * stops an idle worker, and connecting wakes it.
  */

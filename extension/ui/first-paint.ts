@@ -3,7 +3,7 @@
  * queue needs, kept in the extension origin's synchronous localStorage. Reading it costs
  * ~1–2 ms in the page; one chrome.storage round trip costs ~30 ms on this machine.
  *
- * Rules (console-state.ts applies them):
+ * Rules (console-state.ts and first-paint-cache.ts apply them):
  * - chrome.storage stays the source of truth. The copy only paints the first frame; as soon as
  *   storage has been read, the view shows what storage holds and the copy is rewritten from it.
  *   A copy for another room than storage's active one, or of an older version, is therefore

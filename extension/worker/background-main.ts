@@ -1,7 +1,7 @@
 /**
  * The background worker's logic, as a factory so unit tests run it under fakeBrowser.
  * It owns the one relay connection of the active room, the outbox, the state cache and the
- * keyboard commands. Pages talk to it only through validated messages (messages.ts) and read
+ * keyboard commands. Pages talk to it only through validated messages (common/messages.ts) and read
  * what it publishes in storage (status, cached state, outbox), so a page opened while the
  * worker sleeps renders at once from storage.
  */
