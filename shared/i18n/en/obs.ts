@@ -1,9 +1,9 @@
 /**
  * What went wrong between LiveShelf and OBS, in English, one template per error code
- * (extension/common/obs-errors.ts lists the codes; the compiler checks each has its text here
- * and in ../zh-CN/obs.ts, ../fr/obs.ts). OBS menu names are quoted as OBS itself shows them in
- * that language. English is also the worker's own text for an error (ObsError.message).
- * Data only.
+ * (extension/common/obs-status.ts lists the codes; obs-errors.ts beside it makes the compiler
+ * check each has its text here and in ../zh-CN/obs.ts, ../fr/obs.ts). OBS menu names are
+ * quoted as OBS itself shows them in that language. English is also the worker's own text
+ * for an error (ObsError.message). Data only.
  */
 export const obsWords = {
   'obs-invalid-address': '"{url}" is not an OBS address. It looks like ws://127.0.0.1:4455.',
