@@ -7,7 +7,8 @@
  * The manifest's texts (description, toolbar tooltip, shortcut descriptions) are `__MSG_…__`
  * placeholders the browser fills from extension/public/_locales/{en,zh_CN,fr}/messages.json
  * (the vanilla browser.i18n mechanism; tests/unit/manifest-locales.test.ts checks the keys).
- * The console's own words are in extension/lib/i18n.ts: keep the two in step.
+ * The console's own words are in shared/i18n/<locale>/console.ts (extension/ui/i18n.ts reads
+ * them): keep the two in step.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -8,7 +8,7 @@
  *      domInteractive: the page is created and its HTML parsed) and our part (bundle evaluated,
  *      in-page copy read, DOM built, frame). Three ways:
  *      a. the panel page as a tab Playwright opens, with the first-paint copy in localStorage
- *         (extension/lib/first-paint.ts) as any host who opened the panel before has it — the
+ *         (extension/ui/first-paint.ts) as any host who opened the panel before has it — the
  *         way the figures before the copy were measured, so they compare;
  *      b. the same with the copy removed before each open: the storage-first path (first open
  *         after installing), i.e. what the panel did before the copy;
@@ -21,7 +21,7 @@
  *      The browser's share is mostly the renderer committing the navigation (a new document and
  *      V8 context with the extension bindings) on the one main thread all extension pages share;
  *      the HTML itself arrives from the extension in ~1 ms (responseStart is printed).
- *      The first frame is the HTML snapshot's (extension/lib/snapshot.ts) when there is one: a
+ *      The first frame is the HTML snapshot's (extension/ui/snapshot.ts) when there is one: a
  *      classic script paints the last first screen during parsing and imports the app's bundle
  *      after that frame; 'liveshelf:live' marks the frame of the app's own DOM (buttons act).
  *      --floor also opens, in alternation in the same side panel, an extension page with one
@@ -48,8 +48,8 @@ import { io as ioClient } from 'socket.io-client';
 import type { RoomState } from '../shared/domain.js';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type CommandReply, type ServerToClientEvents } from '../shared/protocol.js';
 import { followRoom } from '../shared/room-follow.js';
-import { FIRST_PAINT_HEADER_KEY, FIRST_PAINT_KEY } from '../extension/lib/first-paint.js';
-import { SNAPSHOT_KEY } from '../extension/lib/snapshot.js';
+import { FIRST_PAINT_HEADER_KEY, FIRST_PAINT_KEY } from '../extension/ui/first-paint.js';
+import { SNAPSHOT_KEY } from '../extension/ui/snapshot.js';
 import { EXT_DIR, launchWithExtension, submitPairingLink, type ExtensionBrowser } from '../tests/e2e/extension-browser.js';
 import { freePort, spawnRelay } from '../tests/support/relay-process.js';
 import type { Socket } from 'socket.io-client';

@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { OBSWebSocket } from 'obs-websocket-js/json';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { createObsControl } from '../extension/lib/obs-control.js';
+import { createObsControl } from '../extension/worker/obs-control.js';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type CommandReply, type ServerToClientEvents } from '../shared/protocol.js';
 import { pct } from './bench-support.js';
 import { launchWithExtension, submitPairingLink } from '../tests/e2e/extension-browser.js';

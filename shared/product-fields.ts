@@ -6,7 +6,7 @@
  * and product.update (newProduct, withChanges), the CSV import's columns, the product form's
  * fields and the labels of the console's error texts are all derived from it.
  *
- * zod-free on purpose: the side panel's first bundle (extension/lib/input-errors.ts) reads the
+ * zod-free on purpose: the side panel's first bundle (extension/ui/input-errors.ts) reads the
  * labels from here, and zod loads only with the lazy product form. Each field's schemas (the
  * input schema product.add validates, the value the room holds) are in
  * shared/product-schema.ts, in a table of the same keys that does not compile until it has
@@ -16,7 +16,7 @@
  * 1. an entry here (blank, update, csv, form) and its two schemas in PRODUCT_FIELD_SCHEMAS
  *    (shared/product-schema.ts); Product, ProductInput, ProductChanges, product.add/update,
  *    the CSV columns and the form's reading of it follow;
- * 2. its translations: the form label (`field.grade`) in extension/lib/i18n.ts, every locale;
+ * 2. its translations: the form label (`field.grade`) in shared/i18n/<locale>/console.ts, every locale;
  * 3. its place on screen: FORM_ORDER in extension/components/ProductForm.tsx, and wherever the
  *    card (overlay/page) or the queue should show it.
  * Saved rooms need nothing: a product row written before the field existed reads as its blank
@@ -52,7 +52,7 @@ export interface ProductFieldMeta {
     /** The form field's name: its element id, CSS class and draft key (tests and styles use them). */
     name: string;
     control: FormControl;
-    /** Message key of its label (extension/lib/i18n.ts). */
+    /** Message key of its label (shared/i18n/<locale>/console.ts). */
     label: string;
     /** The label in an error text, when the form's label carries a hint ("Stock (empty = unlimited)"). */
     shortLabel?: string;

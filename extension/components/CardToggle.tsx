@@ -1,4 +1,4 @@
-import type { ConsoleState } from '../lib/console-state';
+import type { ConsoleState } from '../ui/console-state';
 
 /** Hide the card while it is on air, show the current product otherwise (side panel and popup). */
 export function CardToggle({ s }: { s: ConsoleState }) {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ConsoleState } from '../lib/console-state';
-import { relayNoticeText } from '../lib/relay-errors';
+import type { ConsoleState } from '../ui/console-state';
+import { relayNoticeText } from '../ui/relay-errors';
 import { CurrentPanel } from './CurrentPanel';
 import { PairingForm } from './PairingForm';
 import { LazyCsvImport as CsvImport, LazyObsSlot as ObsSlot, LazyProductForm as ProductForm, useAfterFirstPaint } from './lazy';

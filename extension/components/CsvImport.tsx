@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
 import { parseCatalogCsv, type CsvImport as Parsed } from '../../shared/catalog-csv';
 import { formatMoney } from '../../shared/money';
-import type { ConsoleState } from '../lib/console-state';
-import { isSingular, type Translate } from '../lib/i18n';
-import { amountExamples, csvRowText } from '../lib/input-errors';
+import type { ConsoleState } from '../ui/console-state';
+import { isSingular, type Translate } from '../ui/i18n';
+import { amountExamples, csvRowText } from '../ui/input-errors';
 
 /** "9 products ready, 1 row with errors", each count singular or plural in the host's language. */
 function previewText(t: Translate, locale: string, ok: number, bad: number): string {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatCount, formatMoney } from '../../shared/money';
-import type { ConsoleState } from '../lib/console-state';
+import type { ConsoleState } from '../ui/console-state';
 import { CardToggle } from './CardToggle';
 import { useAfterFirstPaint } from './lazy';
 

@@ -6,10 +6,10 @@
  * OBS's failures arrive as codes and are worded here, in the panel's language (obs-errors.ts).
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { ConsoleState } from '../lib/console-state';
-import { obsErrorText, type ObsErrorInfo } from '../lib/obs-errors';
-import type { Translate } from '../lib/i18n';
-import type { Response } from '../lib/messages';
+import type { ConsoleState } from '../ui/console-state';
+import { obsErrorText, type ObsErrorInfo } from '../common/obs-errors';
+import type { Translate } from '../ui/i18n';
+import type { Response } from '../common/messages';
 
 /** Where a message appears: next to the control that caused it, not at the top of the section. */
 type Place = 'connection' | 'scenes' | 'overlay' | 'card-source';

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import type { ConsoleState } from '../lib/console-state';
-import { MESSAGES, type MessageKey } from '../lib/i18n';
-import { pairingErrorText } from '../lib/input-errors';
+import type { ConsoleState } from '../ui/console-state';
+import { MESSAGES, type MessageKey } from '../ui/i18n';
+import { pairingErrorText } from '../ui/input-errors';
 
 /** "Pairing link" + "Connect", with a clear message for each way it can fail. */
 export function PairingForm({ s, compact = false }: { s: ConsoleState; compact?: boolean }) {

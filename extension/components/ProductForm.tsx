@@ -6,9 +6,9 @@ import { useState } from 'preact/hooks';
 import { ProductChangesSchema, ProductInputSchema, productIssue, type Product, type ProductInput } from '../../shared/domain';
 import { decimalMarkOf, minorToDecimal, parseAmount, type DecimalMark } from '../../shared/money';
 import { PRODUCT_FIELD_META, PRODUCT_FIELDS, type ProductField, type ProductFormName } from '../../shared/product-fields';
-import type { ConsoleState } from '../lib/console-state';
-import type { Translate } from '../lib/i18n';
-import { amountExamples, moneyErrorText, PRODUCT_ISSUE_KEYS } from '../lib/input-errors';
+import type { ConsoleState } from '../ui/console-state';
+import type { Translate } from '../ui/i18n';
+import { amountExamples, moneyErrorText, PRODUCT_ISSUE_KEYS } from '../ui/input-errors';
 
 type Field = ProductFormName;
 type Draft = Record<Field, string>;

@@ -3,8 +3,8 @@ import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Product } from '../../shared/domain';
 import { formatCount, formatMoney } from '../../shared/money';
-import type { ConsoleState } from '../lib/console-state';
-import type { Translate } from '../lib/i18n';
+import type { ConsoleState } from '../ui/console-state';
+import type { Translate } from '../ui/i18n';
 import { afterNextFrame, LazyProductForm as ProductForm } from './lazy';
 
 interface RowProps {

@@ -1,4 +1,4 @@
-import type { ConsoleState } from '../lib/console-state';
+import type { ConsoleState } from '../ui/console-state';
 import { PairingForm } from './PairingForm';
 
 /** Several rooms remembered, one active. */

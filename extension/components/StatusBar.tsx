@@ -1,8 +1,5 @@
-import type { ConsoleState } from '../lib/console-state';
-import { LOCALES } from '../lib/i18n';
-import type { LocaleSetting } from '../lib/storage-items';
-
-const LOCALE_NAMES: Record<string, string> = { 'zh-CN': '中文', en: 'English', fr: 'Français' };
+import type { ConsoleState } from '../ui/console-state';
+import { LOCALE_NAMES, LOCALES, type LocaleSetting } from '../../shared/i18n/locale.js';
 
 /** Always visible: room, role, connection, the outbox count, the language. */
 export function StatusBar({ s }: { s: ConsoleState }) {

@@ -1,5 +1,5 @@
 import { defineBackground } from 'wxt/utils/define-background';
-import { createBackground } from '../lib/background-main';
+import { createBackground } from '../worker/background-main';
 
 export default defineBackground(() => {
   createBackground().start();

@@ -1,6 +1,6 @@
 /**
  * A classic script in sidepanel.html, right after #app: paints the panel's last first screen
- * (lib/snapshot.ts) while the HTML is still being parsed, then loads the app's bundle (the
+ * (ui/snapshot.ts) while the HTML is still being parsed, then loads the app's bundle (the
  * build writes its address over the placeholder of the import() below and marks this script
  * data-app: wxt.config.ts; a literal address is what the stores' reviewers can read and check).
  * With a snapshot on screen the bundle is imported after the snapshot's frame: Chrome shows a side
@@ -9,8 +9,8 @@
  * keep the app from loading: a broken snapshot only costs the early paint.
  */
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { FIRST_PAINT_HEADER_KEY, pageStore } from '../lib/first-paint';
-import { paintSnapshot } from '../lib/snapshot';
+import { FIRST_PAINT_HEADER_KEY, pageStore } from '../ui/first-paint';
+import { paintSnapshot } from '../ui/snapshot';
 
 export default defineUnlistedScript(() => {
   const built = (document.currentScript as HTMLScriptElement | null)?.hasAttribute('data-app') ?? false;

@@ -3,19 +3,19 @@
  * scale). OBS users type these by hand, so an unknown value falls back to the default
  * instead of breaking the page.
  */
+import { LOCALES, type Locale } from '../../shared/i18n/locale.js';
+
 export const LAYOUTS = ['landscape', 'portrait'] as const;
-export const LANGS = ['zh-CN', 'en', 'fr'] as const;
 export const THEMES = ['dark', 'light', 'festive'] as const;
 
 export type Layout = (typeof LAYOUTS)[number];
-export type Lang = (typeof LANGS)[number];
 export type Theme = (typeof THEMES)[number];
 
 export interface OverlayOptions {
   room: string;
   token: string;
   layout: Layout;
-  lang: Lang;
+  lang: Locale;
   theme: Theme;
   /** Multiplies every size of the graphics; 0.5 to 2. */
   scale: number;
@@ -39,7 +39,7 @@ export function readOptions(search: string): OverlayOptions {
     token: (q.get('token') ?? '').trim(),
     layout: oneOf(LAYOUTS, q.get('layout'), 'landscape'),
     // "zh", "zh-cn" and "zh-Hans" all mean the Chinese words.
-    lang: oneOf(LANGS, /^zh/i.test(q.get('lang') ?? '') ? 'zh-CN' : q.get('lang'), 'zh-CN'),
+    lang: oneOf(LOCALES, /^zh/i.test(q.get('lang') ?? '') ? 'zh-CN' : q.get('lang'), 'zh-CN'),
     theme: oneOf(THEMES, q.get('theme'), 'dark'),
     scale: Number.isFinite(scale) && scale >= 0.5 && scale <= 2 ? scale : 1,
     revenue: stats.includes('revenue'),

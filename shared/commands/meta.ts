@@ -16,7 +16,7 @@ export type CommandRoles = readonly ['host', ...Exclude<Role, 'host' | 'overlay'
 
 export interface CommandMeta {
   readonly roles: CommandRoles;
-  /** The message key (extension/lib/i18n.ts) that says which action did not happen. */
+  /** The message key (shared/i18n/<locale>/console.ts) that says which action did not happen. */
   readonly label: string;
 }
 

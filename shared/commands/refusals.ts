@@ -2,7 +2,7 @@
  * Why the reducer refuses a command: a closed list of stable reasons, each with the one error
  * code (and so HTTP status) it is answered with. A typed union in the manner of tldraw's
  * `TLIncompatibilityReason`: `fail()` takes only a reason of this table, and the console's
- * texts (extension/lib/relay-errors.ts) are checked against it by the compiler, so a new
+ * texts (extension/ui/relay-errors.ts) are checked against it by the compiler, so a new
  * reason cannot reach a host without its words, and no test has to read the source for them.
  * Zod-free: the side panel's first bundle depends on it (type-only today).
  */

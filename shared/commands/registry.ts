@@ -10,8 +10,8 @@
  * 1. a row in ./meta.ts: its roles and label key (the compiler then asks for steps 2 and 3);
  * 2. a `defineCommand('sale.refund', { fields, apply, lookups? })` in its area's module
  *    (./sale.ts), listed in that module's array; a new refusal reason goes in ./refusals.ts;
- * 3. the label's and any new reason's words in extension/lib/i18n.ts, in every language
- *    (extension/lib/relay-errors.ts does not compile until they exist);
+ * 3. the label's and any new reason's words in shared/i18n/<locale>/console.ts, in every language
+ *    (extension/ui/relay-errors.ts does not compile until they exist);
  * 4. its tests: a sample in tests/unit/room-reducer.test.ts (a Record over the command types,
  *    so it does not compile without one), the role table and the type list written out there
  *    and in tests/unit/commands.test.ts, and its own cases; its row in README's command table.

@@ -9,7 +9,7 @@ import type { OBSWebSocket } from 'obs-websocket-js/json';
 import type { Browser, Page } from 'playwright-core';
 import { build, type Rollup } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ObsErrorInfo, ObsStatus } from '../../extension/lib/obs-control.js';
+import type { ObsErrorInfo, ObsStatus } from '../../extension/worker/obs-control.js';
 import { freePort, SCENES, startObs, type RealObs } from '../support/obs.js';
 import { launchChromium } from './overlay-harness.js';
 
@@ -20,7 +20,7 @@ async function bundleObsControl(): Promise<string> {
     build: {
       write: false,
       minify: false,
-      lib: { entry: resolve(import.meta.dirname, '../../extension/lib/obs-control.ts'), formats: ['iife'], name: 'LiveShelfObs', fileName: 'obs-control' },
+      lib: { entry: resolve(import.meta.dirname, '../../extension/worker/obs-control.ts'), formats: ['iife'], name: 'LiveShelfObs', fileName: 'obs-control' },
     },
   });
   const output = (Array.isArray(out) ? out[0] : out) as Rollup.RollupOutput;
@@ -35,7 +35,7 @@ type Outcome = { ok: true; status: ObsStatus } | { ok: false; error: ObsErrorInf
 function inPage(page: Page, url: string, password: string, showScene?: string): Promise<Outcome & { card?: unknown }> {
   return page.evaluate(
     async ({ url, password, showScene }) => {
-      type Lib = typeof import('../../extension/lib/obs-control.js');
+      type Lib = typeof import('../../extension/worker/obs-control.js');
       const lib = (globalThis as unknown as { LiveShelfObs: Lib }).LiveShelfObs;
       const c = lib.createObsControl({ url, password });
       try {

@@ -1,11 +1,11 @@
 /**
- * extension/lib/obs-control.ts against a real OBS Studio 29 (obs-websocket 5.1) started headless
+ * extension/worker/obs-control.ts against a real OBS Studio 29 (obs-websocket 5.1) started headless
  * by tests/support/obs.ts. What this OBS cannot do (it has no browser_source) is tested against
  * the fake server of tests/support/obs-fake.ts, in the second describe block, which says so.
  */
 import type { OBSWebSocket } from 'obs-websocket-js/json';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createObsControl, type ObsControl, type ObsControlOptions, type ObsStatus } from '../../extension/lib/obs-control.js';
+import { createObsControl, type ObsControl, type ObsControlOptions, type ObsStatus } from '../../extension/worker/obs-control.js';
 import { overlayLink } from '../../shared/pairing.js';
 import { startFakeObs, type FakeObs } from '../support/obs-fake.js';
 import { bmpPixel, COLOR_SOURCE, freePort, SCENES, startObs, TEXT_SOURCE, type RealObs } from '../support/obs.js';

@@ -8,8 +8,8 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { createBackground } from '../../extension/lib/background-main';
-import type { Response } from '../../extension/lib/messages';
+import { createBackground } from '../../extension/worker/background-main';
+import type { Response } from '../../extension/common/messages';
 import {
   activeRoomItem,
   connectionItem,
@@ -19,9 +19,9 @@ import {
   roomKeyOf,
   roomsItem,
   settingsItem,
-} from '../../extension/lib/storage-items';
-import { resolveLocale, translator } from '../../extension/lib/i18n';
-import { relayNoticeText } from '../../extension/lib/relay-errors';
+} from '../../extension/common/storage-items';
+import { resolveLocale, translator } from '../../extension/ui/i18n';
+import { relayNoticeText } from '../../extension/ui/relay-errors';
 import { api, connectClient, send, startRelay, type CreatedRoom, type TestRelay } from '../support/relay';
 
 let relay: TestRelay;

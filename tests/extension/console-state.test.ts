@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { emptyRoom, type Product, type RoomState } from '../../shared/domain';
-import { createConsoleState, shareUnchanged, type ConsoleEnv } from '../../extension/lib/console-state';
-import { parsePush, type ConsolePush, type StatePush } from '../../extension/lib/console-port';
+import { createConsoleState, shareUnchanged, type ConsoleEnv } from '../../extension/ui/console-state';
+import { parsePush, type ConsolePush, type StatePush } from '../../extension/common/console-port';
 import { diffRoom } from '../../shared/room-patch';
-import { activeRoomItem, roomsItem, setCachedState } from '../../extension/lib/storage-items';
+import { activeRoomItem, roomsItem, setCachedState } from '../../extension/common/storage-items';
 
 const product = (id: string, sold = 0): Product => ({
   id, sku: id, name: id, priceMinor: 100, originalPriceMinor: null, unit: '', stock: null, imageUrl: null,

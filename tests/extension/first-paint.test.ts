@@ -1,15 +1,15 @@
 /**
- * The side panel's first-paint copy (extension/lib/first-paint.ts): it paints the first frame
+ * The side panel's first-paint copy (extension/ui/first-paint.ts): it paints the first frame
  * synchronously, storage replaces it as soon as it is read (whatever the copy's room or
  * version), a click on the copy waits for storage, and the copy never holds a secret.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { emptyRoom, type Product, type RoomState } from '../../shared/domain';
-import { createConsoleState, type ConsoleEnv } from '../../extension/lib/console-state';
-import { copyHeader, FIRST_PAINT_HEADER_KEY, FIRST_PAINT_KEY, makeCopy, readCopy, writeCopy, type SyncStore } from '../../extension/lib/first-paint';
-import type { Request } from '../../extension/lib/messages';
-import { activeRoomItem, obsSettingsItem, roomsItem, setCachedState, settingsItem, type SavedRoom } from '../../extension/lib/storage-items';
+import { createConsoleState, type ConsoleEnv } from '../../extension/ui/console-state';
+import { copyHeader, FIRST_PAINT_HEADER_KEY, FIRST_PAINT_KEY, makeCopy, readCopy, writeCopy, type SyncStore } from '../../extension/ui/first-paint';
+import type { Request } from '../../extension/common/messages';
+import { activeRoomItem, obsSettingsItem, roomsItem, setCachedState, settingsItem, type SavedRoom } from '../../extension/common/storage-items';
 
 const product = (id: string, sold = 0): Product => ({
   id, sku: id, name: `name-${id}`, priceMinor: 100, originalPriceMinor: null, unit: '', stock: null, imageUrl: null,

@@ -1,5 +1,5 @@
 /**
- * The worker's OBS policy (extension/lib/obs-host.ts) under WXT's fakeBrowser: who may reach
+ * The worker's OBS policy (extension/worker/obs-host.ts) under WXT's fakeBrowser: who may reach
  * OBS, when a room state means "a new card is on air", and what leaves the worker. ObsControl
  * is replaced by a recorder here because this is about the decisions, not the protocol: the
  * real ObsControl against a real OBS is tested in tests/e2e/obs-control.test.ts, and this whole
@@ -8,10 +8,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Product, RoomState } from '../../shared/domain';
-import type { ObsPush } from '../../extension/lib/console-port';
-import type { ObsControl, ObsControlOptions, ObsStatus } from '../../extension/lib/obs-control';
-import { createObsHost } from '../../extension/lib/obs-host';
-import { obsRoomOptionsItem, obsSettingsItem, type SavedRoom } from '../../extension/lib/storage-items';
+import type { ObsPush } from '../../extension/common/console-port';
+import type { ObsControl, ObsControlOptions, ObsStatus } from '../../extension/worker/obs-control';
+import { createObsHost } from '../../extension/worker/obs-host';
+import { obsRoomOptionsItem, obsSettingsItem, type SavedRoom } from '../../extension/common/storage-items';
 
 const SECRET = 'hunter2-obs-password';
 

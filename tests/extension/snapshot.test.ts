@@ -1,12 +1,12 @@
 /**
- * The side panel's HTML snapshot (extension/lib/snapshot.ts): what the serializer keeps and
+ * The side panel's HTML snapshot (extension/ui/snapshot.ts): what the serializer keeps and
  * drops, the secrets lock, and when a stored snapshot may be painted. The DOM here is plain
  * objects with the few members the serializer reads (the unit projects run in Node); the real
  * panel's snapshot is checked in Chromium by tests/e2e/extension-console.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { copyHeader, FIRST_PAINT_HEADER_KEY, makeCopy, writeCopy, type SyncStore } from '../../extension/lib/first-paint';
-import { buttonKey, makeSnapshot, readSnapshot, secretsOf, serializeChildren, SNAPSHOT_KEY, writeSnapshot, type SnapNode } from '../../extension/lib/snapshot';
+import { copyHeader, FIRST_PAINT_HEADER_KEY, makeCopy, writeCopy, type SyncStore } from '../../extension/ui/first-paint';
+import { buttonKey, makeSnapshot, readSnapshot, secretsOf, serializeChildren, SNAPSHOT_KEY, writeSnapshot, type SnapNode } from '../../extension/ui/snapshot';
 import type { RoomState } from '../../shared/domain';
 
 type Props = Record<string, string> & { $selected?: string; $checked?: string; $value?: string };

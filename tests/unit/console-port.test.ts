@@ -1,6 +1,6 @@
 /** The pages parse what the worker pushes over the console port (house rule 2). */
 import { describe, expect, it } from 'vitest';
-import { parsePush } from '../../extension/lib/console-port';
+import { parsePush } from '../../extension/common/console-port';
 
 const status = { state: 'connected', error: null, programScene: 'Main', scenes: ['Main', '产品特写'], streaming: false, recording: true, obsVersion: '29.0.2', obsWebSocketVersion: '5.1.0' };
 const refused = { code: 'obs-password-refused', params: {}, message: 'OBS refused the password: check Tools → WebSocket Server Settings.' };

@@ -1,6 +1,6 @@
 /**
  * What the host typed or pasted that the console refused, in zh-CN, en and fr
- * (extension/lib/input-errors.ts): every code shared/ can return has a text in every language,
+ * (extension/ui/input-errors.ts): every code shared/ can return has a text in every language,
  * and no built-in text is missing in a language or left in English in the UI's source.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { parseCatalogCsv, type CsvRowError } from '../../shared/catalog-csv.js';
 import { type MoneyError } from '../../shared/money.js';
 import { overlayLink, parsePairingLink } from '../../shared/pairing.js';
-import { LOCALES, MESSAGES, translator, type Locale, type MessageKey } from '../../extension/lib/i18n';
-import { CSV_ERROR_CODES, csvRowText, moneyErrorText, PAIRING_ERROR_KEYS, pairingErrorText, type ConsolePairingErrorCode } from '../../extension/lib/input-errors';
+import { LOCALES, MESSAGES, translator, type Locale, type MessageKey } from '../../extension/ui/i18n';
+import { CSV_ERROR_CODES, csvRowText, moneyErrorText, PAIRING_ERROR_KEYS, pairingErrorText, type ConsolePairingErrorCode } from '../../extension/ui/input-errors';
 import { readProductForm } from '../../extension/components/ProductForm';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -189,7 +189,7 @@ describe('built-in texts', () => {
       const p = join(dir, f);
       return statSync(p).isDirectory() ? sources(p) : /\.tsx?$/.test(f) ? [p] : [];
     });
-  const ui = [...sources(join(ROOT, 'extension/components')), ...sources(join(ROOT, 'extension/entrypoints')), ...sources(join(ROOT, 'extension/lib'))];
+  const ui = [...sources(join(ROOT, 'extension/components')), ...sources(join(ROOT, 'extension/entrypoints')), ...sources(join(ROOT, 'extension/ui')), ...sources(join(ROOT, 'extension/common')), ...sources(join(ROOT, 'extension/worker'))];
 
   it('every key the UI asks for by name exists (t(\'…\') in the sources)', () => {
     const asked = new Set<string>();

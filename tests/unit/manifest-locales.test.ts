@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { LOCALES, MESSAGES, type Locale } from '../../extension/lib/i18n.js';
+import { LOCALES, MESSAGES, type Locale } from '../../extension/ui/i18n.js';
 import config from '../../wxt.config.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -98,7 +98,7 @@ describe('manifest texts: _locales', () => {
     }
   });
 
-  it('the shortcuts use the console’s words (extension/lib/i18n.ts)', () => {
+  it('the shortcuts use the console’s words (extension/ui/i18n.ts)', () => {
     for (const locale of LOCALES) {
       const ui = MESSAGES[locale];
       const m = messages[folderOf(locale) as (typeof FOLDERS)[number]];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OBS_ERROR_CODES, OBS_MESSAGES, ObsError, obsErrorText, overlayUrlForCanvas, type ObsMessageLocale } from '../../extension/lib/obs-control.js';
+import { OBS_ERROR_CODES, OBS_MESSAGES, ObsError, obsErrorText, overlayUrlForCanvas } from '../../extension/worker/obs-control.js';
+import type { Locale } from '../../shared/i18n/locale.js';
 
 const link = 'http://127.0.0.1:4600/overlay/?room=r_demo&token=t0k%2Fen';
 
@@ -27,7 +28,7 @@ describe('overlayUrlForCanvas', () => {
 });
 
 describe('OBS error messages', () => {
-  it.each(['en', 'zh-CN', 'fr'] as ObsMessageLocale[])('has %s wording for every code, using only the params it is given', (locale) => {
+  it.each(['en', 'zh-CN', 'fr'] as Locale[])('has %s wording for every code, using only the params it is given', (locale) => {
     const en = OBS_MESSAGES.en;
     for (const code of OBS_ERROR_CODES) {
       const template = OBS_MESSAGES[locale][code];

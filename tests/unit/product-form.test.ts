@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readProductForm } from '../../extension/components/ProductForm';
-import { LOCALES, translator } from '../../extension/lib/i18n';
+import { LOCALES, translator } from '../../extension/ui/i18n';
 
 const blank = { sku: '', name: '', price: '', originalPrice: '', unit: '', stock: '', imageUrl: '', origin: '', tagline: '', obsScene: '' };
 

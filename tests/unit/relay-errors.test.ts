@@ -1,5 +1,5 @@
 /**
- * The relay's refusals in the console's three languages (extension/lib/relay-errors.ts).
+ * The relay's refusals in the console's three languages (extension/ui/relay-errors.ts).
  * The reasons come from the reducer's typed list (REFUSAL_REASONS), the relay's own codes are
  * read from its source, and the refusals in the table are made by the real reducer and the
  * real command schema, so a new reason without a text fails here instead of reaching a host
@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { COMMAND_TYPES, parseCommand } from '../../shared/commands.js';
 import { STATUS_OF } from '../../shared/protocol.js';
 import { REFUSAL_REASONS, type RoomError } from '../../shared/room-reducer.js';
-import { LOCALES, MESSAGES, translator, type Locale, type MessageKey } from '../../extension/lib/i18n.js';
-import { CODE_KEYS, commandKey, fieldLabelKey, REASON_KEYS, relayErrorText, relayNoticeText } from '../../extension/lib/relay-errors.js';
+import { LOCALES, MESSAGES, translator, type Locale, type MessageKey } from '../../extension/ui/i18n.js';
+import { CODE_KEYS, commandKey, fieldLabelKey, REASON_KEYS, relayErrorText, relayNoticeText } from '../../extension/ui/relay-errors.js';
 import { seededRelay, TestRelay } from './room-harness.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -273,7 +273,7 @@ describe('console messages in zh-CN, en and fr', () => {
 
   it('the French price hint shows an amount the French price field accepts', async () => {
     const { decimalMarkOf, parseMoney } = await import('../../shared/money.js');
-    const { amountExamples } = await import('../../extension/lib/input-errors');
+    const { amountExamples } = await import('../../extension/ui/input-errors');
     const { example } = amountExamples('EUR', decimalMarkOf('fr'));
     expect(t('fr')('error.price', { example })).toBe('Tapez un montant, comme 59,90');
     expect(parseMoney(example, 'EUR', decimalMarkOf('fr'))).toBe(5990);

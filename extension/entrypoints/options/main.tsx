@@ -5,7 +5,8 @@ import { PairingForm } from '../../components/PairingForm';
 import { RoomsList } from '../../components/RoomsList';
 import { StatusBar } from '../../components/StatusBar';
 import { ObsSlot } from '../../components/ObsSlot';
-import { browserEnv, createConsoleState, type ConsoleState } from '../../lib/console-state';
+import { browserEnv } from '../../ui/console-env';
+import { createConsoleState, type ConsoleState } from '../../ui/console-state';
 
 /** Settings: pairing, remembered rooms, language (in the status bar); OBS settings mount here too. */
 function OptionsApp({ s }: { s: ConsoleState }) {

@@ -4,7 +4,7 @@ import { formatCount, formatMoney } from '../../../shared/money';
 import { CardToggle } from '../../components/CardToggle';
 import { PairingForm } from '../../components/PairingForm';
 import { StatusBar } from '../../components/StatusBar';
-import type { ConsoleState } from '../../lib/console-state';
+import type { ConsoleState } from '../../ui/console-state';
 
 /** Status and the three quick actions; the full console is the side panel. */
 export function PopupApp({ s }: { s: ConsoleState }) {

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import '../../components/console.css';
-import { browserEnv, createConsoleState } from '../../lib/console-state';
+import { browserEnv } from '../../ui/console-env';
+import { createConsoleState } from '../../ui/console-state';
 import { PopupApp } from './PopupApp';
 
 const state = createConsoleState(browserEnv());

@@ -2,9 +2,10 @@ import { render } from 'preact';
 import { ConsoleApp } from '../../components/ConsoleApp';
 import '../../components/console.css';
 import { afterNextFrame } from '../../components/lazy';
-import { browserEnv, createConsoleState } from '../../lib/console-state';
-import { pageStore } from '../../lib/first-paint';
-import { buttonKey, makeSnapshot, secretsOf, serializeChildren, SNAPSHOT_ATTR, takeSnapshotClicks, writeSnapshot } from '../../lib/snapshot';
+import { browserEnv } from '../../ui/console-env';
+import { createConsoleState } from '../../ui/console-state';
+import { pageStore } from '../../ui/first-paint';
+import { buttonKey, makeSnapshot, secretsOf, serializeChildren, SNAPSHOT_ATTR, takeSnapshotClicks, writeSnapshot } from '../../ui/snapshot';
 
 // Marks for the benchmark: the bundle is evaluated, the in-page copy is read and applied, the DOM
 // is built, the queue is painted (by the snapshot script, or here); storage is read (in parallel,

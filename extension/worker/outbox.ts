@@ -21,7 +21,7 @@
  */
 import type { Command } from '../../shared/commands';
 import type { CommandReply, ErrorBody } from '../../shared/protocol';
-import type { OutboxEntry } from './storage-items';
+import type { OutboxEntry } from '../common/storage-items';
 
 export interface CommandTransport {
   readonly connected: boolean;

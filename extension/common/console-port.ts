@@ -9,8 +9,7 @@
  */
 import type { RoomState } from '../../shared/domain';
 import type { RoomPatch } from '../../shared/room-patch';
-import type { ObsConnectionState, ObsStatus } from './obs-control';
-import { OBS_ERROR_CODES, type ObsErrorInfo } from './obs-errors';
+import { OBS_ERROR_CODES, type ObsConnectionState, type ObsErrorInfo, type ObsStatus } from './obs-status';
 
 export const CONSOLE_PORT = 'liveshelf-console';
 

@@ -7,6 +7,9 @@
 import { storage } from 'wxt/utils/storage';
 import type { Command } from '../../shared/commands';
 import type { Role, RoomState } from '../../shared/domain';
+import type { LocaleSetting } from '../../shared/i18n/locale.js';
+
+export type { LocaleSetting };
 
 export interface SavedRoom {
   /** `room@host`: one relay may hold many rooms, and one room id could exist on two relays. */
@@ -81,7 +84,6 @@ export interface ConnectionStatus {
 export const IDLE_STATUS: ConnectionStatus = { roomKey: null, phase: 'idle', role: null, problem: null, detail: null, since: 0 };
 export const connectionItem = storage.defineItem<ConnectionStatus>('local:connection', { fallback: IDLE_STATUS });
 
-export type LocaleSetting = 'auto' | 'zh-CN' | 'en' | 'fr';
 export interface Settings {
   locale: LocaleSetting;
 }

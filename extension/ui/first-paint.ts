@@ -3,7 +3,7 @@
  * queue needs, kept in the extension origin's synchronous localStorage. Reading it costs
  * ~1–2 ms in the page; one chrome.storage round trip costs ~30 ms on this machine.
  *
- * Rules (console-state.ts applies them):
+ * Rules (console-state.ts and first-paint-cache.ts apply them):
  * - chrome.storage stays the source of truth. The copy only paints the first frame; as soon as
  *   storage has been read, the view shows what storage holds and the copy is rewritten from it.
  *   A copy for another room than storage's active one, or of an older version, is therefore
@@ -16,7 +16,8 @@
  *   the room changes and removes it when no room is active.
  */
 import type { Role, RoomState } from '../../shared/domain';
-import type { LocaleSetting, SavedRoom } from './storage-items';
+import { isLocaleSetting, type LocaleSetting } from '../../shared/i18n/locale.js';
+import type { SavedRoom } from '../common/storage-items';
 
 /** Bump when the shape changes: a copy of another format is ignored. */
 export const FIRST_PAINT_FORMAT = 1;
@@ -61,7 +62,6 @@ export interface SyncStore {
   removeItem(key: string): void;
 }
 
-const LOCALES: readonly LocaleSetting[] = ['auto', 'zh-CN', 'en', 'fr'];
 const ROLES: readonly Role[] = ['host', 'cohost', 'sales', 'overlay'];
 
 function bareUrl(url: string): string {
@@ -115,7 +115,7 @@ export function readCopy(store: SyncStore | null): FirstPaintCopy | null {
   try {
     const v: unknown = JSON.parse(text);
     if (!isRecord(v) || v['format'] !== FIRST_PAINT_FORMAT || typeof v['roomKey'] !== 'string') return null;
-    if (!Array.isArray(v['rooms']) || !v['rooms'].every(isPublicRoom) || !LOCALES.includes(v['locale'] as LocaleSetting)) return null;
+    if (!Array.isArray(v['rooms']) || !v['rooms'].every(isPublicRoom) || !isLocaleSetting(v['locale'])) return null;
     const s = v['state'];
     if (!isRecord(s) || typeof s['id'] !== 'string' || typeof s['version'] !== 'number' || !Array.isArray(s['products']) || !isRecord(s['room']) || !isRecord(s['totals'])) return null;
     if (!Array.isArray(s['ticker'])) return null;

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { CommandSchema, type FieldIssue } from '../../shared/commands';
-import type { ConsolePairingError } from './input-errors';
+// Type only (no page code runs in the worker): the pairing refusal's codes are defined with their words.
+import type { ConsolePairingError } from '../ui/input-errors';
 import type { ObsErrorInfo } from './obs-errors';
 import type { ConnectionProblem } from './storage-items';
 

@@ -17,8 +17,9 @@ import {
   type Welcome,
 } from '../../shared/protocol';
 import { followRoom } from '../../shared/room-follow';
+import type { RoomPatch } from '../../shared/room-patch';
 import type { CommandTransport } from './outbox';
-import type { ConnectionProblem, SavedRoom } from './storage-items';
+import type { ConnectionProblem, SavedRoom } from '../common/storage-items';
 
 export type RelaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -44,7 +45,7 @@ export function socketTarget(relayUrl: string): { origin: string; path: string }
 
 export function openRelayConnection(
   saved: Pick<SavedRoom, 'relayUrl' | 'room' | 'token'>,
-  on: { event(e: ConnectionEvent): void; state(s: RoomState): void },
+  on: { event(e: ConnectionEvent): void; state(s: RoomState, patch?: RoomPatch): void },
 ): RelayConnection {
   const { origin, path } = socketTarget(saved.relayUrl);
   const socket: RelaySocket = io(origin, {
@@ -61,7 +62,7 @@ export function openRelayConnection(
   on.event({ type: 'connecting' });
 
   socket.on('session.welcome', (welcome) => on.event({ type: 'online', welcome }));
-  followRoom(socket, (s) => on.state(s));
+  followRoom(socket, (s, patch) => on.state(s, patch));
   socket.on('disconnect', (reason) => {
     on.event({ type: 'offline', problem: 'unreachable', detail: reason });
     // "io server disconnect": the relay closed us — it is shutting down, or our token was

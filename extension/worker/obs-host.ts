@@ -10,10 +10,10 @@
  */
 import type { RoomState } from '../../shared/domain';
 import { createObsControl, DISCONNECTED_STATUS, ObsError, type ObsControl, type ObsControlOptions, type ObsStatus } from './obs-control';
-import type { ObsErrorInfo } from './obs-errors';
-import type { ObsPush } from './console-port';
-import type { Request, Response } from './messages';
-import { obsOptionsOf, obsRoomOptionsItem, obsSettingsItem, type ObsRoomOptions, type ObsSettings, type SavedRoom } from './storage-items';
+import type { ObsErrorInfo } from '../common/obs-errors';
+import type { ObsPush } from '../common/console-port';
+import type { Request, Response } from '../common/messages';
+import { obsOptionsOf, obsRoomOptionsItem, obsSettingsItem, type ObsRoomOptions, type ObsSettings, type SavedRoom } from '../common/storage-items';
 
 
 export interface ObsHostDeps {

@@ -1,7 +1,7 @@
 /**
  * The background worker's logic, as a factory so unit tests run it under fakeBrowser.
  * It owns the one relay connection of the active room, the outbox, the state cache and the
- * keyboard commands. Pages talk to it only through validated messages (messages.ts) and read
+ * keyboard commands. Pages talk to it only through validated messages (common/messages.ts) and read
  * what it publishes in storage (status, cached state, outbox), so a page opened while the
  * worker sleeps renders at once from storage.
  */
@@ -9,11 +9,12 @@ import { browser, type Browser } from 'wxt/browser';
 import { roleMay, type Command } from '../../shared/commands';
 import type { RoomState } from '../../shared/domain';
 import { parsePairingLink } from '../../shared/pairing';
-import { newCommandId } from './ids';
-import type { ConsolePairingError } from './input-errors';
-import { CONSOLE_PORT, isSyncRequest, type PatchPush, type StatePush } from './console-port';
-import { diffRoom } from '../../shared/room-patch';
-import { parseRequest, type Request, type Response } from './messages';
+import { newCommandId } from '../common/ids';
+// Type only: the page words the code (ui/input-errors.ts); nothing of the pages runs here.
+import type { ConsolePairingError } from '../ui/input-errors';
+import { CONSOLE_PORT, isSyncRequest, type PatchPush, type StatePush } from '../common/console-port';
+import type { RoomPatch } from '../../shared/room-patch';
+import { parseRequest, type Request, type Response } from '../common/messages';
 import { createObsHost, type ObsHostDeps } from './obs-host';
 import { Outbox } from './outbox';
 import { openRelayConnection, type ConnectionEvent, type RelayConnection } from './relay-connection';
@@ -32,7 +33,7 @@ import {
   type ConnectionStatus,
   type RecentSale,
   type SavedRoom,
-} from './storage-items';
+} from '../common/storage-items';
 
 export const KEYBOARD_COMMANDS = ['sale-plus-one', 'card-next', 'card-toggle'] as const;
 export type KeyboardCommand = (typeof KEYBOARD_COMMANDS)[number];
@@ -170,7 +171,7 @@ export function createBackground(deps: BackgroundDeps = {}) {
         void setStatus({ ...base, phase: e.type, role: room.role, problem: e.problem, detail: e.detail });
       }
     };
-    const onState = (s: RoomState) => {
+    const onState = (s: RoomState, patch?: RoomPatch) => {
       if (conn?.roomKey !== key) return;
       // A restarted relay may replay the same version; never go back to an older one.
       if (s.version < lastVersion) return;
@@ -179,8 +180,12 @@ export function createBackground(deps: BackgroundDeps = {}) {
       latest = { roomKey: key, state: s };
       void obs.onState(key, prev, s);
       // Every open page holds `prev` (it got the whole state when it connected, then each change
-      // in order): it gets what changed. One that does not hold it asks for the whole state.
-      const push: StatePush | PatchPush = prev && prev.id === s.id ? { type: 'room.patch', roomKey: key, patch: diffRoom(prev, s) } : { type: 'room.state', roomKey: key, state: s };
+      // in order): when the relay's patch was made from `prev`, the pages get that patch as it
+      // came (one diff per commit, made by the relay). A whole state from the relay (a connect,
+      // a resync), or a patch made from another state than `prev`, goes as the whole state.
+      // A page that does not hold `prev` asks for the whole state.
+      const fits = patch && prev && prev.id === patch.id && prev.version === patch.baseVersion;
+      const push: StatePush | PatchPush = fits ? { type: 'room.patch', roomKey: key, patch } : { type: 'room.state', roomKey: key, state: s };
       for (const port of ports) port.postMessage(push);
       cacheState(key, s);
       if (s.room.title !== savedTitle) {

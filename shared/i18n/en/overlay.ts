@@ -1,0 +1,19 @@
+/**
+ * The overlay page's words in English: its fixed labels and its setup messages ('setup.<problem>',
+ * one per way its link can be wrong), the only words the OBS overlay bundles (overlay/page/words.ts).
+ * English defines the keys; ../zh-CN/overlay.ts and ../fr/overlay.ts have the same. Data only.
+ */
+export const overlayWords = {
+  soldOut: 'SOLD OUT',
+  sold: 'sold',
+  left: 'left',
+  flashSale: 'Flash sale',
+  revenue: 'revenue',
+  weight: 'total',
+  'setup.missing': "LiveShelf: this overlay link is incomplete (no room or token) — copy the overlay URL again from the host console",
+  'setup.unauthorized': "LiveShelf: this overlay link's token was refused — copy the overlay URL again from the host console",
+  'setup.not_found': 'LiveShelf: the relay has no room for this overlay link — copy the overlay URL again from the host console',
+  'setup.protocol_mismatch': "LiveShelf: this overlay page and the relay are different versions — refresh this browser source's cache in OBS",
+};
+
+export type OverlayWords = Readonly<Record<keyof typeof overlayWords, string>>;
