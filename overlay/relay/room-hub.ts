@@ -12,10 +12,11 @@
  * again on the stored state (optimistic concurrency on the room version).
  */
 import type { Command } from '../../shared/commands.js';
-import type { Role, RoomState, Sale, SaleSource } from '../../shared/domain.js';
+import type { Role, RoomState, SaleSource } from '../../shared/domain.js';
 import type { ErrorBody, CommandReply } from '../../shared/protocol.js';
 import { STATUS_OF } from '../../shared/protocol.js';
 import { processCommand, type CommandAnswer, type RoomError } from '../../shared/room-reducer.js';
+import { foldSales, noSalesWritten, saleLookups } from '../../shared/sales-fold.js';
 import { CommitConflict, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomStore, type TokenHashes } from './room-store.js';
 import type { Clock, Logger } from './deps.js';
 
@@ -159,19 +160,11 @@ export class RoomActor {
 
   private async applyAndCommit(batch: Pending[], pre: Prefetched): Promise<'done' | 'conflict'> {
     const prev = this.state;
-    const { answers, sales, orders } = pre;
+    const { answers } = pre;
     // Batch-local overlays on what the store had: nothing else changes until the commit is durable.
     const newAnswers = new Map<string, CommandAnswer>();
-    const newSales = new Map<string, Sale>();
-    const newOrders = new Map<string, string>();
-    const ctxBase = {
-      answer: (id: string) => newAnswers.get(id) ?? answers.get(id),
-      sale: (id: string) => newSales.get(id) ?? sales.get(id),
-      saleByOrder: (orderId: string) => {
-        const id = newOrders.get(orderId) ?? orders.get(orderId);
-        return id === undefined ? undefined : (newSales.get(id) ?? sales.get(id));
-      },
-    };
+    const written = noSalesWritten();
+    const ctxBase = { answer: (id: string) => newAnswers.get(id) ?? answers.get(id), ...saleLookups(written, pre) };
     let state = prev;
     const entries: CommitEntry[] = [];
     const replies: { p: Pending; reply: CommandReply }[] = [];
@@ -188,12 +181,7 @@ export class RoomActor {
       }
       state = out.state;
       newAnswers.set(p.command.id, out.answer);
-      for (const ev of out.events) {
-        if (ev.type === 'sale.recorded' || ev.type === 'sale.voided') {
-          newSales.set(ev.sale.id, ev.sale);
-          if (ev.sale.orderId !== null) newOrders.set(ev.sale.orderId, ev.sale.id);
-        }
-      }
+      foldSales(written, out.events);
       entries.push({ command: p.command, by: p.by, at: now, answer: out.answer, events: out.events });
       replies.push({ p, reply: out.answer });
     }
