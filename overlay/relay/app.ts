@@ -15,7 +15,7 @@ import { fieldIssues, parseCommand, type Command } from '../../shared/commands.j
 import { emptyRoom, ROLES, RoleSchema, RoomInfoSchema, type Role, type RoomState, type Sale, type SaleSource } from '../../shared/domain.js';
 import { saleRecords, salesCsv } from '../../shared/sales-export.js';
 import { overlayLink, pairingLink } from '../../shared/pairing.js';
-import { diffRoom } from '../../shared/room-patch.js';
+import { composePatches, diffRoom } from '../../shared/room-patch.js';
 import {
   MAX_MESSAGE_BYTES,
   PROTOCOL_VERSION,
@@ -29,7 +29,7 @@ import {
 import type { RelayDeps } from './deps.js';
 import { TokenBucket } from './rate-limit.js';
 import { patchRoom } from './patch-room.js';
-import { RoomHub, type RoomActor } from './room-hub.js';
+import { RoomHub, type RoomActor, type RoomChange } from './room-hub.js';
 import type { SalesAfter } from './room-store.js';
 import { hashToken, newRoomId, newRoomTokens, newToken, roleOfToken, sameSecret } from './tokens.js';
 
@@ -97,43 +97,55 @@ export function createApplication(deps: RelayDeps) {
 
   // ---- broadcast: at most one state per room per frame, the latest always goes out ----
   // Clients with `patches: true` are in the room `${id}#patch` and get what changed since the
-  // state last broadcast from here (not the last committed: the throttle coalesces); the
-  // others, in the room `id`, get the full state as always.
-  const throttle = new Map<string, { at: number; timer: NodeJS.Timeout | undefined; pending: RoomState | undefined; sent: RoomState | undefined }>();
+  // state last broadcast from here (not the last committed: the throttle coalesces, and the
+  // patches of the commits it held back are composed into one); the others, in the room `id`,
+  // get the full state as always.
+  const throttle = new Map<string, { at: number; timer: NodeJS.Timeout | undefined; pending: RoomChange | undefined; sent: RoomState | undefined }>();
   // Encoding the full state costs ~1 ms with 500 products even when nobody takes it (the
   // extension and the overlay page take patches): with broadcasts kept in this process, a
   // socket.io room with no client here has no client at all, and is skipped.
   /** Sockets of this process in a socket.io room. */
   const localClients = (room: string) => io.of('/').adapter.rooms.get(room)?.size ?? 0;
   const reaches = (room: string) => config.sharedBroadcasts === true || localClients(room) > 0;
-  function emitState(t: { sent: RoomState | undefined }, state: RoomState): void {
+  function emitState(t: { sent: RoomState | undefined }, change: RoomChange): void {
+    const state = change.next;
     if (reaches(state.id)) io.to(state.id).emit('room.state', state);
     const prev = t.sent;
     t.sent = state;
     if (!reaches(patchRoom(state.id))) return;
+    // The commit's own patch (or the composed patches of the commits held back) when it starts
+    // from exactly the state last sent from here: the hot path, no second diff.
+    if (prev === change.prev) io.to(patchRoom(state.id)).emit('room.patch', change.patch);
     // Nothing from here yet, or a state that does not follow it (reloaded from the store, another
     // process's): the full state, which a patch client takes as it is.
-    if (!prev || prev.version >= state.version) io.to(patchRoom(state.id)).emit('room.state', state);
+    else if (!prev || prev.version >= state.version) io.to(patchRoom(state.id)).emit('room.state', state);
+    // Another process's commit came in between: what changed since the state last sent from here.
     else io.to(patchRoom(state.id)).emit('room.patch', diffRoom(prev, state));
   }
-  function publish(state: RoomState): void {
+  /** `later` held back after `held`: one change from held's start to later's end when they chain. */
+  function coalesce(held: RoomChange | undefined, later: RoomChange): RoomChange {
+    const patch = held && held.next === later.prev ? composePatches(held.patch, later.patch) : undefined;
+    return held && patch ? { prev: held.prev, next: later.next, patch } : later;
+  }
+  function publish(change: RoomChange): void {
     const now = performance.now();
-    let t = throttle.get(state.id);
-    if (!t) throttle.set(state.id, (t = { at: -Infinity, timer: undefined, pending: undefined, sent: undefined }));
+    const id = change.next.id;
+    let t = throttle.get(id);
+    if (!t) throttle.set(id, (t = { at: -Infinity, timer: undefined, pending: undefined, sent: undefined }));
     if (!t.timer && now - t.at >= interval) {
       t.at = now;
-      emitState(t, state);
+      emitState(t, change);
       return;
     }
-    t.pending = state;
+    t.pending = coalesce(t.pending, change);
     if (!t.timer) {
       const entry = t;
       entry.timer = setTimeout(() => {
         entry.timer = undefined;
         entry.at = performance.now();
-        const s = entry.pending;
+        const c = entry.pending;
         entry.pending = undefined;
-        if (s) emitState(entry, s);
+        if (c) emitState(entry, c);
       }, Math.max(0, interval - (now - t.at)));
     }
   }
@@ -455,9 +467,9 @@ export function createApplication(deps: RelayDeps) {
       if (!t.timer) continue;
       clearTimeout(t.timer);
       t.timer = undefined;
-      const s = t.pending;
+      const c = t.pending;
       t.pending = undefined;
-      if (s) emitState(t, s);
+      if (c) emitState(t, c);
     }
     // disconnectSockets closes each connection once its last packets (the answers above) are
     // written; io.close() would discard what is still buffered (engine.io closes its clients
