@@ -4,7 +4,7 @@
  * in the table are made by the real reducer and the real command schema, so a new reason
  * without a text fails here instead of reaching a host in English.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_TYPES, parseCommand } from '../../shared/commands.js';
@@ -21,11 +21,11 @@ const params = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1
 
 /** `fail('conflict', 'out_of_stock', …)` in the reducer: every code/reason pair it can refuse with. */
 const reducerReasons = [...source('shared/room-reducer.ts').matchAll(/fail\('(\w+)', '(\w+)'/g)].map((m) => ({ code: m[1]!, reason: m[2]! }));
-/** Codes the relay answers with itself: errorBody('…'), the handshake's fail('…'), room-hub's { code: '…' }. */
-const relayCodes = new Set([
-  ...[...source('overlay/relay/app.ts').matchAll(/(?:errorBody|fail)\('(\w+)'/g)].map((m) => m[1]!),
-  ...[...source('overlay/relay/room-hub.ts').matchAll(/code: '(\w+)'/g)].map((m) => m[1]!),
-]);
+/** Codes the relay answers with itself: errorBody('…'), the handshake's fail('…'), room-hub's { code: '…' }, in every file of the relay. */
+const relaySources = readdirSync(join(ROOT, 'overlay/relay'), { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => source(join('overlay/relay', f)));
+const relayCodes = new Set(relaySources.flatMap((text) => [...text.matchAll(/(?:errorBody\(|fail\(|code: )'(\w+)'/g)].map((m) => m[1]!)));
 
 function refusal(out: { kind: string; error?: RoomError } | { ok: boolean; error?: RoomError }): RoomError {
   if (!out.error) throw new Error(`expected a refusal, got ${JSON.stringify(out)}`);
