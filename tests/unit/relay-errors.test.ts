@@ -193,7 +193,7 @@ describe('relay error texts: refusals made by the real reducer', () => {
 });
 
 describe('relay error texts: invalid commands name the field', () => {
-  /** The relay's own `invalid` answer for a raw command (overlay/relay/app.ts submit()). */
+  /** The relay's own `invalid` answer for a raw command (overlay/relay/answers.ts submit()). */
   function invalid(raw: Record<string, unknown>) {
     const parsed = parseCommand({ id: 'c1', ...raw });
     if (parsed.ok) throw new Error('expected the schema to refuse it');
