@@ -3,8 +3,8 @@
  * room. Commands queue in the actor; each event-loop turn the actor applies everything queued
  * through the shared pure reducer, persists the whole batch in one commit (group commit),
  * publishes the change (the batch's one patch goes to the store and to the broadcast), and
- * answers every sender once the store says the commit is on disk (`synced`). Nothing is answered before it is durable; a failed commit answers 503 and
- * leaves memory as it was.
+ * answers every sender once the store says the commit is on disk (`synced`). Nothing is
+ * answered before it is durable; a failed commit answers 503 and leaves memory as it was.
  *
  * Several relay processes (Redis) may each hold an actor for the same room. The actor keeps
  * only the state in memory; a batch reads the answers and sales it needs from the store, and
