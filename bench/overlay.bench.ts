@@ -89,7 +89,7 @@ const store = (relay.relay.hub as unknown as { store: RoomStore }).store;
 const commit = store.commit.bind(store);
 store.commit = async (...args: Parameters<RoomStore['commit']>) => {
   await commit(...args);
-  committedAt.set(args[1].version, hiResNow());
+  committedAt.set(args[0].next.version, hiResNow());
 };
 const room = await relay.createRoom({ title: 'bench' });
 const { socket: host } = await connectClient(relay.url, room.room.id, room.tokens.host);

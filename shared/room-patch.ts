@@ -5,6 +5,10 @@
  * compares by reference: an object that is not the same object is sent whole (never wrong,
  * at worst larger). A patch applies only to the exact state it was computed from
  * (baseVersion); anything else returns undefined and the client asks 'room.sync'.
+ *
+ * The relay diffs once per commit (the room actor) and hands that patch to both the store and
+ * the broadcast; when the broadcast throttle holds several commits back, it composes their
+ * patches (composePatches) instead of diffing the states again.
  */
 import type { Product, RoomState } from './domain.js';
 
@@ -83,4 +87,36 @@ export function applyPatch(state: RoomState, patch: RoomPatch): RoomState | unde
     }
   }
   return next;
+}
+
+/**
+ * One patch doing what `a` then `b` do: applyPatch(s, composePatches(a, b)) equals
+ * applyPatch(applyPatch(s, a), b) for every s that `a` applies to. Undefined when `b` does not
+ * start where `a` ends (another room, or another version), as applyPatch refuses a misfit.
+ * Neither patch is changed; the result may be larger than a fresh diff (a product added by
+ * `a` and removed by `b` stays listed in `removed`, which applyPatch passes over).
+ */
+export function composePatches(a: RoomPatch, b: RoomPatch): RoomPatch | undefined {
+  if (a.id !== b.id || a.version !== b.baseVersion) return undefined;
+  const { products: pa, ...fieldsA } = a;
+  const { products: pb, ...fieldsB } = b;
+  const out: RoomPatch = { ...fieldsA, ...fieldsB, baseVersion: a.baseVersion };
+  const products = pa && pb ? composeProducts(pa, pb) : (pb ?? pa);
+  if (products) out.products = products;
+  return out;
+}
+
+function composeProducts(a: ProductsPatch, b: ProductsPatch): ProductsPatch {
+  // b's ids in show order are the final ones when it has them; else the queue kept a's.
+  const order = b.order ?? a.order;
+  const gone = b.removed ? new Set(b.removed) : undefined;
+  const byId = new Map<string, Product>();
+  for (const p of a.upsert) if (!gone?.has(p.id)) byId.set(p.id, p);
+  for (const p of b.upsert) byId.set(p.id, p);
+  const out: ProductsPatch = { upsert: [...byId.values()] };
+  if (order) out.order = order;
+  // Removed before or after, unless back in the queue (then it is upserted and applies whole).
+  const removed = [...new Set([...(a.removed ?? []), ...(b.removed ?? [])])].filter((id) => !byId.has(id));
+  if (removed.length) out.removed = removed;
+  return out;
 }

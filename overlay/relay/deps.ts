@@ -1,4 +1,9 @@
-/** What the relay factory is given (house rule 4): tests pass their own clock, store and logger. */
+/**
+ * What the relay factory is given (house rule 4): tests pass their own clock, store and logger.
+ * Also the type of the HTTP server it builds from them, which its parts register on.
+ */
+import type { FastifyInstance, RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger as PinoLogger } from 'pino';
 import type { RoomStore } from './room-store.js';
 
@@ -43,3 +48,6 @@ export interface RelayDeps {
   logger: PinoLogger;
   config: RelayConfig;
 }
+
+/** The Fastify instance createApplication builds (its logger is the pino one given). */
+export type RelayHttp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, PinoLogger>;

@@ -10,7 +10,7 @@
  *   ls:{id}:sales     hash  sale id → sale JSON
  *   ls:{id}:orders    hash  orderId → sale id
  *
- * The commit is one Lua script: it refuses when the stored version is not `prev.version`
+ * The commit is one Lua script: it refuses when the stored version is not the patch's base
  * (CommitConflict) and otherwise writes everything, so a commit is all or nothing. The batch
  * look-ups are one script too, a consistent snapshot. Durability is Redis's: run it with
  * `appendonly yes` and `appendfsync always` so a returned commit is on disk.
@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
-import { CommitConflict, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type TokenHashes } from './room-store.js';
+import { CommitConflict, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type TokenHashes } from './room-store.js';
 import { readStoredRoom, redisRoomFormat } from './stored-room.js';
 
 export interface RedisStoreOptions {
@@ -221,40 +221,24 @@ export class RedisRoomStore implements RoomStore {
     return result;
   }
 
-  async commit(prev: RoomState, next: RoomState, entries: readonly CommitEntry[]): Promise<void> {
+  async commit({ next, patch, entries, sales }: CommitBatch): Promise<void> {
     const { products: _p, ...meta } = next;
+    // The patch carries only the products whose object changed (the reducer keeps the others identical).
     const upserts: string[] = [];
-    const deletes: string[] = [];
-    let order = '';
-    // The reducer keeps unchanged products identical: write only the ones that changed.
-    if (prev.products !== next.products) {
-      const before = new Map(prev.products.map((p) => [p.id, p]));
-      let orderChanged = prev.products.length !== next.products.length;
-      next.products.forEach((p, i) => {
-        if (prev.products[i]?.id !== p.id) orderChanged = true;
-        if (before.get(p.id) !== p) upserts.push(p.id, JSON.stringify(p));
-        before.delete(p.id);
-      });
-      deletes.push(...before.keys());
-      if (orderChanged) order = JSON.stringify(next.products.map((p) => p.id));
-    }
+    for (const p of patch.products?.upsert ?? []) upserts.push(p.id, JSON.stringify(p));
+    const deletes = patch.products?.removed ?? [];
+    const order = patch.products?.order ? JSON.stringify(patch.products.order) : '';
     const answers: string[] = [];
-    const sales: string[] = [];
+    for (const e of entries) answers.push(e.command.id, JSON.stringify(e.answer));
+    const written: string[] = [];
+    for (const s of sales.sales.values()) written.push(s.id, JSON.stringify(s));
     const orders: string[] = [];
-    for (const e of entries) {
-      answers.push(e.command.id, JSON.stringify(e.answer));
-      for (const ev of e.events) {
-        if (ev.type === 'sale.recorded' || ev.type === 'sale.voided') {
-          sales.push(ev.sale.id, JSON.stringify(ev.sale));
-          if (ev.type === 'sale.recorded' && ev.sale.orderId !== null) orders.push(ev.sale.orderId, ev.sale.id);
-        }
-      }
-    }
-    const args: (string | number)[] = [String(prev.version), String(next.version), JSON.stringify(meta satisfies Meta), order];
+    for (const [orderId, saleId] of sales.orders) orders.push(orderId, saleId);
+    const args: (string | number)[] = [String(patch.baseVersion), String(next.version), JSON.stringify(meta satisfies Meta), order];
     args.push(upserts.length / 2, ...upserts, deletes.length, ...deletes);
-    args.push(answers.length / 2, ...answers, sales.length / 2, ...sales, orders.length / 2, ...orders);
+    args.push(answers.length / 2, ...answers, written.length / 2, ...written, orders.length / 2, ...orders);
     const res = await this.run(COMMIT, next.id, args);
-    if (res === 'CONFLICT') throw new CommitConflict(next.id, prev.version);
+    if (res === 'CONFLICT') throw new CommitConflict(next.id, patch.baseVersion);
     if (res !== 'OK') throw new Error(`unexpected commit reply ${String(res)}`);
   }
 

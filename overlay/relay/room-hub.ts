@@ -2,9 +2,9 @@
  * The rooms a relay process serves, each run by one RoomActor: the single writer of that
  * room. Commands queue in the actor; each event-loop turn the actor applies everything queued
  * through the shared pure reducer, persists the whole batch in one commit (group commit),
- * publishes the new state, and answers every sender once the store says the commit is on
- * disk (`synced`). Nothing is answered before it is durable; a failed commit answers 503 and
- * leaves memory as it was.
+ * publishes the change (the batch's one patch goes to the store and to the broadcast), and
+ * answers every sender once the store says the commit is on disk (`synced`). Nothing is
+ * answered before it is durable; a failed commit answers 503 and leaves memory as it was.
  *
  * Several relay processes (Redis) may each hold an actor for the same room. The actor keeps
  * only the state in memory; a batch reads the answers and sales it needs from the store, and
@@ -16,6 +16,8 @@ import type { Role, RoomState, Sale, SaleSource } from '../../shared/domain.js';
 import type { ErrorBody, CommandReply } from '../../shared/protocol.js';
 import { STATUS_OF } from '../../shared/protocol.js';
 import { processCommand, type CommandAnswer, type RoomError } from '../../shared/room-reducer.js';
+import { diffRoom, type RoomPatch } from '../../shared/room-patch.js';
+import { foldSales, noSalesWritten, saleLookups } from '../../shared/sales-fold.js';
 import { CommitConflict, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomStore, type TokenHashes } from './room-store.js';
 import type { Clock, Logger } from './deps.js';
 
@@ -27,6 +29,13 @@ interface Pending {
 }
 
 const MAX_BATCH = 512;
+
+/** What one commit changed: the room before and after, and the patch between them (made once). */
+export interface RoomChange {
+  prev: RoomState;
+  next: RoomState;
+  patch: RoomPatch;
+}
 
 export function roomErrorBody(error: RoomError, state?: RoomState): ErrorBody {
   return {
@@ -53,7 +62,7 @@ export class RoomActor {
     private readonly store: RoomStore,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly onState: (state: RoomState) => void,
+    private readonly onCommit: (change: RoomChange) => void,
     /** Drains scheduled or running in this process, shared by the hub's actors (see `drain`). */
     private readonly drains: { count: number } = { count: 0 },
   ) {}
@@ -158,19 +167,11 @@ export class RoomActor {
 
   private async applyAndCommit(batch: Pending[], pre: Prefetched): Promise<'done' | 'conflict'> {
     const prev = this.state;
-    const { answers, sales, orders } = pre;
+    const { answers } = pre;
     // Batch-local overlays on what the store had: nothing else changes until the commit is durable.
     const newAnswers = new Map<string, CommandAnswer>();
-    const newSales = new Map<string, Sale>();
-    const newOrders = new Map<string, string>();
-    const ctxBase = {
-      answer: (id: string) => newAnswers.get(id) ?? answers.get(id),
-      sale: (id: string) => newSales.get(id) ?? sales.get(id),
-      saleByOrder: (orderId: string) => {
-        const id = newOrders.get(orderId) ?? orders.get(orderId);
-        return id === undefined ? undefined : (newSales.get(id) ?? sales.get(id));
-      },
-    };
+    const written = noSalesWritten();
+    const ctxBase = { answer: (id: string) => newAnswers.get(id) ?? answers.get(id), ...saleLookups(written, pre) };
     let state = prev;
     const entries: CommitEntry[] = [];
     const replies: { p: Pending; reply: CommandReply }[] = [];
@@ -187,18 +188,15 @@ export class RoomActor {
       }
       state = out.state;
       newAnswers.set(p.command.id, out.answer);
-      for (const ev of out.events) {
-        if (ev.type === 'sale.recorded' || ev.type === 'sale.voided') {
-          newSales.set(ev.sale.id, ev.sale);
-          if (ev.sale.orderId !== null) newOrders.set(ev.sale.orderId, ev.sale.id);
-        }
-      }
+      foldSales(written, out.events);
       entries.push({ command: p.command, by: p.by, at: now, answer: out.answer, events: out.events });
       replies.push({ p, reply: out.answer });
     }
     if (entries.length) {
+      // The one diff of this commit: the store writes its products, the broadcast sends it.
+      const patch = diffRoom(prev, state);
       try {
-        await this.store.commit(prev, state, entries);
+        await this.store.commit({ next: state, patch, entries, sales: written });
       } catch (err) {
         if (err instanceof CommitConflict) return 'conflict';
         throw err;
@@ -206,7 +204,7 @@ export class RoomActor {
       // Another path (refresh) may only have moved the state forward to what this commit wrote.
       if (state.version > this.state.version) this.room = { ...this.room, state };
       // Shown as soon as committed (every later read sees it): the overlay need not wait for the disk.
-      this.onState(state);
+      this.onCommit({ prev, next: state, patch });
     }
     // Answered only once on disk, duplicates and refusals too (what they were read from may
     // still be on its way there). The room's next batch does not wait: its commit shares or
@@ -241,13 +239,13 @@ export class RoomHub {
     private readonly store: RoomStore,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly onState: (state: RoomState) => void,
+    private readonly onCommit: (change: RoomChange) => void,
   ) {}
 
   get(roomId: string): Promise<RoomActor | undefined> {
     let entry = this.actors.get(roomId);
     if (!entry) {
-      const actor = this.store.loadRoom(roomId).then((loaded) => (loaded ? new RoomActor(loaded, this.store, this.clock, this.logger, this.onState, this.drains) : undefined));
+      const actor = this.store.loadRoom(roomId).then((loaded) => (loaded ? new RoomActor(loaded, this.store, this.clock, this.logger, this.onCommit, this.drains) : undefined));
       const created: HubEntry = { actor, usedAt: performance.now() };
       // An unknown room is not cached, so a room created by another process is found later.
       actor.then(

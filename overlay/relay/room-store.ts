@@ -7,16 +7,21 @@
  *   `synced()` resolves once everything visible at the call is on disk. The relay may show
  *   (broadcast) a state as soon as its commit returned; it answers a command (also a
  *   duplicate, whose first answer may still be on its way to the disk) only after `synced()`.
+ * - `commit` writes what the room actor computed once (tldraw sync-core's way: the same diff
+ *   goes to the network and to the storage): the products from the batch's patch, the sales
+ *   from the batch's fold of events. A store does not diff states again.
  * - `commit` is optimistic on the room version: it refuses (CommitConflict) when the stored
- *   version is not `prev.version`, so two processes holding the same room never overwrite
- *   each other. Versions only grow, so a commit that passes this check ran on exactly the
- *   state and the command answers the store held since `prev` was read.
+ *   version is not the patch's `baseVersion`, so two processes holding the same room never
+ *   overwrite each other. Versions only grow, so a commit that passes this check ran on exactly
+ *   the state and the command answers the store held since the batch's state was read.
  * - Nothing holds every answer or sale of a room in memory: a batch reads what it needs
  *   (`prefetch`), which is what lets another process have written the rest.
  */
 import type { Command } from '../../shared/commands.js';
 import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer, RoomEvent } from '../../shared/room-reducer.js';
+import type { RoomPatch } from '../../shared/room-patch.js';
+import type { SalesWritten } from '../../shared/sales-fold.js';
 
 export type TokenHashes = Record<Role, string>;
 
@@ -62,6 +67,18 @@ export interface CommitEntry {
   events: RoomEvent[];
 }
 
+/** One batch to commit, as the room actor made it. */
+export interface CommitBatch {
+  /** The state the batch led to (the room's fields are written from it whole). */
+  next: RoomState;
+  /** From the state the batch ran on to `next` (diffRoom, once): the product rows to write; its baseVersion is the version the commit is based on. */
+  patch: RoomPatch;
+  /** The commands applied, in order, with their answers. */
+  entries: readonly CommitEntry[];
+  /** The sales the entries' events wrote and the orderIds they recorded (foldSales). */
+  sales: SalesWritten;
+}
+
 /** Where a page of sales ended: the next one starts after this time and sale id. */
 export interface SalesAfter {
   at: number;
@@ -89,7 +106,7 @@ export interface RoomStore {
    */
   prefetch(roomId: string, knownVersion: number, keys: BatchKeys): Promise<Prefetched>;
   /** Atomically persist a batch of applied commands and the state they led to; CommitConflict if stale. */
-  commit(prev: RoomState, next: RoomState, entries: readonly CommitEntry[]): Promise<void>;
+  commit(batch: CommitBatch): Promise<void>;
   /** Resolves once everything committed before the call is on disk; rejects if that failed. */
   synced(): Promise<void>;
   /**

@@ -1,7 +1,7 @@
 /**
  * SQLite room store (better-sqlite3, WAL). A commit writes, in one transaction: the room row
- * (state without products), only the product rows whose object changed (the reducer keeps
- * unchanged products identical), the command answers and the sales. Durability levels:
+ * (state without products), the product rows the batch's patch carries (the ones whose object
+ * changed: the reducer keeps unchanged products identical), the command answers and the sales. Durability levels:
  * - `FULL` (default): SQLite runs with `synchronous = NORMAL` and every write is followed by
  *   an fdatasync of the WAL file shared by all writes made meanwhile (wal-sync.ts: once per
  *   event-loop turn on a fast disk, on libuv's thread pool on a slow one). `synced()`
@@ -19,7 +19,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
-import { CommitConflict, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type TokenHashes } from './room-store.js';
+import { CommitConflict, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type TokenHashes } from './room-store.js';
 import { openSqliteFormat, readStoredRoom, STORED_FORMAT } from './stored-room.js';
 import { WalSync, type SyncFn, type SyncNowFn } from './wal-sync.js';
 
@@ -178,45 +178,35 @@ export class SqliteRoomStore implements RoomStore {
         overlay: db.prepare('UPDATE rooms SET token_overlay = ? WHERE id = ?'),
       },
     };
-    this.commitTx = db.transaction((prev: RoomState, next: RoomState, entries: readonly CommitEntry[]) => this.writeCommit(prev, next, entries));
+    this.commitTx = db.transaction((batch: CommitBatch) => this.writeCommit(batch));
     this.prefetchTx = db.transaction((roomId: string, knownVersion: number, keys: BatchKeys) => this.readBatch(roomId, knownVersion, keys));
   }
 
   private readonly prefetchTx;
 
-  private writeCommit(prev: RoomState, next: RoomState, entries: readonly CommitEntry[]): void {
+  private writeCommit({ next, patch, entries, sales }: CommitBatch): void {
     const roomId = next.id;
     const stored = this.stmt.version.get(roomId) as { v: number } | undefined;
-    if (stored?.v !== prev.version) throw new CommitConflict(roomId, prev.version);
+    if (stored?.v !== patch.baseVersion) throw new CommitConflict(roomId, patch.baseVersion);
     const { products: _p, ...meta } = next;
     this.stmt.updateMeta.run(JSON.stringify(meta satisfies Meta), roomId);
-    if (prev.products !== next.products) {
-      const before = new Map(prev.products.map((p) => [p.id, p]));
-      let orderChanged = prev.products.length !== next.products.length;
-      next.products.forEach((p, i) => {
-        if (prev.products[i]?.id !== p.id) orderChanged = true;
-        if (before.get(p.id) !== p) this.stmt.upsertProduct.run(roomId, p.id, JSON.stringify(p));
-        before.delete(p.id);
-      });
-      for (const gone of before.keys()) this.stmt.deleteProduct.run(roomId, gone);
-      if (orderChanged) this.stmt.updateOrder.run(JSON.stringify(next.products.map((p) => p.id)), roomId);
+    const products = patch.products;
+    if (products) {
+      for (const p of products.upsert) this.stmt.upsertProduct.run(roomId, p.id, JSON.stringify(p));
+      for (const gone of products.removed ?? []) this.stmt.deleteProduct.run(roomId, gone);
+      if (products.order) this.stmt.updateOrder.run(JSON.stringify(products.order), roomId);
     }
+    // The sale a sale.record made carries the command's answer (same id), see `answer` above;
+    // any other command keeps its answer in `commands`.
+    const carried = new Map<string, string>();
     for (const e of entries) {
       const answer = JSON.stringify(e.answer);
-      // The sale a sale.record made carries the command's answer (same id), see `answer` above;
-      // any other command keeps its answer in `commands`.
-      let carried = false;
-      for (const ev of e.events) {
-        if (ev.type === 'sale.recorded') {
-          const s = ev.sale;
-          const own = e.command.type === 'sale.record' && s.id === e.command.id;
-          carried ||= own;
-          this.stmt.insertSale.run(roomId, s.id, s.orderId, s.productId, s.quantity, s.unitPriceMinor, s.at, s.source, s.by, s.voidedAt, own ? answer : null);
-        } else if (ev.type === 'sale.voided') {
-          this.stmt.voidSale.run(ev.sale.voidedAt, roomId, ev.sale.id);
-        }
-      }
-      if (!carried) this.stmt.insertCommand.run(roomId, e.command.id, e.answer.version, e.command.type, e.by, e.at, answer);
+      if (e.command.type === 'sale.record' && sales.recorded.has(e.command.id)) carried.set(e.command.id, answer);
+      else this.stmt.insertCommand.run(roomId, e.command.id, e.answer.version, e.command.type, e.by, e.at, answer);
+    }
+    for (const s of sales.sales.values()) {
+      if (sales.recorded.has(s.id)) this.stmt.insertSale.run(roomId, s.id, s.orderId, s.productId, s.quantity, s.unitPriceMinor, s.at, s.source, s.by, s.voidedAt, carried.get(s.id) ?? null);
+      else this.stmt.voidSale.run(s.voidedAt, roomId, s.id);
     }
   }
 
@@ -306,9 +296,9 @@ export class SqliteRoomStore implements RoomStore {
     return out;
   }
 
-  async commit(prev: RoomState, next: RoomState, entries: readonly CommitEntry[]): Promise<void> {
+  async commit(batch: CommitBatch): Promise<void> {
     this.refuseIfFailed();
-    this.commitTx(prev, next, entries);
+    this.commitTx(batch);
   }
 
   async setTokenHash(roomId: string, role: Role, hash: string): Promise<void> {

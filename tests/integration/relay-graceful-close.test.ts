@@ -2,7 +2,7 @@
  * A graceful shutdown: a sale is broadcast as soon as it is committed and answered after the
  * WAL's fsync; close() stops taking commands (new ones are answered `unavailable`), lets the
  * commits taken become durable and their answers go out, and only then disconnects the
- * sockets and closes the store (overlay/relay/app.ts). Real relay on port 0, real socket.io
+ * sockets and closes the store (overlay/relay/lifecycle.ts). Real relay on port 0, real socket.io
  * clients, the disk made slow through the store's fsync hook (it still calls the real
  * fdatasync); the last test sends SIGTERM to a relay process whose fsyncs are slowed by a
  * preload (tests/support/slow-fsync.mjs).

@@ -8,11 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyRoom, type RoomState, type Sale } from '../../shared/domain.js';
+import { emptyRoom, type RoomState } from '../../shared/domain.js';
+import { diffRoom } from '../../shared/room-patch.js';
+import { foldSales, noSalesWritten, saleLookups } from '../../shared/sales-fold.js';
 import { processCommand, type CommandAnswer } from '../../shared/room-reducer.js';
 import type { Command } from '../../shared/commands.js';
 import { RedisRoomStore } from '../../overlay/relay/redis-store.js';
-import { CommitConflict, type CommitEntry, type RoomStore } from '../../overlay/relay/room-store.js';
+import { CommitConflict, type CommitBatch, type CommitEntry, type RoomStore } from '../../overlay/relay/room-store.js';
 import { SqliteRoomStore } from '../../overlay/relay/sqlite-store.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 
@@ -34,21 +36,21 @@ afterAll(async () => {
 stores.sqlite = () => new SqliteRoomStore({ path: join(dir, `c-${opened.length}.sqlite`) });
 stores.redis = () => new RedisRoomStore({ url: redis.url });
 
-/** Applies commands as the room actor does, and returns what a commit of them needs. */
-function applyAll(state: RoomState, commands: Command[]): { next: RoomState; entries: CommitEntry[] } {
+/** Applies commands as the room actor does, and returns the batch a commit of them takes. */
+function applyAll(state: RoomState, commands: Command[]): CommitBatch {
   const answers = new Map<string, CommandAnswer>();
-  const sales = new Map<string, Sale>();
+  const sales = noSalesWritten();
   let next = state;
   const entries: CommitEntry[] = [];
   for (const command of commands) {
-    const out = processCommand(next, command, { now: 1000 + next.version, by: 'host', source: 'console', answer: (id) => answers.get(id), sale: (id) => sales.get(id), saleByOrder: () => undefined });
+    const out = processCommand(next, command, { now: 1000 + next.version, by: 'host', source: 'console', answer: (id) => answers.get(id), ...saleLookups(sales) });
     if (out.kind !== 'applied') throw new Error(`not applied: ${JSON.stringify(out)}`);
     answers.set(command.id, out.answer);
-    for (const ev of out.events) if (ev.type === 'sale.recorded' || ev.type === 'sale.voided') sales.set(ev.sale.id, ev.sale);
+    foldSales(sales, out.events);
     entries.push({ command, by: 'host', at: 1000, answer: out.answer, events: out.events });
     next = out.state;
   }
-  return { next, entries };
+  return { next, patch: diffRoom(state, next), entries, sales };
 }
 
 describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
@@ -66,12 +68,12 @@ describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
       { id: 'add', type: 'product.add', product: { sku: 'A', name: 'a', priceMinor: 100, stock: 5 } },
       { id: 'sale-1', type: 'sale.record', productId: 'p1', orderId: 'o-1', quantity: 2 },
     ]);
-    await store.commit(room, first.next, first.entries);
+    await store.commit(first);
     expect((await store.head(room.id))?.version).toBe(2);
 
     // A second writer that still holds version 0 is refused, and its batch leaves no trace.
     const stale = applyAll(room, [{ id: 'other', type: 'ticker.push', text: 'stale' }]);
-    await expect(store.commit(room, stale.next, stale.entries)).rejects.toBeInstanceOf(CommitConflict);
+    await expect(store.commit(stale)).rejects.toBeInstanceOf(CommitConflict);
     const loaded = await store.loadRoom(room.id);
     expect(loaded?.state).toEqual(first.next);
     const pre = await store.prefetch(room.id, 2, { commandIds: ['other', 'add'], saleIds: [], orderIds: [] });
@@ -81,12 +83,13 @@ describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
   it('prefetches answers, sales by id and by orderId, and the room when the caller is behind', async () => {
     const room = emptyRoom(`room-${kind}-2`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
     await store.createRoom(room, HASHES);
-    const { next, entries } = applyAll(room, [
+    const batch = applyAll(room, [
       { id: 'add', type: 'product.add', product: { sku: 'A', name: 'a', priceMinor: 100, stock: null } },
       { id: 'sale-1', type: 'sale.record', productId: 'p1', orderId: 'o-1' },
       { id: 'sale-2', type: 'sale.record', productId: 'p1' },
     ]);
-    await store.commit(room, next, entries);
+    await store.commit(batch);
+    const { next, entries } = batch;
 
     const current = await store.prefetch(room.id, next.version, { commandIds: ['sale-2', 'new'], saleIds: ['sale-2', 'nope'], orderIds: ['o-1', 'o-9'] });
     expect(current.version).toBe(3);
@@ -105,12 +108,12 @@ describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
   it('lists the sales in recorded order, page by page, a voided one with its void time', async () => {
     const room = emptyRoom(`room-${kind}-4`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
     await store.createRoom(room, HASHES);
-    const { next, entries } = applyAll(room, [
+    const batch = applyAll(room, [
       { id: 'add', type: 'product.add', product: { sku: 'A', name: 'a', priceMinor: 100, stock: null } },
       ...Array.from({ length: 5 }, (_, i): Command => ({ id: `sale-${i}`, type: 'sale.record', productId: 'p1', quantity: i + 1 })),
       { id: 'void', type: 'sale.void', saleId: 'sale-2' },
     ]);
-    await store.commit(room, next, entries);
+    await store.commit(batch);
     const all = await store.listSales(room.id, undefined, 100);
     expect(all.map((s) => [s.id, s.quantity])).toEqual([0, 1, 2, 3, 4].map((i) => [`sale-${i}`, i + 1]));
     expect(all[2]!.voidedAt).toEqual(expect.any(Number));

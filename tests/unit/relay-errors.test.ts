@@ -5,7 +5,7 @@
  * real command schema, so a new reason without a text fails here instead of reaching a host
  * in English.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_TYPES, parseCommand } from '../../shared/commands.js';
@@ -22,11 +22,11 @@ const params = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1
 
 /** Every code/reason pair the reducer can refuse with. */
 const reducerReasons = Object.entries(REFUSAL_REASONS).map(([reason, code]) => ({ code, reason }));
-/** Codes the relay answers with itself: errorBody('…'), the handshake's fail('…'), room-hub's { code: '…' }. */
-const relayCodes = new Set([
-  ...[...source('overlay/relay/app.ts').matchAll(/(?:errorBody|fail)\('(\w+)'/g)].map((m) => m[1]!),
-  ...[...source('overlay/relay/room-hub.ts').matchAll(/code: '(\w+)'/g)].map((m) => m[1]!),
-]);
+/** Codes the relay answers with itself: errorBody('…'), the handshake's fail('…'), room-hub's { code: '…' }, in every file of the relay. */
+const relaySources = readdirSync(join(ROOT, 'overlay/relay'), { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => source(join('overlay/relay', f)));
+const relayCodes = new Set(relaySources.flatMap((text) => [...text.matchAll(/(?:errorBody\(|fail\(|code: )'(\w+)'/g)].map((m) => m[1]!)));
 
 function refusal(out: { kind: string; error?: RoomError } | { ok: boolean; error?: RoomError }): RoomError {
   if (!out.error) throw new Error(`expected a refusal, got ${JSON.stringify(out)}`);
@@ -194,7 +194,7 @@ describe('relay error texts: refusals made by the real reducer', () => {
 });
 
 describe('relay error texts: invalid commands name the field', () => {
-  /** The relay's own `invalid` answer for a raw command (overlay/relay/app.ts submit()). */
+  /** The relay's own `invalid` answer for a raw command (overlay/relay/answers.ts submit()). */
   function invalid(raw: Record<string, unknown>) {
     const parsed = parseCommand({ id: 'c1', ...raw });
     if (parsed.ok) throw new Error('expected the schema to refuse it');

@@ -1,12 +1,13 @@
 /**
  * A test stand-in for the relay's bookkeeping around the pure reducer: the same three maps
  * overlay/relay/room-hub.ts keeps (answers by command id, sales by id, sale ids by orderId),
- * filled from the events exactly as the relay fills them. No I/O, so the reducer can be
+ * the sales filled from the events by the relay's own fold (shared/sales-fold.ts). No I/O, so the reducer can be
  * driven through long command sequences. Every state is deep-frozen before the reducer sees
  * it, so any mutation of its input throws.
  */
 import { parseCommand, type Command } from '../../shared/commands.js';
-import { emptyRoom, type Role, type RoomState, type Sale, type SaleSource } from '../../shared/domain.js';
+import { emptyRoom, type Role, type RoomState, type SaleSource } from '../../shared/domain.js';
+import { foldSales, noSalesWritten, saleLookups } from '../../shared/sales-fold.js';
 import {
   applyCommand,
   processCommand,
@@ -36,8 +37,11 @@ export const T0 = 1_700_000_000_000;
 export class TestRelay {
   state: RoomState;
   readonly answers = new Map<string, CommandAnswer>();
-  readonly sales = new Map<string, Sale>();
-  readonly orders = new Map<string, string>();
+  /** Every sale and orderId the applied commands wrote, as the relay's store holds them. */
+  private readonly written = noSalesWritten();
+  readonly sales = this.written.sales;
+  readonly orders = this.written.orders;
+  private readonly lookups = saleLookups(this.written);
   now = T0;
   private seq = 0;
 
@@ -51,11 +55,7 @@ export class TestRelay {
       by,
       source,
       answer: (id) => this.answers.get(id),
-      sale: (id) => this.sales.get(id),
-      saleByOrder: (orderId) => {
-        const id = this.orders.get(orderId);
-        return id === undefined ? undefined : this.sales.get(id);
-      },
+      ...this.lookups,
     };
   }
 
@@ -76,12 +76,7 @@ export class TestRelay {
     if (out.kind === 'applied') {
       this.state = deepFreeze(out.state);
       this.answers.set(command.id, out.answer);
-      for (const ev of out.events) {
-        if (ev.type === 'sale.recorded' || ev.type === 'sale.voided') {
-          this.sales.set(ev.sale.id, ev.sale);
-          if (ev.sale.orderId !== null) this.orders.set(ev.sale.orderId, ev.sale.id);
-        }
-      }
+      foldSales(this.written, out.events);
     }
     this.now += 1000;
     return out;

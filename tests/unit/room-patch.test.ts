@@ -2,12 +2,14 @@
  * Room patches (shared/room-patch.ts): for every command type, and over random command
  * sequences, applyPatch(prev, diffRoom(prev, next)) is exactly next; a patch computed from
  * another state is refused (undefined), so the client resyncs instead of diverging.
+ * composePatches (what the relay's broadcast throttle sends for several commits) applies as
+ * its two patches one after the other, over random runs of commits.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_TYPES } from '../../shared/commands.js';
 import type { RoomState } from '../../shared/domain.js';
-import { applyPatch, diffRoom } from '../../shared/room-patch.js';
+import { applyPatch, composePatches, diffRoom, type RoomPatch } from '../../shared/room-patch.js';
 import { deepFreeze, seededRelay, TestRelay } from './room-harness.js';
 
 function roundTrip(prev: RoomState, next: RoomState): void {
@@ -16,6 +18,46 @@ function roundTrip(prev: RoomState, next: RoomState): void {
   const wire = JSON.parse(JSON.stringify(patch)) as typeof patch;
   const out = applyPatch(deepFreeze(structuredClone(prev)), wire);
   expect(out).toEqual(next);
+}
+
+const stepArb = fc.oneof(
+  fc.record({ k: fc.constant('add' as const), sku: fc.integer({ min: 0, max: 30 }), stock: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null }), pos: fc.option(fc.nat(8), { nil: undefined }) }),
+  fc.record({ k: fc.constant('sale' as const), ref: fc.nat(), q: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ k: fc.constant('void' as const), ref: fc.nat() }),
+  fc.record({ k: fc.constant('stock' as const), ref: fc.nat(), stock: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null }) }),
+  fc.record({ k: fc.constant('remove' as const), ref: fc.nat() }),
+  fc.record({ k: fc.constant('move' as const), ref: fc.nat(), to: fc.nat(10) }),
+  fc.record({ k: fc.constant('show' as const), ref: fc.nat() }),
+  fc.constantFrom({ k: 'next' as const }, { k: 'hide' as const }, { k: 'stop' as const }, { k: 'clear' as const }),
+  fc.record({ k: fc.constant('ticker' as const), text: fc.string({ minLength: 1, maxLength: 10 }).filter((s) => s.trim().length > 0) }),
+  fc.record({ k: fc.constant('countdown' as const), seconds: fc.integer({ min: 1, max: 600 }) }),
+  fc.record({ k: fc.constant('update' as const), ref: fc.nat(), price: fc.integer({ min: 0, max: 9999 }) }),
+  fc.record({ k: fc.constant('title' as const), title: fc.constantFrom('A', 'B', 'C') }),
+);
+type Step = typeof stepArb extends fc.Arbitrary<infer S> ? S : never;
+
+/** Sends the command a random step stands for, picking among the products and sales there are. */
+function sendStep(r: TestRelay, s: Step): void {
+  const ps = r.state.products;
+  const pick = (ref: number) => ps[ref % Math.max(ps.length, 1)]?.id ?? 'p_missing';
+  const sales = [...r.sales.keys()];
+  const input: Record<string, unknown> =
+    s.k === 'add' ? { type: 'product.add', product: { sku: `S${s.sku}`, name: `商品 ${s.sku}`, priceMinor: 100 + s.sku, stock: s.stock }, ...(s.pos !== undefined && { position: s.pos }) }
+    : s.k === 'sale' ? { type: 'sale.record', productId: pick(s.ref), quantity: s.q }
+    : s.k === 'void' ? { type: 'sale.void', saleId: sales[s.ref % Math.max(sales.length, 1)] ?? 'sale_missing' }
+    : s.k === 'stock' ? { type: 'stock.set', productId: pick(s.ref), stock: s.stock }
+    : s.k === 'remove' ? { type: 'product.remove', productId: pick(s.ref) }
+    : s.k === 'move' ? { type: 'queue.move', productId: pick(s.ref), toIndex: s.to }
+    : s.k === 'show' ? { type: 'card.show', productId: pick(s.ref) }
+    : s.k === 'next' ? { type: 'card.next' }
+    : s.k === 'hide' ? { type: 'card.hide' }
+    : s.k === 'stop' ? { type: 'countdown.stop' }
+    : s.k === 'clear' ? { type: 'ticker.clear' }
+    : s.k === 'ticker' ? { type: 'ticker.push', text: s.text }
+    : s.k === 'countdown' ? { type: 'countdown.start', seconds: s.seconds }
+    : s.k === 'update' ? { type: 'product.update', productId: pick(s.ref), changes: { priceMinor: s.price } }
+    : { type: 'room.update', changes: { title: s.title } };
+  r.send(input);
 }
 
 describe('diffRoom / applyPatch', () => {
@@ -94,46 +136,13 @@ describe('diffRoom / applyPatch', () => {
   });
 
   it('round-trips over random command sequences', () => {
-    const step = fc.oneof(
-      fc.record({ k: fc.constant('add' as const), sku: fc.integer({ min: 0, max: 30 }), stock: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null }), pos: fc.option(fc.nat(8), { nil: undefined }) }),
-      fc.record({ k: fc.constant('sale' as const), ref: fc.nat(), q: fc.integer({ min: 1, max: 3 }) }),
-      fc.record({ k: fc.constant('void' as const), ref: fc.nat() }),
-      fc.record({ k: fc.constant('stock' as const), ref: fc.nat(), stock: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null }) }),
-      fc.record({ k: fc.constant('remove' as const), ref: fc.nat() }),
-      fc.record({ k: fc.constant('move' as const), ref: fc.nat(), to: fc.nat(10) }),
-      fc.record({ k: fc.constant('show' as const), ref: fc.nat() }),
-      fc.constantFrom({ k: 'next' as const }, { k: 'hide' as const }, { k: 'stop' as const }, { k: 'clear' as const }),
-      fc.record({ k: fc.constant('ticker' as const), text: fc.string({ minLength: 1, maxLength: 10 }).filter((s) => s.trim().length > 0) }),
-      fc.record({ k: fc.constant('countdown' as const), seconds: fc.integer({ min: 1, max: 600 }) }),
-      fc.record({ k: fc.constant('update' as const), ref: fc.nat(), price: fc.integer({ min: 0, max: 9999 }) }),
-      fc.record({ k: fc.constant('title' as const), title: fc.constantFrom('A', 'B', 'C') }),
-    );
     // Each step is one command; `every` says how many commands go into one broadcast (coalescing).
     fc.assert(
-      fc.property(fc.array(step, { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 4 }), (steps, every) => {
+      fc.property(fc.array(stepArb, { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 4 }), (steps, every) => {
         const r = new TestRelay();
         let prev = r.state;
         steps.forEach((s, i) => {
-          const ps = r.state.products;
-          const pick = (ref: number) => ps[ref % Math.max(ps.length, 1)]?.id ?? 'p_missing';
-          const sales = [...r.sales.keys()];
-          const input: Record<string, unknown> =
-            s.k === 'add' ? { type: 'product.add', product: { sku: `S${s.sku}`, name: `商品 ${s.sku}`, priceMinor: 100 + s.sku, stock: s.stock }, ...(s.pos !== undefined && { position: s.pos }) }
-            : s.k === 'sale' ? { type: 'sale.record', productId: pick(s.ref), quantity: s.q }
-            : s.k === 'void' ? { type: 'sale.void', saleId: sales[s.ref % Math.max(sales.length, 1)] ?? 'sale_missing' }
-            : s.k === 'stock' ? { type: 'stock.set', productId: pick(s.ref), stock: s.stock }
-            : s.k === 'remove' ? { type: 'product.remove', productId: pick(s.ref) }
-            : s.k === 'move' ? { type: 'queue.move', productId: pick(s.ref), toIndex: s.to }
-            : s.k === 'show' ? { type: 'card.show', productId: pick(s.ref) }
-            : s.k === 'next' ? { type: 'card.next' }
-            : s.k === 'hide' ? { type: 'card.hide' }
-            : s.k === 'stop' ? { type: 'countdown.stop' }
-            : s.k === 'clear' ? { type: 'ticker.clear' }
-            : s.k === 'ticker' ? { type: 'ticker.push', text: s.text }
-            : s.k === 'countdown' ? { type: 'countdown.start', seconds: s.seconds }
-            : s.k === 'update' ? { type: 'product.update', productId: pick(s.ref), changes: { priceMinor: s.price } }
-            : { type: 'room.update', changes: { title: s.title } };
-          r.send(input);
+          sendStep(r, s);
           if ((i + 1) % every === 0 || i === steps.length - 1) {
             roundTrip(prev, r.state);
             prev = r.state;
@@ -142,5 +151,82 @@ describe('diffRoom / applyPatch', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('composePatches', () => {
+  /** The states after each group of steps (a group = one commit), and the patch of each commit. */
+  function commits(groups: Step[][]): { states: RoomState[]; patches: RoomPatch[] } {
+    const r = new TestRelay();
+    const states = [r.state];
+    const patches: RoomPatch[] = [];
+    for (const group of groups) {
+      for (const s of group) sendStep(r, s);
+      patches.push(diffRoom(states.at(-1)!, r.state));
+      states.push(r.state);
+    }
+    return { states, patches };
+  }
+  const groupsArb = fc.array(fc.array(stepArb, { minLength: 0, maxLength: 5 }), { minLength: 2, maxLength: 12 });
+  const wire = (p: RoomPatch) => JSON.parse(JSON.stringify(p)) as RoomPatch;
+
+  it('applies as the two patches one after the other: applyPatch(applyPatch(s, a), b) == applyPatch(s, compose(a, b))', () => {
+    fc.assert(
+      fc.property(groupsArb, (groups) => {
+        const { states, patches } = commits(groups);
+        for (let i = 0; i + 1 < patches.length; i++) {
+          const s = deepFreeze(structuredClone(states[i]!));
+          const composed = composePatches(patches[i]!, patches[i + 1]!);
+          expect(composed).toBeDefined();
+          expect(applyPatch(s, wire(composed!))).toEqual(applyPatch(applyPatch(s, patches[i]!)!, patches[i + 1]!));
+          expect(applyPatch(s, composed!)).toEqual(states[i + 2]);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('folds a whole run of commits (as the throttle does) into one patch that gives the last state, grouped either way', () => {
+    fc.assert(
+      fc.property(groupsArb, (groups) => {
+        const { states, patches } = commits(groups);
+        const left = patches.slice(1).reduce<RoomPatch | undefined>((acc, p) => acc && composePatches(acc, p), patches[0]);
+        const right = patches.slice(0, -1).reduceRight<RoomPatch | undefined>((acc, p) => acc && composePatches(p, acc), patches.at(-1));
+        const s = deepFreeze(structuredClone(states[0]!));
+        expect(applyPatch(s, wire(left!))).toEqual(states.at(-1));
+        expect(applyPatch(s, wire(right!))).toEqual(states.at(-1));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps a run of sales small: the sold products and the totals, no queue', () => {
+    const { r, pom, rice } = seededRelay();
+    const v0 = r.state;
+    r.ok({ type: 'sale.record', productId: rice });
+    const v1 = r.state;
+    r.ok({ type: 'sale.record', productId: pom });
+    const v2 = r.state;
+    r.ok({ type: 'sale.record', productId: rice, quantity: 2 });
+    const composed = composePatches(composePatches(diffRoom(v0, v1), diffRoom(v1, v2))!, diffRoom(v2, r.state))!;
+    expect(composed.products?.upsert.map((p) => p.id).sort()).toEqual([pom, rice].sort());
+    expect(composed.products?.order).toBeUndefined();
+    expect(composed.products?.removed).toBeUndefined();
+    expect(composed).toMatchObject({ baseVersion: v0.version, version: r.state.version, totals: r.state.totals });
+    expect(applyPatch(v0, composed)).toEqual(r.state);
+  });
+
+  it('refuses two patches that do not follow each other (another version or room), changing neither', () => {
+    const { r, rice } = seededRelay();
+    const v0 = r.state;
+    r.ok({ type: 'sale.record', productId: rice });
+    const v1 = r.state;
+    r.ok({ type: 'sale.record', productId: rice });
+    const a = deepFreeze(diffRoom(v0, v1));
+    const b = deepFreeze(diffRoom(v1, r.state));
+    expect(composePatches(b, a)).toBeUndefined();
+    expect(composePatches(a, a)).toBeUndefined();
+    expect(composePatches(a, { ...b, id: 'r_other' })).toBeUndefined();
+    expect(composePatches(a, b)).toBeDefined();
   });
 });

@@ -1,0 +1,239 @@
+/**
+ * The relay's HTTP API (README, "HTTP API"): creating rooms (admin token), reading a room,
+ * commands and shop webhooks (a sale per order id, retried safely), the sales for
+ * reconciliation (JSON pages or CSV), token rotation. Every request is authenticated by a room
+ * role token and every body parsed with a schema before anything is applied; every failure
+ * answers the same `{ ok: false, error }` body the socket does.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { fieldIssues, type Command } from '../../shared/commands.js';
+import { emptyRoom, RoleSchema, RoomInfoSchema, type Role, type Sale } from '../../shared/domain.js';
+import { saleRecords, salesCsv } from '../../shared/sales-export.js';
+import { overlayLink, pairingLink } from '../../shared/pairing.js';
+import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, type CommandReply, type ErrorBody } from '../../shared/protocol.js';
+import { errorBody, submit } from './answers.js';
+import type { Clock, Logger, RelayConfig, RelayHttp } from './deps.js';
+import { SHUTTING_DOWN, type Lifecycle } from './lifecycle.js';
+import { patchRoom } from './patch-room.js';
+import type { RoomActor, RoomHub } from './room-hub.js';
+import type { RoomStore, SalesAfter } from './room-store.js';
+import type { RelayServer } from './socket-session.js';
+import { hashToken, newRoomId, newRoomTokens, newToken, roleOfToken, sameSecret } from './tokens.js';
+
+class HttpError extends Error {
+  constructor(readonly body: ErrorBody) {
+    super(body.message);
+  }
+}
+
+const CreateRoomSchema = RoomInfoSchema.partial().default({});
+const SaleWebhookSchema = z
+  .strictObject({
+    orderId: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters'),
+    sku: z.string().trim().min(1).max(64).optional(),
+    productId: z.string().min(1).max(80).optional(),
+    quantity: z.number().int('must be a whole number of units').min(1, 'must be at least 1').max(100_000).optional(),
+    unitPriceMinor: z.number().int().min(0).optional(),
+  })
+  .refine((b) => b.sku !== undefined || b.productId !== undefined, { message: 'give sku or productId', path: ['sku'] });
+const RotateSchema = z.strictObject({ role: RoleSchema });
+
+function bearer(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  const m = h ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
+  return m?.[1];
+}
+
+export interface HttpApiDeps {
+  io: RelayServer;
+  hub: RoomHub;
+  store: RoomStore;
+  clock: Clock;
+  logger: Logger;
+  config: RelayConfig;
+  lifecycle: Lifecycle;
+  /** The URL the relay is reached at, read on use (a relay on port 0 learns it only after listen()). */
+  publicUrl: () => string;
+  /** Said by /healthz. */
+  version: string;
+}
+
+export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger, config, lifecycle, publicUrl, version }: HttpApiDeps): void {
+  function links(roomId: string, tokens: Record<Role, string>) {
+    return {
+      overlay: overlayLink(publicUrl(), roomId, tokens.overlay),
+      host: pairingLink(publicUrl(), roomId, 'host', tokens.host),
+      cohost: pairingLink(publicUrl(), roomId, 'cohost', tokens.cohost),
+      sales: pairingLink(publicUrl(), roomId, 'sales', tokens.sales),
+    };
+  }
+
+  async function authorize(req: FastifyRequest, roomId: string): Promise<{ actor: RoomActor; role: Role }> {
+    const token = bearer(req);
+    if (!token) throw new HttpError(errorBody('unauthorized', 'send a room token as "Authorization: Bearer <token>"'));
+    // fresh: another relay process may have changed the room or rotated a token.
+    const actor = await hub.fresh(roomId).catch(storageFailed);
+    if (!actor) throw new HttpError(errorBody('not_found', `no room "${roomId}" on this relay`));
+    const role = roleOfToken(token, actor.tokenHashes);
+    if (!role) throw new HttpError(errorBody('unauthorized', 'this token is not valid for this room (it may have been rotated)'));
+    return { actor, role };
+  }
+
+  /** The store is unreachable (Redis down): a clear 503, nothing was changed. */
+  function storageFailed(err: unknown): never {
+    logger.error({ err }, 'storage failed');
+    throw new HttpError(errorBody('unavailable', 'the relay cannot reach its storage; nothing was changed, try again shortly'));
+  }
+
+  function requireAdmin(req: FastifyRequest): void {
+    const token = bearer(req);
+    if (!token || !sameSecret(token, config.adminToken)) {
+      throw new HttpError(errorBody('unauthorized', 'creating rooms needs the admin token as "Authorization: Bearer <token>"'));
+    }
+  }
+
+  function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+    const r = schema.safeParse(body);
+    if (r.success) return r.data;
+    const issues = fieldIssues(r.error);
+    throw new HttpError(errorBody('invalid', `${issues[0]?.field}: ${issues[0]?.message}`, { field: issues[0]?.field ?? '(body)', issues }));
+  }
+
+  function send(reply: FastifyReply, r: CommandReply) {
+    return r.ok ? reply.code(200).send(r) : reply.code(r.error.status).send({ ok: false, error: r.error });
+  }
+
+  app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, _req, reply) => {
+    if (err instanceof HttpError) return reply.code(err.body.status).send({ ok: false, error: err.body });
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({ ok: false, error: errorBody('too_large', `the body is larger than ${MAX_MESSAGE_BYTES} bytes`) });
+    }
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.code(400).send({ ok: false, error: errorBody('invalid', 'send JSON with "Content-Type: application/json"', { field: '(body)' }) });
+    }
+    if (err.statusCode === 400 || err.code?.startsWith('FST_ERR_CTP')) {
+      return reply.code(400).send({ ok: false, error: errorBody('invalid', `the body is not valid JSON: ${err.message}`, { field: '(body)' }) });
+    }
+    logger.error({ err }, 'unexpected error');
+    return reply.code(500).send({ ok: false, error: errorBody('internal', 'the relay failed unexpectedly; the change was not applied') });
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ ok: false, error: errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`) }),
+  );
+
+  app.get('/healthz', async () => ({ ok: true, relay: version, protocol: PROTOCOL_VERSION, time: clock.now() }));
+
+  // Writes over HTTP are taken like socket commands: refused once close() began, else answered
+  // before the server closes (close() waits for them as for the sockets' commands).
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.method !== 'POST') return;
+    if (lifecycle.closing) throw new HttpError(errorBody('unavailable', SHUTTING_DOWN));
+    // Until the answer was sent or the connection lost, whichever comes first.
+    void lifecycle.take(() => new Promise<void>((resolve) => reply.raw.once('close', () => resolve())));
+  });
+
+  app.post('/api/rooms', async (req, reply) => {
+    requireAdmin(req);
+    const info = parseBody(CreateRoomSchema, req.body ?? {});
+    const id = newRoomId();
+    const state = emptyRoom(id, { title: info.title ?? 'LiveShelf room', currency: info.currency ?? 'CNY', locale: info.locale ?? 'zh-CN' }, clock.now());
+    const { tokens, hashes } = newRoomTokens();
+    await hub.create(state, hashes).catch(storageFailed);
+    logger.info({ room: id }, 'room created');
+    return reply.code(201).send({ room: { id, ...state.room, version: state.version }, tokens, links: links(id, tokens) });
+  });
+
+  app.get<{ Params: { room: string } }>('/api/rooms/:room', async (req) => {
+    const { actor } = await authorize(req, req.params.room);
+    return actor.state;
+  });
+
+  app.post<{ Params: { room: string } }>('/api/rooms/:room/commands', async (req, reply) => {
+    const { actor, role } = await authorize(req, req.params.room);
+    if (role === 'overlay') throw new HttpError(errorBody('forbidden', 'the overlay token is read-only'));
+    return send(reply, await submit(actor, role, req.body, 'api'));
+  });
+
+  app.post<{ Params: { room: string } }>('/api/rooms/:room/sales', async (req, reply) => {
+    const { actor, role } = await authorize(req, req.params.room);
+    if (role !== 'sales' && role !== 'host') throw new HttpError(errorBody('forbidden', `the ${role} token may not record sales: use the sales or host token`));
+    const b = parseBody(SaleWebhookSchema, req.body);
+    // The command id is derived from the order id, so a webhook retried by the shop is one sale.
+    const id = 'order:' + createHash('sha256').update(b.orderId).digest('base64url').slice(0, 32);
+    const command: Command = {
+      id,
+      type: 'sale.record',
+      orderId: b.orderId,
+      ...(b.productId !== undefined ? { productId: b.productId } : { sku: b.sku }),
+      ...(b.quantity !== undefined && { quantity: b.quantity }),
+      ...(b.unitPriceMinor !== undefined && { unitPriceMinor: b.unitPriceMinor }),
+    };
+    return send(reply, await actor.submit(command, role, 'webhook'));
+  });
+
+  // ---- the room's sales, for reconciling orders after the stream ----
+  const SalesQuerySchema = z.strictObject({
+    after: z.string().max(200).optional(),
+    limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(10_000, 'must be at most 10000').optional(),
+    format: z.enum(['json', 'csv']).optional(),
+  });
+  const encodeCursor = (s: Sale) => Buffer.from(JSON.stringify([s.at, s.id])).toString('base64url');
+  function decodeCursor(text: string): SalesAfter {
+    try {
+      const v: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+      if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string') return { at: v[0] as number, id: v[1] };
+    } catch {
+      /* answered below */
+    }
+    throw new HttpError(errorBody('invalid', 'after: not a cursor this relay gave out (use "next" from the previous page)', { field: 'after' }));
+  }
+  const CSV_PAGE = 2000;
+
+  app.get<{ Params: { room: string }; Querystring: Record<string, string> }>('/api/rooms/:room/sales', async (req, reply) => {
+    const { actor, role } = await authorize(req, req.params.room);
+    if (role !== 'host' && role !== 'sales') throw new HttpError(errorBody('forbidden', `the ${role} token may not read the sales: use the host or sales token`));
+    const q = parseBody(SalesQuerySchema, req.query);
+    const state = actor.state;
+    const roomId = state.id;
+    let after = q.after === undefined ? undefined : decodeCursor(q.after);
+    if (q.format === 'csv') {
+      // The whole list, read page by page so one request never holds a huge query result.
+      const parts: string[] = [];
+      for (let first = true; ; first = false) {
+        const page = await store.listSales(roomId, after, CSV_PAGE).catch(storageFailed);
+        parts.push(salesCsv(saleRecords(page, state.products), state, { header: first }));
+        if (page.length < CSV_PAGE) break;
+        after = page[page.length - 1]!;
+      }
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="liveshelf-sales-${roomId}.csv"`)
+        .send(parts.join(''));
+    }
+    const limit = q.limit ?? 1000;
+    const page = await store.listSales(roomId, after, limit).catch(storageFailed);
+    const last = page[page.length - 1];
+    return { room: roomId, currency: state.room.currency, sales: saleRecords(page, state.products), next: page.length === limit && last ? encodeCursor(last) : null, totals: state.totals };
+  });
+
+  app.post<{ Params: { room: string } }>('/api/rooms/:room/tokens/rotate', async (req) => {
+    const { actor, role } = await authorize(req, req.params.room);
+    if (role !== 'host') throw new HttpError(errorBody('forbidden', 'only the host token may rotate tokens'));
+    const { role: target } = parseBody(RotateSchema, req.body);
+    const token = newToken(target);
+    const hash = hashToken(token);
+    await store.setTokenHash(actor.state.id, target, hash).catch(storageFailed);
+    actor.setTokenHash(target, hash);
+    // Connections that used the old token of that role are closed: a leaked token stops working now.
+    for (const s of await io.in([actor.state.id, patchRoom(actor.state.id)]).fetchSockets()) if (s.data.role === target) s.disconnect(true);
+    logger.info({ room: actor.state.id, role: target }, 'token rotated');
+    return {
+      role: target,
+      token,
+      link: target === 'overlay' ? overlayLink(publicUrl(), actor.state.id, token) : pairingLink(publicUrl(), actor.state.id, target, token),
+    };
+  });
+}
