@@ -13,17 +13,18 @@
  *   4. on air, the headline figure (issue 15): CPU time of ALL the Chromium processes (browser,
  *      GPU/viz, renderer, utility, zygote: utime + stime from /proc over the launched browser's
  *      process tree) over --on-air-seconds, for each layout (1920×1080, 1080×1920) × state
- *      (full = card + countdown + ticker of 4 items; ticker = card + ticker; card = card only) ×
- *      compositing (`soft`: --disable-gpu, as an OBS browser source without hardware
+ *      (full = card + countdown + ticker of 4 items; ticker = card + ticker; card = card only;
+ *      and, with --states, countdown = card + countdown) × compositing (`soft`: --disable-gpu, as an OBS browser source without hardware
  *      acceleration; `gpu`: the same flags without --disable-gpu). The main thread is idle then:
- *      what costs is the compositor drawing frames, which TaskDuration does not see.
+ *      what costs is the compositor drawing frames, which TaskDuration does not see. With
+ *      --trace-seconds N, each cell then traces N s more and prints frames drawn and Blink paints.
  *      With --before DIR each cell also runs the build in DIR, in alternation (before, after,
  *      before, after… for --rounds), so a load change on this shared machine hits both alike.
  *   5. optional (--memory-minutes N): JS heap after N minutes of one sale per second, after GC.
  * Run: npx tsx bench/overlay.bench.ts [--updates 300] [--idle-seconds 30] [--memory-minutes 0]
  *        [--reduced-motion] [--no-ticker] [--dist DIR] [--before DIR] [--on-air-only]
- *        [--on-air-seconds 30] [--rounds 1] [--layouts landscape,portrait] [--states full,ticker,card]
- *        [--gpu soft,gpu] [--params ticker=crawl] [--css FILE]
+ *        [--on-air-seconds 30] [--rounds 1] [--layouts landscape,portrait] [--states full,ticker,card,countdown]
+ *        [--gpu soft,gpu] [--params ticker=crawl] [--css FILE] [--trace-seconds 0]
  * --dist serves another build instead of dist/overlay; --params adds overlay URL parameters and
  * --css a style sheet after the page's (as OBS custom CSS is), both to try a candidate quickly.
  */
@@ -31,7 +32,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RoomStore } from '../overlay/relay/room-store.js';
 import { pct } from './bench-support.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/support/chromium.js';
@@ -60,9 +61,10 @@ const LAYOUTS = argStr('layouts', 'landscape,portrait').split(',') as ('landscap
 const STATES = argStr('states', 'full,ticker,card').split(',') as OnAirState[];
 const GPU_MODES = argStr('gpu', 'soft,gpu').split(',') as ('soft' | 'gpu')[];
 const PARAMS = Object.fromEntries(new URLSearchParams(argStr('params', '')));
+const TRACE_S = arg('trace-seconds', 0);
 const CSS = argStr('css', '') && readFileSync(argStr('css', ''), 'utf8');
 
-type OnAirState = 'full' | 'ticker' | 'card';
+type OnAirState = 'full' | 'ticker' | 'countdown' | 'card';
 
 /** pid → [parent pid, argv, utime + stime in clock ticks] of every process we may read. */
 function processTable(): Map<number, { ppid: number; argv: string[]; ticks: number }> {
@@ -299,15 +301,34 @@ async function onAirRooms(r: TestRelay): Promise<Record<string, { id: string; to
     const { productId } = await cmd({ type: 'product.add', product: { sku: 'YS', name: '永胜软籽石榴', origin: '云南丽江永胜县', unit: '5 kg box', priceMinor: 5990, originalPriceMinor: 7990, stock: 1600, tagline: '软籽可嚼，甜度18+' } });
     await cmd({ type: 'sale.record', productId, quantity: 1234 });
     await cmd({ type: 'card.show', productId });
-    if (state !== 'card') {
+    if (state === 'full' || state === 'ticker') {
       await cmd({ type: 'product.add', product: { sku: 'EGG', name: '铜鼓土鸡蛋', priceMinor: 3500, stock: 0 } });
       for (const text of TICKER_TEXTS) await cmd({ type: 'ticker.push', text });
     }
-    if (state === 'full') await cmd({ type: 'countdown.start', seconds: 3600, label: '限时秒杀' });
+    if (state === 'full' || state === 'countdown') await cmd({ type: 'countdown.start', seconds: 3600, label: '限时秒杀' });
     socket.close();
     rooms[state] = { id: room.room.id, token: room.tokens.overlay };
   }
   return rooms;
+}
+
+/**
+ * After the CPU window (tracing costs CPU too): frames the compositor drew and Blink paints per
+ * second over TRACE_S, from a devtools.timeline trace. A page that is idle draws no frame; the
+ * countdown should cost one paint and one frame a second, the flip ticker a few frames a flip.
+ */
+async function framesAndPaints(browser: Browser, page: Page): Promise<string> {
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline.frame'] });
+  await new Promise((r) => setTimeout(r, TRACE_S * 1000));
+  const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: { name: string; args?: { data?: { clip?: number[] } } }[] };
+  const count = (name: string) => trace.traceEvents.filter((e) => e.name === name).length;
+  const paints = trace.traceEvents.filter((e) => e.name === 'Paint');
+  // A paint's clip is a quad of 8 numbers; its area in CSS px.
+  const area = paints.reduce((a, e) => {
+    const q = e.args?.data?.clip ?? [];
+    return a + Math.abs(((q[2] ?? 0) - (q[0] ?? 0)) * ((q[5] ?? 0) - (q[1] ?? 0)));
+  }, 0);
+  return `${f2(count('DrawFrame') / TRACE_S)} frames/s, ${f2(paints.length / TRACE_S)} paints/s (${Math.round(area / TRACE_S / 1000)} kpx/s)`;
 }
 
 /** % of a core used by all Chromium processes (and by type) while `url` stays on air for ON_AIR_S. */
@@ -327,7 +348,7 @@ async function onAirCell(browser: Browser, url: string, viewport: { width: numbe
     const c1 = chromiumCpuSeconds();
     const wall = (performance.now() - t0) / 1000;
     const byType = Object.fromEntries(Object.keys(c1).map((k) => [k, (((c1[k] ?? 0) - (c0[k] ?? 0)) / wall) * 100]));
-    return { pct: sum(byType), byType };
+    return { pct: sum(byType), byType, frames: TRACE_S > 0 ? await framesAndPaints(browser, page) : '' };
   } finally {
     await context.close();
   }
@@ -353,7 +374,7 @@ if (ON_AIR_S > 0) {
               const key = `${gpu} ${layout.padEnd(9)} ${state.padEnd(6)} ${b.name}`;
               results.set(key, [...(results.get(key) ?? []), cell.pct]);
               const parts = Object.entries(cell.byType).map(([k, v]) => `${k} ${f2(v)}`).join(', ');
-              console.log(`  ${key.padEnd(34)} ${f2(cell.pct).padStart(6)} % of a core (${parts}; ${load()})`);
+              console.log(`  ${key.padEnd(34)} ${f2(cell.pct).padStart(6)} % of a core (${parts}; ${load()})${cell.frames && `\n    then ${cell.frames}`}`);
             }
           }
         }
