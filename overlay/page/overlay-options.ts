@@ -6,7 +6,7 @@
 export const LAYOUTS = ['landscape', 'portrait'] as const;
 export const LANGS = ['zh-CN', 'en', 'fr'] as const;
 export const THEMES = ['dark', 'light', 'festive'] as const;
-/** `flip` (one message at a time, idle in between) costs a streaming laptop ~1 % of a core; `crawl` ~20 % in software compositing (issue 15). */
+/** `flip` (one message at a time, idle in between) costs a streaming laptop under 2 % of a core; `crawl` ~12–20 % in software compositing (issue 15). */
 export const TICKERS = ['flip', 'crawl'] as const;
 
 export type Layout = (typeof LAYOUTS)[number];

@@ -1,8 +1,8 @@
 /**
  * The overlay's ticker in real Chromium against a real relay (issue 15): `flip` by default (one
- * item at a time, idle between flips, each held 5 s, news first, long items crawl once to their
+ * item at a time, idle between flips, each held 6 s, news first, long items crawl once to their
  * end), `ticker=crawl` for the continuous marquee, and no motion at all under
- * prefers-reduced-motion. Real time throughout: the waits are the ticker's own 5 s holds.
+ * prefers-reduced-motion. Real time throughout: the waits are the ticker's own 6 s holds.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,9 +99,9 @@ describe('flip ticker (the default)', () => {
     await ok({ type: 'sale.record', productId, quantity: 1 });
     await waitForText(page, '[data-part="ticker"] [data-at="on"]', '苗家野蜂蜜');
     const log = await onLog(page);
-    // The news cut in: neither the item before it nor the message before that had its 5 s.
+    // The news cut in: neither the item before it nor the message before that had its 6 s.
     const at = (text: string) => log.findIndex(([, t]) => t.includes(text));
-    expect(log[at('抽奖开始')]![0] - log[at('抽奖开始') - 1]![0]).toBeLessThan(5000);
+    expect(log[at('抽奖开始')]![0] - log[at('抽奖开始') - 1]![0]).toBeLessThan(6000);
     // And the rotation goes on from there.
     const turns = await waitForTurns(page, log.length + 1);
     expect(turns[turns.length - 1]![1]).not.toContain('苗家野蜂蜜');

@@ -4,7 +4,7 @@
  * `flip` (default): one item at a time, rolled in with a short transform/opacity animation, held,
  * then replaced; between flips nothing moves, so the compositor draws no frame. A continuous
  * crawl made every Chromium process of a streaming laptop draw 60 frames a second, ~20 % of a
- * core in software compositing (issue 15); the flip costs about 1 %. An item wider than the bar
+ * core in software compositing (issue 15); the flip, under 2 %. An item wider than the bar
  * crawls once, from its start to its end, before the next flip, so no message is ever cut.
  * A newly pushed message or a product that just sold out is shown at once.
  *
@@ -21,8 +21,9 @@ import type { Words } from '../words.js';
 
 const PX_PER_CHAR = 34; // about one CJK glyph at the ticker's size
 const SPEED_PX_S = 110; // a comfortable reading speed on a 1080p stream
-const HOLD_MS = 5000; // each item stays readable this long (Chinese at ~4 characters a second)
+const HOLD_MS = 6000; // each item stays readable this long (a 20-character line at ~4 characters a second, and some)
 const CRAWL_PAUSE_MS = 1500; // a long item rests at its start and at its end, so both can be read
+const CRAWL_STEP_PX = 4; // whole pixels, ~27 steps a second at SPEED_PX_S: under a stream's 30 fps
 
 function Tick({ t, words, at }: { t: TickerItem; words: Words; at?: 'on' | 'off' | undefined }) {
   return (
@@ -75,12 +76,14 @@ function Flip({ items, words }: { items: TickerItem[]; words: Words }) {
     const el = track.current?.querySelector<HTMLElement>('[data-at="on"]');
     const bar = track.current?.parentElement;
     if (!el || !bar) return;
-    const over = el.offsetWidth - bar.clientWidth;
-    el.style.setProperty('--crawl', `${-Math.max(0, over)}px`);
+    const steps = Math.round((el.offsetWidth - bar.clientWidth) / CRAWL_STEP_PX); // ±2 px: inside its padding
+    const over = Math.max(0, steps * CRAWL_STEP_PX);
+    el.style.setProperty('--crawl', `${-over}px`);
+    el.style.setProperty('--crawl-n', String(Math.max(1, steps)));
     el.style.setProperty('--crawl-s', `${over / SPEED_PX_S}s`);
     el.toggleAttribute('data-crawl', over > 0);
-    if (items.length < 2 && over <= 0) return; // nothing else to show: stay idle
-    const hold = over > 0 ? (over / SPEED_PX_S) * 1000 + 2 * CRAWL_PAUSE_MS : HOLD_MS;
+    if (items.length < 2 && !over) return; // nothing else to show: stay idle
+    const hold = over ? (over / SPEED_PX_S) * 1000 + 2 * CRAWL_PAUSE_MS : HOLD_MS;
     const timer = setTimeout(() => {
       const next = items[(index + 1) % items.length]!;
       setShown((s) => ({ on: next.key, off: next.key === s.on ? '' : s.on, turn: s.turn + 1 }));
