@@ -21,6 +21,9 @@ describe('overlay URL options', () => {
     ['?room=%20r1%20&token=', { room: 'r1', token: '', revenue: false, weight: false }],
     ['?stats=revenue,weight', { revenue: true, weight: true }],
     ['?stats=Weight', { revenue: false, weight: true }],
+    ['?room=r1&token=t1', { ticker: 'flip' }],
+    ['?ticker=CRAWL', { ticker: 'crawl' }],
+    ['?ticker=scroll', { ticker: 'flip' }],
   ])('reads %s', (search, want) => {
     expect(readOptions(search)).toMatchObject(want);
   });

@@ -58,7 +58,7 @@ export function Overlay({ state, options }: { state: OverlayState; options: Over
         <>
           <CardSlot state={state} options={options} />
           <CountdownSlot state={state} options={options} />
-          <Ticker items={state.ticker.value} words={words} />
+          <Ticker items={state.ticker.value} words={words} mode={options.ticker} />
         </>
       )}
     </main>
