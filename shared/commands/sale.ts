@@ -61,6 +61,7 @@ export const saleRecord = defineCommand('sale.record', {
       orderId: cmd.orderId ?? null,
       productId: p.id,
       quantity,
+      refundedQuantity: 0,
       unitPriceMinor: p.priceMinor,
       at: ctx.now,
       source: ctx.source,

@@ -61,6 +61,14 @@ async function redisFromDump(db: number): Promise<RedisRoomStore> {
 
 const quiet = pino({ level: 'silent' });
 
+/**
+ * A sale as today's code reads back one the fixture's release wrote: that release had no
+ * refunds, so every sale has refundedQuantity 0 (a field added with a default, see
+ * stored-room.ts) and is otherwise what it read then. The fixture itself stays as it was written.
+ */
+const withoutRefunds = (sale: unknown) => ({ ...(sale as object), refundedQuantity: 0 });
+const salesById = (sales: unknown) => Object.fromEntries(Object.entries(sales as Record<string, unknown>).map(([id, s]) => [id, withoutRefunds(s)]));
+
 describe.each(['sqlite', 'redis'] as const)('a %s store written by the release before stored formats', (kind) => {
   let store: RoomStore;
   beforeAll(async () => {
@@ -78,10 +86,11 @@ describe.each(['sqlite', 'redis'] as const)('a %s store written by the release b
     expect(JSON.stringify(loaded)).toBe(JSON.stringify(want.loaded));
     const ids = expected.commandIds[room]!;
     const pre = await store.prefetch(room, -1, { commandIds: ids, saleIds: ids, orderIds: ORDER_IDS[room]! });
-    expect({ version: pre.version, room: pre.room, answers: Object.fromEntries(pre.answers), sales: Object.fromEntries(pre.sales), orders: Object.fromEntries(pre.orders) }).toStrictEqual(
-      want.prefetch,
-    );
-    expect(await store.listSales(room, undefined, 1000)).toStrictEqual(want.sales);
+    expect({ version: pre.version, room: pre.room, answers: Object.fromEntries(pre.answers), sales: Object.fromEntries(pre.sales), orders: Object.fromEntries(pre.orders) }).toStrictEqual({
+      ...want.prefetch,
+      sales: salesById(want.prefetch.sales),
+    });
+    expect(await store.listSales(room, undefined, 1000)).toStrictEqual(want.sales.map(withoutRefunds));
   });
 
   it('answers a command repeated from before with its first answer, and a repeated orderId with its first sale', async () => {
