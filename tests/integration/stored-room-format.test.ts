@@ -107,6 +107,19 @@ describe.each(['sqlite', 'redis'] as const)('a %s store written by the release b
     expect(sale).toMatchObject({ ok: true, version: 23, duplicate: false });
     expect((await store.loadRoom('r_fixture_cny'))?.state.totals).toEqual({ sold: 6, revenueMinor: 31890, orders: 4 });
   });
+
+  it('[R9] refunds a sale recorded before refunds existed, and a void after it gives back only what is left', async () => {
+    const hub = new RoomHub(store, { now: () => 1_800_000_000_000 }, quiet, () => {});
+    const actor = (await hub.get('r_fixture_eur'))!;
+    const [sale] = await store.listSales('r_fixture_eur', undefined, 1);
+    expect(sale).toMatchObject({ quantity: 3, refundedQuantity: 0, voidedAt: null });
+    const before = actor.state.totals;
+    expect(await actor.submit({ id: 'refund-old', type: 'sale.refund', saleId: sale!.id, quantity: 2 } as Command, 'sales', 'webhook')).toMatchObject({ ok: true, duplicate: false });
+    expect(actor.state.totals).toEqual({ sold: before.sold - 2, revenueMinor: before.revenueMinor - 2 * sale!.unitPriceMinor, orders: before.orders });
+    expect((await store.listSales('r_fixture_eur', undefined, 1))[0]).toMatchObject({ id: sale!.id, refundedQuantity: 2 });
+    expect(await actor.submit({ id: 'void-old', type: 'sale.void', saleId: sale!.id } as Command, 'host', 'console')).toMatchObject({ ok: true });
+    expect(actor.state.totals).toEqual({ sold: before.sold - 3, revenueMinor: before.revenueMinor - 3 * sale!.unitPriceMinor, orders: before.orders - 1 });
+  });
 });
 
 describe('stored format versions', () => {
