@@ -53,6 +53,11 @@ export const SaleSchema = z.object({
   orderId: z.string().nullable(),
   productId: z.string(),
   quantity: count,
+  /**
+   * Units of it refunded since (sale.refund): the sale counts quantity − refundedQuantity units.
+   * A sale stored before refunds existed has none, so it reads as 0.
+   */
+  refundedQuantity: count.min(0).default(0),
   unitPriceMinor: count,
   at: time,
   source: SaleSourceSchema,

@@ -14,7 +14,12 @@
  * [R5] stock reaching 0 (sale or stock.set) marks the product sold out; a restock clears it.
  * [R6] totals always equal the sum of non-voided sales; a voided sale gives its stock back.
  * [R7] a repeated sale orderId is answered with the first sale, not counted again.
- * [R8] roles: cohost = cards, ticker, countdown; sales = sales; overlay = nothing.
+ * [R8] roles: cohost = cards, ticker, countdown; sales = sales and refunds; overlay = nothing.
+ * [R9] a sale counts its quantity − refundedQuantity units: totals = Σ over non-voided sales of
+ *      those units (sold) and units × unitPriceMinor (revenueMinor), orders = how many of them
+ *      still count a unit; a product's sold and revenueMinor likewise over its own sales. A
+ *      refund (sale.refund) lowers a sale's counted units and gives their stock back; one beyond
+ *      them is refused (refund_too_large); a void gives back only the units still counted.
  */
 import type { Command } from './commands.js';
 import { roleMay } from './commands.js';

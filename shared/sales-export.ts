@@ -3,7 +3,9 @@
  * one record per sale with the product's SKU and name as the queue has them now, the amount
  * in minor units, and a CSV for a spreadsheet (UTF-8 with a BOM so Excel reads the Chinese
  * names, prices as plain decimals like the catalog import takes them). A voided sale stays in
- * the list with its void time and counts nothing. Pure: the relay passes the sales and state.
+ * the list with its void time and counts nothing; a refunded one keeps its quantity and amount
+ * as recorded and says how many of its units were refunded (it counts the rest). Pure: the
+ * relay passes the sales and state.
  */
 import Papa from 'papaparse';
 import type { Product, RoomState, Sale } from './domain.js';
@@ -13,7 +15,10 @@ export interface SaleRecord extends Sale {
   /** SKU and name of the product now; null when it was removed from the queue since. */
   sku: string | null;
   name: string | null;
-  /** quantity × unitPriceMinor; a voided sale keeps it, and `voidedAt` says it counts nothing. */
+  /**
+   * quantity × unitPriceMinor, as recorded: a voided sale keeps it (`voidedAt` says it counts
+   * nothing), so does a refunded one (it counts (quantity − refundedQuantity) × unitPriceMinor).
+   */
   amountMinor: number;
 }
 
@@ -25,7 +30,8 @@ export function saleRecords(sales: readonly Sale[], products: readonly Product[]
   });
 }
 
-export const SALES_CSV_COLUMNS = ['time', 'order_id', 'sku', 'name', 'quantity', 'unit_price', 'amount', 'currency', 'source', 'by', 'voided_at', 'sale_id', 'product_id'] as const;
+/** Columns are only ever added at the end (integrations read them by name or by position). */
+export const SALES_CSV_COLUMNS = ['time', 'order_id', 'sku', 'name', 'quantity', 'unit_price', 'amount', 'currency', 'source', 'by', 'voided_at', 'sale_id', 'product_id', 'refunded_quantity'] as const;
 
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
 
@@ -47,6 +53,8 @@ export function salesCsv(records: readonly SaleRecord[], state: Pick<RoomState, 
     iso(r.voidedAt),
     r.id,
     r.productId,
+    // Last, where it was added: a sheet or script that reads the columns by position still finds the others.
+    String(r.refundedQuantity),
   ]);
   // escapeFormulae: a name or an order id starting with = + - @ is not run as a formula by a spreadsheet.
   const body = Papa.unparse({ fields: [...SALES_CSV_COLUMNS], data: rows }, { header, newline: '\r\n', escapeFormulae: true });

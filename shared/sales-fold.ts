@@ -1,6 +1,6 @@
 /**
  * The one fold of room events into sales and orders. The reducer says what happened to a
- * sale through events (`sale.recorded`, `sale.voided`); the relay's room actor keeps what a
+ * sale through events (`sale.recorded`, `sale.voided`, `sale.refunded`); the relay's room actor keeps what a
  * batch wrote as look-ups for the batch's later commands, both stores write that same record
  * in their commit, and the tests' harness keeps its bookkeeping with it: four readers that
  * must agree on what a batch of events did to the sales, so it is written once, here.
@@ -32,7 +32,8 @@ export function foldSales(into: SalesWritten, events: readonly RoomEvent[]): voi
       into.sales.set(ev.sale.id, ev.sale);
       into.recorded.add(ev.sale.id);
       if (ev.sale.orderId !== null) into.orders.set(ev.sale.orderId, ev.sale.id);
-    } else if (ev.type === 'sale.voided') {
+    } else if (ev.type === 'sale.voided' || ev.type === 'sale.refunded') {
+      // The event carries the whole sale as it left it: a store writes that record, whatever changed.
       into.sales.set(ev.sale.id, ev.sale);
     }
   }

@@ -42,6 +42,7 @@ export const REASON_KEYS = {
   too_large: 'relayError.amount_too_large',
   unknown_sale: 'relayError.unknown_sale',
   already_voided: 'relayError.already_voided',
+  refund_too_large: 'relayError.refund_too_large',
   unknown_message: 'relayError.unknown_message',
   currency_locked: 'relayError.currency_locked',
   role: 'relayError.role',

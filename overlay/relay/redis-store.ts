@@ -7,7 +7,8 @@
  *                           format (stored-room.ts; absent = 1)
  *   ls:{id}:products  hash  product id → product JSON
  *   ls:{id}:answers   hash  command id → first answer JSON (exactly-once across processes)
- *   ls:{id}:sales     hash  sale id → sale JSON
+ *   ls:{id}:sales     hash  sale id → sale JSON (read through the Sale schema: one written before
+ *                           refunds existed has no refundedQuantity, which reads as 0)
  *   ls:{id}:orders    hash  orderId → sale id
  *
  * The commit is one Lua script: it refuses when the stored version is not the patch's base
@@ -24,7 +25,7 @@ import { Redis } from 'ioredis';
 import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
 import { CommitConflict, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type TokenHashes } from './room-store.js';
-import { readStoredRoom, redisRoomFormat } from './stored-room.js';
+import { readStoredRoom, readStoredSale, redisRoomFormat } from './stored-room.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -210,7 +211,7 @@ export class RedisRoomStore implements RoomStore {
     const result: Prefetched = {
       version: Number(version),
       answers: new Map(pairs(answersFlat).map(([id, json]) => [id, JSON.parse(json) as CommandAnswer])),
-      sales: new Map(pairs(salesFlat).map(([id, json]) => [id, JSON.parse(json) as Sale])),
+      sales: new Map(pairs(salesFlat).map(([id, json]) => [id, readStoredSale(roomId, id, json)])),
       orders: new Map(pairs(ordersFlat)),
     };
     if (head) {
@@ -256,7 +257,7 @@ export class RedisRoomStore implements RoomStore {
    */
   async listSales(roomId: string, after: SalesAfter | undefined, limit: number): Promise<Sale[]> {
     const [, , , salesKey] = keysOf(roomId) as [string, string, string, string];
-    const all = Object.values(await this.redis.hgetall(salesKey)).map((json) => JSON.parse(json) as Sale);
+    const all = Object.entries(await this.redis.hgetall(salesKey)).map(([id, json]) => readStoredSale(roomId, id, json));
     all.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const from = after ? all.findIndex((s) => s.at > after.at || (s.at === after.at && s.id > after.id)) : 0;
     return from < 0 ? [] : all.slice(from, from + limit);

@@ -40,7 +40,7 @@ export interface RoomHead {
 export interface BatchKeys {
   /** Ids of the commands in the batch. */
   commandIds: readonly string[];
-  /** Targets of sale.void. */
+  /** Targets of sale.void and sale.refund. */
   saleIds: readonly string[];
   /** orderIds of sale.record. */
   orderIds: readonly string[];
@@ -53,7 +53,7 @@ export interface Prefetched {
   room?: LoadedRoom;
   /** Answers for the batch's command ids, and for the sales its orderIds point at. */
   answers: Map<string, CommandAnswer>;
-  /** Sales for the sale.void targets and for the orderIds found. */
+  /** Sales for the sale.void and sale.refund targets and for the orderIds found. */
   sales: Map<string, Sale>;
   /** orderId → sale id, for the orderIds found. */
   orders: Map<string, string>;

@@ -71,6 +71,7 @@ CREATE TABLE IF NOT EXISTS sales (
   order_id TEXT,
   product_id TEXT NOT NULL,
   quantity INTEGER NOT NULL,
+  refunded_quantity INTEGER NOT NULL DEFAULT 0,
   unit_price_minor INTEGER NOT NULL,
   at INTEGER NOT NULL,
   source TEXT NOT NULL,
@@ -85,7 +86,7 @@ CREATE INDEX IF NOT EXISTS sales_time ON sales (room_id, at, id);
 
 type Meta = Omit<RoomState, 'products'>;
 
-const SALE_COLUMNS = 'id, order_id, product_id, quantity, unit_price_minor, at, source, by_role, voided_at';
+const SALE_COLUMNS = 'id, order_id, product_id, quantity, refunded_quantity, unit_price_minor, at, source, by_role, voided_at';
 
 interface TokenRow {
   token_host: string;
@@ -100,6 +101,7 @@ function saleOfRow(s: SaleRow): Sale {
     orderId: s.order_id,
     productId: s.product_id,
     quantity: s.quantity,
+    refundedQuantity: s.refunded_quantity,
     unitPriceMinor: s.unit_price_minor,
     at: s.at,
     source: s.source,
@@ -113,6 +115,7 @@ interface SaleRow {
   order_id: string | null;
   product_id: string;
   quantity: number;
+  refunded_quantity: number;
   unit_price_minor: number;
   at: number;
   source: Sale['source'];
@@ -138,7 +141,10 @@ export class SqliteRoomStore implements RoomStore {
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
     // Databases made before 2026-12-01 have no sales.answer (their sales' answers are in commands).
-    if (!(this.db.pragma('table_info(sales)') as { name: string }[]).some((c) => c.name === 'answer')) this.db.exec('ALTER TABLE sales ADD COLUMN answer TEXT');
+    // Nor, before 2026-12-02, sales.refunded_quantity: their sales were never refunded (0).
+    const saleColumns = new Set((this.db.pragma('table_info(sales)') as { name: string }[]).map((c) => c.name));
+    if (!saleColumns.has('answer')) this.db.exec('ALTER TABLE sales ADD COLUMN answer TEXT');
+    if (!saleColumns.has('refunded_quantity')) this.db.exec('ALTER TABLE sales ADD COLUMN refunded_quantity INTEGER NOT NULL DEFAULT 0');
     openSqliteFormat(this.db);
     if (level === 'FULL' && options.path !== ':memory:') {
       // The WAL file exists once the schema was written; it lives as long as the connection
@@ -167,9 +173,10 @@ export class SqliteRoomStore implements RoomStore {
       deleteProduct: db.prepare('DELETE FROM products WHERE room_id = ? AND id = ?'),
       insertCommand: db.prepare('INSERT INTO commands (room_id, id, version, type, by_role, at, answer) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       insertSale: db.prepare(
-        'INSERT INTO sales (room_id, id, order_id, product_id, quantity, unit_price_minor, at, source, by_role, voided_at, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO sales (room_id, id, order_id, product_id, quantity, refunded_quantity, unit_price_minor, at, source, by_role, voided_at, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      voidSale: db.prepare('UPDATE sales SET voided_at = ? WHERE room_id = ? AND id = ?'),
+      // What a void or a refund changes of a recorded sale (the rest of a sale never changes).
+      updateSale: db.prepare('UPDATE sales SET voided_at = ?, refunded_quantity = ? WHERE room_id = ? AND id = ?'),
       salesPage: db.prepare(`SELECT ${SALE_COLUMNS} FROM sales WHERE room_id = ? AND (at, id) > (?, ?) ORDER BY at, id LIMIT ?`),
       setToken: {
         host: db.prepare('UPDATE rooms SET token_host = ? WHERE id = ?'),
@@ -205,8 +212,8 @@ export class SqliteRoomStore implements RoomStore {
       else this.stmt.insertCommand.run(roomId, e.command.id, e.answer.version, e.command.type, e.by, e.at, answer);
     }
     for (const s of sales.sales.values()) {
-      if (sales.recorded.has(s.id)) this.stmt.insertSale.run(roomId, s.id, s.orderId, s.productId, s.quantity, s.unitPriceMinor, s.at, s.source, s.by, s.voidedAt, carried.get(s.id) ?? null);
-      else this.stmt.voidSale.run(s.voidedAt, roomId, s.id);
+      if (sales.recorded.has(s.id)) this.stmt.insertSale.run(roomId, s.id, s.orderId, s.productId, s.quantity, s.refundedQuantity, s.unitPriceMinor, s.at, s.source, s.by, s.voidedAt, carried.get(s.id) ?? null);
+      else this.stmt.updateSale.run(s.voidedAt, s.refundedQuantity, roomId, s.id);
     }
   }
 

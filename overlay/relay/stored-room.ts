@@ -15,13 +15,16 @@
  *   changed products only), so a room's rows may be newer than its `format` says: a migration
  *   must leave a row that already has its change as it is.
  * A product field added to the field table needs no new format (a row without it reads as the
- * field's blank value); a change of meaning, a renamed or a new required field does.
+ * field's blank value), nor a sale field with a default (refundedQuantity: 0, also the SQLite
+ * column's default); a change of meaning, a renamed or a new required field does.
+ * Sales are not migrated by format: SQLite keeps them in columns (a column added is added for
+ * old files when the store opens them), Redis as JSON read through the Sale schema here.
  * Raising STORED_FORMAT: add a migration (from = the old format) and have the stores write the
  * new number (redis-store createRoom, and its commit for a room read in an older format).
  */
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { ProductSchema, RoomStateSchema, type Product, type RoomState } from '../../shared/domain.js';
+import { ProductSchema, RoomStateSchema, SaleSchema, type Product, type RoomState, type Sale } from '../../shared/domain.js';
 import { withBlanks } from '../../shared/product-fields.js';
 
 export const STORED_FORMAT = 1;
@@ -117,6 +120,11 @@ export function readStoredMeta(roomId: string, json: string, format: number, mig
 /** A product row; a field it lacks (added to the field table after it was written) is its blank value. */
 export function readStoredProduct(roomId: string, productId: string, json: string, format: number, migrations: readonly Migration[] = MIGRATIONS): Product {
   return parsed(roomId, `product "${productId}"`, json, ProductSchema, (row) => withBlanks(migrated(row, format, 'product', migrations)));
+}
+
+/** A sale stored as JSON (Redis); a field it lacks that has a default (refundedQuantity) reads as it. */
+export function readStoredSale(roomId: string, saleId: string, json: string): Sale {
+  return parsed(roomId, `sale "${saleId}"`, json, SaleSchema, (row) => row);
 }
 
 /**

@@ -18,6 +18,8 @@ export type RoomEvent =
   | { type: 'card.hidden' }
   | { type: 'sale.recorded'; sale: Sale }
   | { type: 'sale.voided'; sale: Sale }
+  /** `sale` as the refund left it; `quantity`: the units this refund took back. */
+  | { type: 'sale.refunded'; sale: Sale; quantity: number }
   | { type: 'stock.changed'; productId: string; stock: number | null }
   | { type: 'ticker.changed' }
   | { type: 'countdown.changed' }

@@ -6,7 +6,7 @@
  * roles and label from here, so this table and the registry cannot disagree (registry.ts
  * fails to compile when a type here has no definition).
  *
- * Rule [R8] (shared/room-reducer.ts): cohost = cards, ticker, countdown; sales = sales;
+ * Rule [R8] (shared/room-reducer.ts): cohost = cards, ticker, countdown; sales = sales and refunds;
  * overlay = nothing; the host may send every command, which the tuple type enforces.
  */
 import type { Role } from '../domain.js';
@@ -35,6 +35,10 @@ export const COMMAND_META = {
   'card.next': { roles: COHOST, label: 'command.card.next' },
   'sale.record': { roles: SALES, label: 'command.sale.record' },
   'sale.void': { roles: HOST, label: 'command.sale.void' },
+  // A refund is reported by the shop, like the sale it lowers: the shop bridge that records
+  // sales with the sales token must refund them too. Bounded by the units the sale still counts,
+  // unlike sale.void (a host's correction of a sale that should not have been), which stays the host's.
+  'sale.refund': { roles: SALES, label: 'command.sale.refund' },
   'stock.set': { roles: HOST, label: 'command.stock.set' },
   'ticker.push': { roles: COHOST, label: 'command.ticker.push' },
   'ticker.clear': { roles: COHOST, label: 'command.ticker.clear' },

@@ -25,6 +25,8 @@ export const REFUSAL_REASONS = {
   too_large: 'invalid',
   unknown_sale: 'not_found',
   already_voided: 'conflict',
+  /** sale.refund of more units than the sale still counts. */
+  refund_too_large: 'conflict',
   unknown_message: 'not_found',
   currency_locked: 'conflict',
   /** [R8] the sender's role may not send this command type. */

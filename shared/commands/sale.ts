@@ -1,13 +1,14 @@
 /**
  * The sale commands: record a sale (the relay's hot path: console clicks, the sales API,
- * webhooks) and undo one. Rules [R4]–[R7] of shared/room-reducer.ts live here. Both look up
- * sales already stored (`lookups`), which the relay reads for a whole batch before applying it.
+ * webhooks), undo one, and refund part or all of one. Rules [R4]–[R7] and [R9] of
+ * shared/room-reducer.ts live here. All look up sales already stored (`lookups`), which the
+ * relay reads for a whole batch before applying it.
  */
 import { z } from 'zod';
-import { IdSchema, MinorSchema, type Product, type Sale } from '../domain.js';
-import { findProduct, soldOutOf, unknownProduct, withProduct, type RoomEvent } from './apply.js';
-import { defineCommand } from './define.js';
-import { fail } from './refusals.js';
+import { IdSchema, MinorSchema, type Product, type RoomState, type Sale } from '../domain.js';
+import { findProduct, soldOutOf, unknownProduct, withProduct, type Applied, type ApplyContext, type RoomEvent } from './apply.js';
+import { defineCommand, type LookupKeys } from './define.js';
+import { fail, type Refusal } from './refusals.js';
 
 const quantity = z
   .number({ error: 'must be a whole number of units' })
@@ -61,6 +62,7 @@ export const saleRecord = defineCommand('sale.record', {
       orderId: cmd.orderId ?? null,
       productId: p.id,
       quantity,
+      refundedQuantity: 0,
       unitPriceMinor: p.priceMinor,
       at: ctx.now,
       source: ctx.source,
@@ -85,36 +87,93 @@ export const saleRecord = defineCommand('sale.record', {
   },
 });
 
+/** The units a sale still counts: what a refund may still take back, and a void gives back. */
+function countedUnits(sale: Pick<Sale, 'quantity' | 'refundedQuantity'>): number {
+  return sale.quantity - sale.refundedQuantity;
+}
+
+/**
+ * Takes `units` of `sale` out of the counts, at the sale's own price: the room's totals and the
+ * product's sold and revenue go down, its stock comes back (not for unlimited stock; not for a
+ * product removed since, whose sales stay only in the totals), and a restock past 0 clears
+ * sold-out ([R5]). `stopsCounting`: the sale has no counted units left, so it is no longer an
+ * order. One path for sale.void and sale.refund, so the two cannot disagree on what undoing is.
+ */
+function uncount(state: RoomState, sale: Sale, units: number, stopsCounting: boolean, event: RoomEvent): Applied {
+  const amount = units * sale.unitPriceMinor;
+  const totals = {
+    sold: state.totals.sold - units,
+    revenueMinor: state.totals.revenueMinor - amount,
+    orders: state.totals.orders - (stopsCounting ? 1 : 0),
+  };
+  const events: RoomEvent[] = [event];
+  const found = findProduct(state, sale.productId);
+  if (!found) return { ok: true, state: { ...state, totals }, events, result: { saleId: sale.id } };
+  const p = found.product;
+  const next: Product = {
+    ...p,
+    stock: p.stock === null ? null : p.stock + units,
+    sold: p.sold - units,
+    revenueMinor: p.revenueMinor - amount,
+  };
+  next.soldOut = soldOutOf(next);
+  if (p.soldOut && !next.soldOut) events.push({ type: 'product.soldOut', productId: p.id, soldOut: false });
+  return { ok: true, state: { ...state, products: withProduct(state, found.index, next), totals }, events, result: { saleId: sale.id, productId: p.id } };
+}
+
+/** What sale.void and sale.refund name, and read from the store before the batch (the sale they change). */
+const saleRef = { saleId: IdSchema };
+const lookUpSale = (cmd: { saleId: string }, into: LookupKeys): void => {
+  into.saleIds.push(cmd.saleId);
+};
+
+/** A sale that sale.void or sale.refund may act on: recorded in this room and not undone. */
+function liveSale(saleId: string, ctx: ApplyContext, undone: string): Sale | Refusal {
+  const sale = ctx.sale(saleId);
+  if (!sale) return fail('unknown_sale', `no sale "${saleId}" in this room`, 'saleId');
+  if (sale.voidedAt !== null) return fail('already_voided', `sale "${saleId}" was already undone${undone}`, 'saleId');
+  return sale;
+}
+
+/**
+ * Undoes a sale: it counts nothing any more. [R6] [R9] what it gives back is the units it still
+ * counted, so a sale refunded in part gives back the rest, and one refunded in full, which no
+ * longer counted as an order, gives back nothing.
+ */
 export const saleVoid = defineCommand('sale.void', {
-  fields: { saleId: IdSchema },
-  lookups(cmd, into) {
-    into.saleIds.push(cmd.saleId);
-  },
+  fields: saleRef,
+  lookups: lookUpSale,
   apply(state, cmd, ctx) {
-    const sale = ctx.sale(cmd.saleId);
-    if (!sale) return fail('unknown_sale', `no sale "${cmd.saleId}" in this room`, 'saleId');
-    if (sale.voidedAt !== null) return fail('already_voided', `sale "${cmd.saleId}" was already undone`, 'saleId');
-    const voided: Sale = { ...sale, voidedAt: ctx.now };
-    const amount = sale.quantity * sale.unitPriceMinor;
-    const totals = {
-      sold: state.totals.sold - sale.quantity,
-      revenueMinor: state.totals.revenueMinor - amount,
-      orders: state.totals.orders - 1,
-    };
-    const found = findProduct(state, sale.productId);
-    const events: RoomEvent[] = [{ type: 'sale.voided', sale: voided }];
-    if (!found) return { ok: true, state: { ...state, totals }, events, result: { saleId: sale.id } };
-    const p = found.product;
-    const next: Product = {
-      ...p,
-      stock: p.stock === null ? null : p.stock + sale.quantity,
-      sold: p.sold - sale.quantity,
-      revenueMinor: p.revenueMinor - amount,
-    };
-    next.soldOut = soldOutOf(next);
-    if (p.soldOut && !next.soldOut) events.push({ type: 'product.soldOut', productId: p.id, soldOut: false });
-    return { ok: true, state: { ...state, products: withProduct(state, found.index, next), totals }, events, result: { saleId: sale.id, productId: p.id } };
+    const sale = liveSale(cmd.saleId, ctx, '');
+    if ('ok' in sale) return sale;
+    const units = countedUnits(sale);
+    return uncount(state, sale, units, units > 0, { type: 'sale.voided', sale: { ...sale, voidedAt: ctx.now } });
   },
 });
 
-export const SALE_COMMANDS = [saleRecord, saleVoid] as const;
+/**
+ * [R9] Refunds `quantity` units of a recorded sale (a shop's partial refund, issue 13): the sale
+ * keeps its quantity and price and counts `refundedQuantity` more units as refunded; the totals,
+ * the product's sold and revenue go down by quantity and quantity × the sale's unitPriceMinor,
+ * and the stock comes back by quantity, as a void would for those units (see `uncount`). The
+ * refund that leaves the sale no counted units takes it out of the orders. Refused: an unknown
+ * sale, a voided one, and more units than the sale still counts (`refund_too_large`, which says
+ * how many are left). Exactly-once by command id, like every command ([R3]): a shop's refund
+ * delivered twice must be sent with the same id. Host and sales may send it (./meta.ts says why).
+ */
+export const saleRefund = defineCommand('sale.refund', {
+  fields: { ...saleRef, quantity },
+  lookups: lookUpSale,
+  apply(state, cmd, ctx) {
+    const sale = liveSale(cmd.saleId, ctx, ': nothing is left to refund');
+    if ('ok' in sale) return sale;
+    const left = countedUnits(sale);
+    if (cmd.quantity > left) {
+      return fail('refund_too_large', `sale "${sale.id}" has ${left} of its ${sale.quantity} units left to refund, ${cmd.quantity} asked`, 'quantity');
+    }
+    const refunded: Sale = { ...sale, refundedQuantity: sale.refundedQuantity + cmd.quantity };
+    return uncount(state, sale, cmd.quantity, cmd.quantity === left, { type: 'sale.refunded', sale: refunded, quantity: cmd.quantity });
+  },
+});
+
+export const SALE_COMMANDS = [saleRecord, saleVoid, saleRefund] as const;

@@ -58,6 +58,45 @@ describe('restart on the same data dir', () => {
     await r2.close();
   });
 
+  it('[R9] keeps refunds sent over the socket and HTTP across a restart; a repeated refund command id is a duplicate and changes nothing', async () => {
+    const dataDir = tmp();
+    const r1 = await startRelay({ dataDir });
+    const room = await r1.createRoom({ title: '赣南脐橙', currency: 'CNY', locale: 'zh-CN' });
+    const { socket } = await connectClient(r1.url, room.room.id, room.tokens.host);
+    const added = await send(socket, { id: 'add', type: 'product.add', product: { sku: 'NAVEL', name: '赣南脐橙 5kg', priceMinor: 4990, stock: 4 } });
+    const productId = added.ok ? added.result.productId! : '';
+    expect(await send(socket, { id: 'sale-a', type: 'sale.record', productId, quantity: 3 })).toMatchObject({ ok: true });
+    expect(await send(socket, { id: 'sale-b', type: 'sale.record', productId, quantity: 1, orderId: 'DY-9' })).toMatchObject({ ok: true });
+    // A refund over the socket (host), one over HTTP with the shop's sales token.
+    expect(await send(socket, { id: 'refund-a', type: 'sale.refund', saleId: 'sale-a', quantity: 1 })).toMatchObject({ ok: true, duplicate: false, result: { saleId: 'sale-a', productId } });
+    const byHttp = await api(r1.url, `/api/rooms/${room.room.id}/commands`, { token: room.tokens.sales, body: { id: 'refund-b', type: 'sale.refund', saleId: 'sale-b', quantity: 1 } });
+    expect(byHttp).toMatchObject({ status: 200, json: { ok: true, duplicate: false } });
+    const tooMany = await api(r1.url, `/api/rooms/${room.room.id}/commands`, { token: room.tokens.sales, body: { id: 'refund-c', type: 'sale.refund', saleId: 'sale-a', quantity: 3 } });
+    expect(tooMany).toMatchObject({ status: 409, json: { ok: false, error: { code: 'conflict', reason: 'refund_too_large', field: 'quantity' } } });
+    expect(tooMany.json.error.message).toContain('2 of its 3 units left');
+    socket.close();
+    const before = (await api(r1.url, `/api/rooms/${room.room.id}`, { token: room.tokens.host })).json;
+    expect(before.totals).toEqual({ sold: 2, revenueMinor: 2 * 4990, orders: 1 });
+    expect(before.products[0]).toMatchObject({ stock: 2, sold: 2, soldOut: false });
+    await r1.close({ keepData: true });
+
+    const r2 = await startRelay({ dataDir });
+    const after = (await api(r2.url, `/api/rooms/${room.room.id}`, { token: room.tokens.host })).json;
+    expect(after).toEqual(before);
+    const again = await connectClient(r2.url, room.room.id, room.tokens.host);
+    expect(await send(again.socket, { id: 'refund-a', type: 'sale.refund', saleId: 'sale-a', quantity: 1 })).toMatchObject({ ok: true, duplicate: true, version: before.version - 1 });
+    const resent = await api(r2.url, `/api/rooms/${room.room.id}/commands`, { token: room.tokens.sales, body: { id: 'refund-b', type: 'sale.refund', saleId: 'sale-b', quantity: 1 } });
+    expect(resent).toMatchObject({ status: 200, json: { ok: true, duplicate: true } });
+    expect((await api(r2.url, `/api/rooms/${room.room.id}`, { token: room.tokens.host })).json).toEqual(before);
+    const sales = (await api(r2.url, `/api/rooms/${room.room.id}/sales`, { token: room.tokens.host })).json.sales as Record<string, unknown>[];
+    expect(sales.map((s) => [s.id, s.quantity, s.refundedQuantity])).toEqual([['sale-a', 3, 1], ['sale-b', 1, 1]]);
+    // The refunded sale is known after the restart: the rest of it is refunded from what is left.
+    expect(await send(again.socket, { id: 'refund-a2', type: 'sale.refund', saleId: 'sale-a', quantity: 2 })).toMatchObject({ ok: true, duplicate: false });
+    expect((await api(r2.url, `/api/rooms/${room.room.id}`, { token: room.tokens.host })).json.totals).toEqual({ sold: 0, revenueMinor: 0, orders: 0 });
+    again.socket.close();
+    await r2.close();
+  });
+
   it('reads a database from before sales carried their answers (answers in commands, no sales.answer column)', async () => {
     const dataDir = tmp();
     const r1 = await startRelay({ dataDir });

@@ -16,6 +16,8 @@ import type { Command } from '../../shared/commands.js';
 import { RedisRoomStore } from '../../overlay/relay/redis-store.js';
 import { CommitConflict, type CommitBatch, type CommitEntry, type RoomStore } from '../../overlay/relay/room-store.js';
 import { SqliteRoomStore } from '../../overlay/relay/sqlite-store.js';
+import { RoomHub } from '../../overlay/relay/room-hub.js';
+import pino from 'pino';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 
 const HASHES = { host: 'h-host', cohost: 'h-cohost', sales: 'h-sales', overlay: 'h-overlay' };
@@ -124,6 +126,37 @@ describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
     expect([...first, ...second, ...third].map((s) => s.id)).toEqual(all.map((s) => s.id));
     expect(await store.listSales(room.id, third[0], 2)).toEqual([]);
     expect(await store.listSales('no-such-room', undefined, 10)).toEqual([]);
+  });
+
+  it('[R9] writes refunds back to the sale (also one recorded in the same batch); a repeated refund command id is a duplicate, for another hub too', async () => {
+    const room = emptyRoom(`room-${kind}-5`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
+    await store.createRoom(room, HASHES);
+    await store.commit(applyAll(room, [
+      { id: 'add', type: 'product.add', product: { sku: 'A', name: 'a', priceMinor: 100, stock: 5 } },
+      { id: 'sale-1', type: 'sale.record', productId: 'p1', quantity: 3 },
+    ]));
+    const quiet = pino({ level: 'silent' });
+    const actor = (await new RoomHub(store, { now: () => 5000 }, quiet, () => {}).get(room.id))!;
+    expect(await actor.submit({ id: 'refund-1', type: 'sale.refund', saleId: 'sale-1', quantity: 1 }, 'sales', 'webhook')).toMatchObject({ ok: true, duplicate: false });
+    // Sent in one turn, these two run as one batch: the refund reads the sale the batch recorded.
+    const [recorded, refunded] = await Promise.all([
+      actor.submit({ id: 'sale-2', type: 'sale.record', productId: 'p1', quantity: 2 }, 'sales', 'webhook'),
+      actor.submit({ id: 'refund-2', type: 'sale.refund', saleId: 'sale-2', quantity: 2 }, 'sales', 'webhook'),
+    ]);
+    expect([recorded, refunded]).toMatchObject([{ ok: true }, { ok: true }]);
+    const all = await store.listSales(room.id, undefined, 10);
+    expect(all.map((s) => [s.id, s.quantity, s.refundedQuantity, s.voidedAt])).toEqual([['sale-1', 3, 1, null], ['sale-2', 2, 2, null]]);
+    const stored = (await store.loadRoom(room.id))!.state;
+    expect(stored.totals).toEqual({ sold: 2, revenueMinor: 200, orders: 1 });
+    expect(stored.products[0]).toMatchObject({ stock: 3, sold: 2, revenueMinor: 200 });
+
+    // Another hub on the same store (another process, or after a restart) sees the refunds.
+    const other = (await new RoomHub(store, { now: () => 6000 }, quiet, () => {}).get(room.id))!;
+    expect(await other.submit({ id: 'refund-1', type: 'sale.refund', saleId: 'sale-1', quantity: 1 }, 'sales', 'webhook')).toMatchObject({ ok: true, duplicate: true });
+    expect(await other.submit({ id: 'refund-3', type: 'sale.refund', saleId: 'sale-1', quantity: 3 }, 'sales', 'webhook')).toMatchObject({ ok: false, error: { reason: 'refund_too_large' } });
+    expect(await other.submit({ id: 'void-1', type: 'sale.void', saleId: 'sale-1' }, 'host', 'console')).toMatchObject({ ok: true });
+    expect((await store.loadRoom(room.id))!.state).toMatchObject({ totals: { sold: 0, revenueMinor: 0, orders: 0 }, products: [{ stock: 5, sold: 0 }] });
+    expect((await store.listSales(room.id, undefined, 10))[0]).toMatchObject({ id: 'sale-1', refundedQuantity: 1, voidedAt: 6000 });
   });
 
   it('head follows a rotated token hash; an unknown room has no head and no state', async () => {

@@ -95,6 +95,29 @@ describe('GET /api/rooms/:room/sales', () => {
     expect((await api(r.url, `/api/rooms/${room.room.id}/sales`)).status).toBe(401);
   });
 
+  it('[R9] a refunded sale carries refundedQuantity; the CSV adds refunded_quantity as its last column; amount stays quantity × unit price', async () => {
+    const other = await r.createRoom({ title: '退款', currency: 'CNY', locale: 'zh-CN' });
+    const cmd = (body: unknown) => api(r.url, `/api/rooms/${other.room.id}/commands`, { token: other.tokens.host, body });
+    const productId = (await cmd({ id: 'a', type: 'product.add', product: { sku: 'PG', name: '石榴', priceMinor: 5990, stock: 10 } })).json.result.productId as string;
+    expect((await cmd({ id: 's', type: 'sale.record', productId, quantity: 3 })).json.ok).toBe(true);
+    expect((await cmd({ id: 'kept', type: 'sale.record', productId })).json.ok).toBe(true);
+    expect((await cmd({ id: 'r', type: 'sale.refund', saleId: 's', quantity: 2 })).json.ok).toBe(true);
+    const res = await api(r.url, `/api/rooms/${other.room.id}/sales`, { token: other.tokens.sales });
+    expect(res.json.sales).toMatchObject([
+      { id: 's', quantity: 3, refundedQuantity: 2, amountMinor: 17970, voidedAt: null },
+      { id: 'kept', quantity: 1, refundedQuantity: 0, amountMinor: 5990 },
+    ]);
+    expect(res.json.totals).toEqual({ sold: 2, revenueMinor: 11980, orders: 2 });
+    expect(SALES_CSV_COLUMNS.at(-1)).toBe('refunded_quantity');
+    const csv = await (await fetch(`${r.url}/api/rooms/${other.room.id}/sales?format=csv`, { headers: { authorization: `Bearer ${other.tokens.host}` } })).text();
+    const parsed = Papa.parse<string[]>(csv.replace(/^\uFEFF/, ''), { skipEmptyLines: true });
+    // By position: the columns before it are where they were.
+    expect(parsed.data[0]).toEqual([...SALES_CSV_COLUMNS]);
+    expect(parsed.data[1]!.slice(4, 7)).toEqual(['3', '59.90', '179.70']);
+    expect(parsed.data[1]!.at(-1)).toBe('2');
+    expect(parsed.data[2]!.at(-1)).toBe('0');
+  });
+
   it('says which query field is wrong', async () => {
     for (const [query, field] of [
       ['?limit=0', 'limit'],

@@ -95,9 +95,9 @@ describe('money in commands is integers only', () => {
 });
 
 describe('COMMAND_TYPES and roleMay', () => {
-  it('lists the sixteen command types of the issue', () => {
+  it('lists the sixteen command types of the issue, and sale.refund (issue 13)', () => {
     expect([...COMMAND_TYPES].sort()).toEqual(
-      ['card.hide', 'card.next', 'card.show', 'countdown.start', 'countdown.stop', 'product.add', 'product.remove', 'product.soldOut', 'product.update', 'queue.move', 'room.update', 'sale.record', 'sale.void', 'stock.set', 'ticker.clear', 'ticker.push'].sort(),
+      ['card.hide', 'card.next', 'card.show', 'countdown.start', 'countdown.stop', 'product.add', 'product.remove', 'product.soldOut', 'product.update', 'queue.move', 'room.update', 'sale.record', 'sale.refund', 'sale.void', 'stock.set', 'ticker.clear', 'ticker.push'].sort(),
     );
   });
 
@@ -106,8 +106,8 @@ describe('COMMAND_TYPES and roleMay', () => {
     expect(COMMAND_TYPES.some((t) => roleMay('overlay', t))).toBe(false);
   });
 
-  it('[R8] a sales token may record a sale but not undo one or change stock', () => {
-    expect(COMMAND_TYPES.filter((t) => roleMay('sales', t))).toEqual(['sale.record']);
+  it('[R8] a sales token may record a sale and refund one (a shop reports both) but not undo one or change stock', () => {
+    expect(COMMAND_TYPES.filter((t) => roleMay('sales', t))).toEqual(['sale.record', 'sale.refund']);
   });
 });
 
@@ -131,6 +131,20 @@ describe('the stored records a batch looks up', () => {
       collectLookups(c, keys);
     }
     expect(keys).toEqual({ saleIds: ['s-1', 's-2'], orderIds: ['o-1', 'o-2'] });
+  });
+
+  it('include the sale a sale.refund refunds', () => {
+    const keys: LookupKeys = { saleIds: [], orderIds: [] };
+    for (const c of [parsed({ type: 'sale.refund', saleId: 's-1', quantity: 1 }), parsed({ type: 'sale.void', saleId: 's-2' })]) collectLookups(c, keys);
+    expect(keys).toEqual({ saleIds: ['s-1', 's-2'], orderIds: [] });
+  });
+
+  it('sale.refund needs a whole, positive quantity', () => {
+    for (const quantity of [0, -1, 1.5, '2', undefined]) {
+      const r = parseCommand({ id: 'c1', type: 'sale.refund', saleId: 's-1', quantity });
+      expect(r.ok, String(quantity)).toBe(false);
+      expect(r.ok ? [] : r.issues.map((i) => i.field)).toEqual(['quantity']);
+    }
   });
 });
 

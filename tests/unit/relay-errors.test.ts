@@ -147,6 +147,9 @@ describe('relay error texts: refusals made by the real reducer', () => {
     const voided = seededRelay();
     const sale = voided.r.ok({ type: 'sale.record', productId: voided.rice }).saleId!;
     voided.r.ok({ type: 'sale.void', saleId: sale });
+    const refunded = seededRelay();
+    const partly = refunded.r.ok({ type: 'sale.record', productId: refunded.rice, quantity: 2 }).saleId!;
+    refunded.r.ok({ type: 'sale.refund', saleId: partly, quantity: 1 });
     const lonely = new TestRelay();
     const only = lonely.ok({ type: 'product.add', product: { sku: 'ONE', name: 'one', priceMinor: 1 } }).productId!;
     lonely.ok({ type: 'card.show', productId: only });
@@ -160,6 +163,7 @@ describe('relay error texts: refusals made by the real reducer', () => {
       ['nothing_next', refusal(lonely.apply({ type: 'card.next' }))],
       ['unknown_sale', refusal(r.apply({ type: 'sale.void', saleId: 'sale_nope' }))],
       ['already_voided', refusal(voided.r.apply({ type: 'sale.void', saleId: sale }))],
+      ['refund_too_large', refusal(refunded.r.apply({ type: 'sale.refund', saleId: partly, quantity: 2 }))],
       ['unknown_message', refusal(r.apply({ type: 'ticker.clear', messageId: 'msg_nope' }))],
       ['currency_locked', refusal(r.apply({ type: 'room.update', changes: { currency: 'EUR' } }))],
       ['too_large', refusal(huge.apply({ type: 'sale.record', productId: big, quantity: 100_000 }))],

@@ -92,11 +92,13 @@ describe('diffRoom / applyPatch', () => {
       roundTrip(prev, r.state);
       covered.add(String(step.type));
     }
-    // sale.void needs a sale id from the harness's bookkeeping.
-    const prev = r.state;
-    r.ok({ type: 'sale.void', saleId: [...r.sales.keys()][0]! });
-    roundTrip(prev, r.state);
-    covered.add('sale.void');
+    // sale.refund and sale.void need a sale id from the harness's bookkeeping.
+    for (const type of ['sale.refund', 'sale.void']) {
+      const prev = r.state;
+      r.ok({ type, saleId: [...r.sales.keys()][0]!, ...(type === 'sale.refund' && { quantity: 1 }) });
+      roundTrip(prev, r.state);
+      covered.add(type);
+    }
     expect([...covered].sort()).toEqual([...COMMAND_TYPES].sort());
   });
 

@@ -1,7 +1,8 @@
 /**
  * Properties of the reducer over random command sequences, driven through processCommand
  * with the relay's bookkeeping (tests/unit/room-harness.ts). Sequences mix products, sales of
- * random quantities (many beyond stock), voids of random earlier sales, stock.set, manual
+ * random quantities (many beyond stock), voids and refunds (many beyond what is left) of random
+ * earlier sales, stock.set, manual
  * sold-out marks, removals, price changes, resends of earlier command ids and reuse of orderIds.
  */
 import fc from 'fast-check';
@@ -15,6 +16,7 @@ type Step =
   | { k: 'add'; sku: number; price: number; stock: number | null }
   | { k: 'sale'; ref: number; quantity: number; order: number | null; bySku: boolean; role: 'host' | 'sales' }
   | { k: 'void'; ref: number }
+  | { k: 'refund'; ref: number; quantity: number; role: 'host' | 'sales' }
   | { k: 'stock'; ref: number; stock: number | null }
   | { k: 'soldOut'; ref: number; on: boolean }
   | { k: 'remove'; ref: number }
@@ -38,6 +40,10 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   { weight: 3, arbitrary: fc.record({ k: fc.constant('void' as const), ref: fc.nat() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ k: fc.constant('refund' as const), ref: fc.nat(), quantity: fc.oneof(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 6 })), role: fc.constantFrom('host' as const, 'sales' as const) }),
+  },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('stock' as const), ref: fc.nat(), stock: stockArb }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('soldOut' as const), ref: fc.nat(), on: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('remove' as const), ref: fc.nat() }) },
@@ -75,6 +81,10 @@ function toCommand(r: TestRelay, step: Exclude<Step, { k: 'repeat' }>, id: strin
       const ids = [...r.sales.keys()];
       return { by: 'host', command: cmd({ id, type: 'sale.void', saleId: ids[step.ref % Math.max(ids.length, 1)] ?? 'sale_missing' }) };
     }
+    case 'refund': {
+      const ids = [...r.sales.keys()];
+      return { by: step.role, command: cmd({ id, type: 'sale.refund', saleId: ids[step.ref % Math.max(ids.length, 1)] ?? 'sale_missing', quantity: step.quantity }) };
+    }
     case 'stock':
       return { by: 'host', command: cmd({ id, type: 'stock.set', productId: pick(step.ref), stock: step.stock }) };
     case 'soldOut':
@@ -91,16 +101,20 @@ function toCommand(r: TestRelay, step: Exclude<Step, { k: 'repeat' }>, id: strin
 /** The invariants every reachable state holds, computed from the recorded sales. */
 function checkInvariants(r: TestRelay): void {
   const live = [...r.sales.values()].filter((s) => s.voidedAt === null);
-  // [R6] totals equal the sum over non-voided sales
+  // [R9] a sale counts its units not refunded, never fewer than none
+  for (const s of r.sales.values()) expect(s.refundedQuantity).toBeGreaterThanOrEqual(0);
+  for (const s of r.sales.values()) expect(s.refundedQuantity).toBeLessThanOrEqual(s.quantity);
+  const units = (s: { quantity: number; refundedQuantity: number }) => s.quantity - s.refundedQuantity;
+  // [R6] [R9] totals equal the sum over non-voided sales of their counted units; orders, those that still count one
   expect(r.state.totals).toEqual({
-    sold: live.reduce((n, s) => n + s.quantity, 0),
-    revenueMinor: live.reduce((n, s) => n + s.quantity * s.unitPriceMinor, 0),
-    orders: live.length,
+    sold: live.reduce((n, s) => n + units(s), 0),
+    revenueMinor: live.reduce((n, s) => n + units(s) * s.unitPriceMinor, 0),
+    orders: live.filter((s) => units(s) > 0).length,
   });
   for (const p of r.state.products) {
     const mine = live.filter((s) => s.productId === p.id);
-    expect(p.sold).toBe(mine.reduce((n, s) => n + s.quantity, 0));
-    expect(p.revenueMinor).toBe(mine.reduce((n, s) => n + s.quantity * s.unitPriceMinor, 0));
+    expect(p.sold).toBe(mine.reduce((n, s) => n + units(s), 0));
+    expect(p.revenueMinor).toBe(mine.reduce((n, s) => n + units(s) * s.unitPriceMinor, 0));
     // [R4] stock is never negative; [R5] soldOut is exactly stock 0 or a manual mark
     if (p.stock !== null) expect(p.stock).toBeGreaterThanOrEqual(0);
     expect(p.soldOut).toBe(p.stock === 0 || p.soldOutManual);
@@ -130,6 +144,8 @@ function run(steps: Step[]): void {
       ({ command, by } = toCommand(r, step, `cmd-${i}`));
     }
     const saleProduct = command.type === 'sale.record' ? before.products.find((p) => (command.type === 'sale.record' && command.productId !== undefined ? p.id === command.productId : p.sku === (command as { sku?: string }).sku)) : undefined;
+    const refundTarget = command.type === 'sale.refund' ? r.sales.get(command.saleId) : undefined;
+    const resent = firstAnswer.has(command.id);
     const knownOrder = command.type === 'sale.record' && command.orderId !== undefined ? r.orders.get(command.orderId) : undefined;
 
     const out = r.send(command, by);
@@ -164,11 +180,17 @@ function run(steps: Step[]): void {
       for (const ev of out.events) {
         if (ev.type === 'product.added') modelStock.set(ev.productId, (command as Extract<Command, { type: 'product.add' }>).product.stock ?? null);
         if (ev.type === 'stock.changed') modelStock.set(ev.productId, ev.stock);
-        if (ev.type === 'sale.recorded' || ev.type === 'sale.voided') {
+        if (ev.type === 'sale.recorded' || ev.type === 'sale.voided' || ev.type === 'sale.refunded') {
+          // A sale takes its units; a refund gives back the units it refunds, a void the units still counted.
+          const moved = ev.type === 'sale.recorded' ? -ev.sale.quantity : ev.type === 'sale.refunded' ? ev.quantity : ev.sale.quantity - ev.sale.refundedQuantity;
           const s = modelStock.get(ev.sale.productId);
-          if (s !== undefined && s !== null) modelStock.set(ev.sale.productId, s + (ev.type === 'sale.recorded' ? -ev.sale.quantity : ev.sale.quantity));
+          if (s !== undefined && s !== null) modelStock.set(ev.sale.productId, s + moved);
         }
       }
+    }
+    // [R9] a refund beyond the units its sale still counts is refused (a resent one is a duplicate)
+    if (command.type === 'sale.refund' && !resent && refundTarget && refundTarget.voidedAt === null && command.quantity > refundTarget.quantity - refundTarget.refundedQuantity) {
+      expect(out).toMatchObject({ kind: 'rejected', error: { reason: 'refund_too_large' } });
     }
     // [R4] a sale beyond the stock the model holds is never applied
     if (command.type === 'sale.record' && saleProduct && saleProduct.stock !== null && (command.quantity ?? 1) > saleProduct.stock) {
@@ -180,7 +202,7 @@ function run(steps: Step[]): void {
 }
 
 describe('room reducer properties', () => {
-  it('[R1] [R3] [R4] [R5] [R6] [R7] hold over random command sequences', () => {
+  it('[R1] [R3] [R4] [R5] [R6] [R7] [R9] hold over random command sequences', () => {
     fc.assert(fc.property(sequenceArb, (steps) => run(steps)), { numRuns: 400 });
   }, 30_000);
 

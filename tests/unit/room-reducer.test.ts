@@ -19,6 +19,7 @@ const SAMPLE: Record<CommandType, (ids: Ids) => Input> = {
   'card.next': () => ({ type: 'card.next' }),
   'sale.record': (i) => ({ type: 'sale.record', productId: i.pom, quantity: 1 }),
   'sale.void': () => ({ type: 'sale.void', saleId: 'first-sale' }),
+  'sale.refund': () => ({ type: 'sale.refund', saleId: 'first-sale', quantity: 1 }),
   'stock.set': (i) => ({ type: 'stock.set', productId: i.pom, stock: 10 }),
   'ticker.push': () => ({ type: 'ticker.push', text: '下单备注“直播间”' }),
   'ticker.clear': () => ({ type: 'ticker.clear' }),
@@ -30,7 +31,7 @@ const SAMPLE: Record<CommandType, (ids: Ids) => Input> = {
 /** The permission table of the issue, written out (not derived from roleMay). */
 const ALLOWED: Record<Exclude<Role, 'host'>, readonly CommandType[]> = {
   cohost: ['card.show', 'card.hide', 'card.next', 'ticker.push', 'ticker.clear', 'countdown.start', 'countdown.stop'],
-  sales: ['sale.record'],
+  sales: ['sale.record', 'sale.refund'],
   overlay: [],
 };
 
@@ -103,6 +104,8 @@ describe('refusals change nothing', () => {
     ['', 'sale.record of an unknown product', () => ({ type: 'sale.record', productId: 'nope' }), 'not_found', 'unknown_product', 'productId'],
     ['', 'sale.record of an unknown SKU', () => ({ type: 'sale.record', sku: 'NOPE' }), 'not_found', 'unknown_sku', 'sku'],
     ['', 'sale.void of an unknown sale', () => ({ type: 'sale.void', saleId: 'nope' }), 'not_found', 'unknown_sale', 'saleId'],
+    ['[R9]', 'sale.refund of an unknown sale', () => ({ type: 'sale.refund', saleId: 'nope', quantity: 1 }), 'not_found', 'unknown_sale', 'saleId'],
+    ['[R9]', 'sale.refund of more units than the sale counts', () => ({ type: 'sale.refund', saleId: 'first-sale', quantity: 3 }), 'conflict', 'refund_too_large', 'quantity'],
     ['', 'stock.set of an unknown product', () => ({ type: 'stock.set', productId: 'nope', stock: 3 }), 'not_found', 'unknown_product', 'productId'],
     ['', 'ticker.clear of an unknown message', () => ({ type: 'ticker.clear', messageId: 'nope' }), 'not_found', 'unknown_message', 'messageId'],
     ['', 'a currency change while the room has products', () => ({ type: 'room.update', changes: { currency: 'USD' } }), 'conflict', 'currency_locked', 'changes.currency'],
@@ -233,6 +236,43 @@ describe('applied commands', () => {
     ['[R6]', 'sale.void of a removed product still corrects the totals', (r, i) => r.ok({ type: 'product.remove', productId: i.rice }), SAMPLE['sale.void'], (a) => {
       expect(a.totals).toEqual({ sold: 0, revenueMinor: 0, orders: 0 });
     }],
+    ['[R9]', 'sale.refund of part of a sale lowers its counted units, the product and the totals; it still counts as an order', () => {}, SAMPLE['sale.refund'], (a, _b, ev, i) => {
+      expect(p(a, i.rice)).toMatchObject({ stock: null, sold: 1, revenueMinor: 12800, soldOut: false });
+      expect(a.totals).toEqual({ sold: 1, revenueMinor: 12800, orders: 1 });
+      expect(ev).toEqual([{ type: 'sale.refunded', quantity: 1, sale: expect.objectContaining({ id: 'first-sale', quantity: 2, refundedQuantity: 1, unitPriceMinor: 12800, voidedAt: null }) }]);
+    }],
+    ['[R9]', 'sale.refund of every unit gives the stock back and the sale no longer counts as an order', (r, i) => {
+      r.ok({ id: 'sale-3', type: 'sale.record', productId: i.pom, quantity: 3 });
+    }, () => ({ type: 'sale.refund', saleId: 'sale-3', quantity: 3 }), (a, b, _ev, i) => {
+      expect(b.totals).toEqual({ sold: 5, revenueMinor: 25600 + 17970, orders: 2 });
+      expect(p(a, i.pom)).toMatchObject({ stock: 5, sold: 0, revenueMinor: 0 });
+      expect(a.totals).toEqual({ sold: 2, revenueMinor: 25600, orders: 1 });
+    }],
+    ['[R9]', 'sale.refund counts at the sale’s own price, not the product’s price now', (r, i) => {
+      r.ok({ type: 'product.update', productId: i.rice, changes: { priceMinor: 9900 } });
+    }, SAMPLE['sale.refund'], (a, _b, _e, i) => {
+      expect(p(a, i.rice)).toMatchObject({ sold: 1, revenueMinor: 12800 });
+      expect(a.totals.revenueMinor).toBe(12800);
+    }],
+    ['[R9] [R5]', 'sale.refund of a sold-out product clears sold out as the units come back', (r, i) => {
+      r.ok({ id: 'sale-5', type: 'sale.record', productId: i.pom, quantity: 5 });
+    }, () => ({ type: 'sale.refund', saleId: 'sale-5', quantity: 2 }), (a, b, ev, i) => {
+      expect(p(b, i.pom)).toMatchObject({ stock: 0, soldOut: true });
+      expect(p(a, i.pom)).toMatchObject({ stock: 2, sold: 3, revenueMinor: 17970, soldOut: false });
+      expect(ev.map((e) => e.type)).toEqual(['sale.refunded', 'product.soldOut']);
+      expect(ev[1]).toEqual({ type: 'product.soldOut', productId: i.pom, soldOut: false });
+    }],
+    ['[R9] [R5]', 'sale.refund of a product marked sold out by hand gives the stock back and keeps the mark', (r, i) => {
+      r.ok({ id: 'sale-2', type: 'sale.record', productId: i.pom, quantity: 2 });
+      r.ok({ type: 'product.soldOut', productId: i.pom });
+    }, () => ({ type: 'sale.refund', saleId: 'sale-2', quantity: 1 }), (a, _b, ev, i) => {
+      expect(p(a, i.pom)).toMatchObject({ stock: 4, sold: 1, soldOutManual: true, soldOut: true });
+      expect(ev.map((e) => e.type)).toEqual(['sale.refunded']);
+    }],
+    ['[R9]', 'sale.refund of a removed product still corrects the totals', (r, i) => r.ok({ type: 'product.remove', productId: i.rice }), () => ({ type: 'sale.refund', saleId: 'first-sale', quantity: 2 }), (a) => {
+      expect(a.products.map((x) => x.sku)).toEqual(['POM', 'EGG']);
+      expect(a.totals).toEqual({ sold: 0, revenueMinor: 0, orders: 0 });
+    }],
     ['[R5]', 'stock.set 0 marks sold out', () => {}, (i) => ({ type: 'stock.set', productId: i.pom, stock: 0 }), (a, _b, ev, i) => {
       expect(p(a, i.pom)).toMatchObject({ stock: 0, soldOut: true });
       expect(ev).toEqual([{ type: 'stock.changed', productId: i.pom, stock: 0 }, { type: 'product.soldOut', productId: i.pom, soldOut: true }]);
@@ -318,6 +358,67 @@ describe('sequences through processCommand', () => {
     r.ok({ type: 'product.soldOut', productId: ids.pom });
     r.ok({ type: 'sale.void', saleId: second });
     expect(r.product(ids.pom)).toMatchObject({ stock: 5, soldOut: true, soldOutManual: true });
+  });
+
+  it('[R9] sale.refund of a voided sale is refused and changes nothing', () => {
+    const { r } = fixture();
+    r.ok({ type: 'sale.void', saleId: 'first-sale' });
+    const before = r.state;
+    expect(r.send({ type: 'sale.refund', saleId: 'first-sale', quantity: 1 })).toMatchObject({ kind: 'rejected', error: { code: 'conflict', reason: 'already_voided', field: 'saleId' } });
+    expect(r.state).toBe(before);
+  });
+
+  it('[R9] refunds add up to the sale’s quantity, then one more unit is refused saying none are left; the order stops counting once', () => {
+    const { r, ids } = fixture();
+    const saleId = r.ok({ type: 'sale.record', productId: ids.pom, quantity: 3 }).saleId!;
+    r.ok({ type: 'sale.refund', saleId, quantity: 1 });
+    expect(r.state.totals.orders).toBe(2);
+    const over = r.send({ type: 'sale.refund', saleId, quantity: 3 });
+    expect(over).toMatchObject({ kind: 'rejected', error: { code: 'conflict', reason: 'refund_too_large', field: 'quantity' } });
+    expect(over.kind === 'rejected' && over.error.message).toContain('2 of its 3 units left');
+    r.ok({ type: 'sale.refund', saleId, quantity: 2 });
+    expect(r.state.totals).toEqual({ sold: 2, revenueMinor: 25600, orders: 1 });
+    expect(r.product(ids.pom)).toMatchObject({ stock: 5, sold: 0, revenueMinor: 0 });
+    expect(r.sales.get(saleId)).toMatchObject({ quantity: 3, refundedQuantity: 3, voidedAt: null });
+    const before = r.state;
+    const none = r.send({ type: 'sale.refund', saleId, quantity: 1 });
+    expect(none).toMatchObject({ kind: 'rejected', error: { reason: 'refund_too_large' } });
+    expect(none.kind === 'rejected' && none.error.message).toContain('0 of its 3 units left');
+    expect(r.state).toBe(before);
+  });
+
+  it('[R9] [R6] sale.void after a partial refund gives back only the units still counted', () => {
+    const { r, ids } = fixture();
+    const saleId = r.ok({ type: 'sale.record', productId: ids.pom, quantity: 4 }).saleId!;
+    r.ok({ type: 'sale.refund', saleId, quantity: 1 });
+    expect(r.product(ids.pom)).toMatchObject({ stock: 2, sold: 3, revenueMinor: 3 * 5990 });
+    r.ok({ type: 'sale.void', saleId });
+    expect(r.product(ids.pom)).toMatchObject({ stock: 5, sold: 0, revenueMinor: 0 });
+    expect(r.state.totals).toEqual({ sold: 2, revenueMinor: 25600, orders: 1 });
+    expect(r.sales.get(saleId)).toMatchObject({ refundedQuantity: 1, voidedAt: expect.any(Number) });
+  });
+
+  it('[R9] [R6] sale.void of a sale refunded in full gives back nothing more and leaves the orders as they are', () => {
+    const { r, ids } = fixture();
+    r.ok({ type: 'sale.refund', saleId: 'first-sale', quantity: 2 });
+    const refunded = r.state;
+    expect(refunded.totals).toEqual({ sold: 0, revenueMinor: 0, orders: 0 });
+    r.ok({ type: 'sale.void', saleId: 'first-sale' });
+    expect(r.state.totals).toEqual(refunded.totals);
+    expect(r.product(ids.rice)).toMatchObject({ stock: null, sold: 0, revenueMinor: 0 });
+  });
+
+  it('[R9] [R3] a repeated sale.refund command id is a duplicate and refunds nothing more', () => {
+    const { r, ids } = fixture();
+    const saleId = r.ok({ type: 'sale.record', productId: ids.pom, quantity: 3 }).saleId!;
+    const refund = cmd({ id: 'refund-1', type: 'sale.refund', saleId, quantity: 1 });
+    const first = r.send(refund, 'sales');
+    expect(first).toMatchObject({ kind: 'applied', answer: { duplicate: false, result: { saleId, productId: ids.pom } } });
+    const state = r.state;
+    const again = r.send(refund, 'sales');
+    expect(again).toEqual({ kind: 'duplicate', answer: { ...(first.kind === 'applied' ? first.answer : {}), duplicate: true } });
+    expect(r.state).toBe(state);
+    expect(r.sales.get(saleId)?.refundedQuantity).toBe(1);
   });
 
   it('[R3] a repeated command id returns the first answer and is not applied again', () => {
