@@ -12,11 +12,11 @@
  * shared/product-schema.ts, in a table of the same keys that does not compile until it has
  * every field of this one.
  *
- * Adding a product field (say `grade`):
+ * Adding a product field (say `variety`; the farm fields netWeightGrams…traceUrl were added so):
  * 1. an entry here (blank, update, csv, form) and its two schemas in PRODUCT_FIELD_SCHEMAS
  *    (shared/product-schema.ts); Product, ProductInput, ProductChanges, product.add/update,
  *    the CSV columns and the form's reading of it follow;
- * 2. its translations: the form label (`field.grade`) in shared/i18n/<locale>/console.ts, every locale;
+ * 2. its translations: the form label (`field.variety`) in shared/i18n/<locale>/console.ts, every locale;
  * 3. its place on screen: FORM_ORDER in extension/components/ProductForm.tsx, and wherever the
  *    card (overlay/page) or the queue should show it.
  * Saved rooms need nothing: a product row written before the field existed reads as its blank

@@ -19,8 +19,6 @@ const FORM_ORDER: readonly ProductField[] = [
 ];
 
 const INPUT_MODE = { text: undefined, money: 'decimal', stock: 'numeric', whole: 'numeric', url: 'url', date: undefined } as const;
-/** The date format a harvest date is typed in: the same in every language (the schema's). */
-const DATE_EXAMPLE = 'YYYY-MM-DD';
 
 /** Prices are shown and typed with the console language's decimal mark ("59,90" in French). */
 function draftOf(p: Product | null, currency: string, mark: DecimalMark): Draft {
@@ -123,7 +121,7 @@ export function ProductForm({ s, product, onDone }: { s: ConsoleState; product: 
     const id = `${idp}-${f}`;
     const err = errors[f];
     const hint: string | undefined = 'placeholder' in form ? form.placeholder : undefined;
-    const placeholder = hint === 'amountExample' ? amountExamples(currency, mark).example : hint === 'dateExample' ? DATE_EXAMPLE : undefined;
+    const placeholder = hint === 'amountExample' ? amountExamples(currency, mark).example : hint === 'dateExample' ? t('field.dateExample') : undefined;
     // The error sits outside the <label> so the field's accessible name stays its label.
     return (
       <div class={`field field-${f}`} key={f}>

@@ -101,6 +101,7 @@ export const consoleWords = {
   'field.netWeightGrams': 'Net weight per unit (g)',
   'field.grade': 'Grade',
   'field.harvestDate': 'Harvest date',
+  'field.dateExample': 'YYYY-MM-DD',
   'field.producer': 'Producer',
   'field.traceUrl': 'Traceability URL',
   'error.price': 'Type an amount like {example}',

@@ -101,6 +101,7 @@ export const consoleWords: ConsoleWords = {
   'field.netWeightGrams': 'Poids net par unité (g)',
   'field.grade': 'Catégorie',
   'field.harvestDate': 'Date de récolte',
+  'field.dateExample': 'AAAA-MM-JJ',
   'field.producer': 'Producteur',
   'field.traceUrl': 'Lien de traçabilité',
   'error.price': 'Tapez un montant, comme {example}',

@@ -100,6 +100,7 @@ export const consoleWords: ConsoleWords = {
   'field.netWeightGrams': '每件净重（克）',
   'field.grade': '等级',
   'field.harvestDate': '采摘日期',
+  'field.dateExample': 'YYYY-MM-DD',
   'field.producer': '生产者',
   'field.traceUrl': '溯源链接',
   'error.price': '请输入金额，例如 {example}',
