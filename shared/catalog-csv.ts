@@ -30,6 +30,7 @@ export type CsvErrorCode =
   | ProductIssueCode
   | Exclude<MoneyError, 'empty'>
   | 'not_whole_number'
+  | 'whole_number'
   | 'duplicate_sku'
   | 'missing_columns'
   | 'too_many_fields'
@@ -151,10 +152,10 @@ export function parseCatalogCsv(text: string, currency: string): CsvImport {
         const money = parseAmount(value, currency, decimalMark);
         if (!money.ok) rowErrors.push({ line, field: column, code: money.error === 'empty' ? 'required' : money.error, params: { value, currency } });
         else draft[field] = money.minor;
-      } else if (csv.kind === 'count') {
+      } else if (csv.kind === 'count' || csv.kind === 'whole') {
         if (value === '') draft[field] = blank;
         else if (/^\d+$/.test(value)) draft[field] = Number(value);
-        else rowErrors.push({ line, field: column, code: 'not_whole_number', params: { value } });
+        else rowErrors.push({ line, field: column, code: csv.kind === 'count' ? 'not_whole_number' : 'whole_number', params: { value } });
       } else if (value !== '' || blank === 'required') {
         // An empty SKU or name goes to the schema, which calls it empty ('required').
         draft[field] = value;

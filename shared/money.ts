@@ -141,3 +141,20 @@ export function formatDecimal(minor: number, currency: string, locale: string): 
 export function formatCount(n: number, locale: string): string {
   return cached(`c|${locale}`, () => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 })).format(n);
 }
+
+/** The words of a weight in the reader's language: kilograms and tonnes ("kg" / "t", "公斤"/"吨"…). */
+export interface WeightUnits {
+  kg: string;
+  t: string;
+}
+
+/**
+ * A weight sold as a person reads it: in kg below 1,000 kg, in tonnes from there ("850 kg",
+ * "12.5 t" / "12.5 吨"), one decimal at most, grouped like the other numbers of the locale.
+ */
+export function formatWeight(grams: number, locale: string, units: WeightUnits): string {
+  const kg = grams / 1000;
+  const f = cached(`w|${locale}`, () => new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }));
+  // Rounded first, so 999.96 kg reads "1 t", not "1,000 kg".
+  return Math.round(kg * 10) < 10_000 ? `${f.format(kg)} ${units.kg}` : `${f.format(kg / 1000)} ${units.t}`;
+}

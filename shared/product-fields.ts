@@ -12,11 +12,11 @@
  * shared/product-schema.ts, in a table of the same keys that does not compile until it has
  * every field of this one.
  *
- * Adding a product field (say `grade`):
+ * Adding a product field (say `variety`; the farm fields netWeightGrams…traceUrl were added so):
  * 1. an entry here (blank, update, csv, form) and its two schemas in PRODUCT_FIELD_SCHEMAS
  *    (shared/product-schema.ts); Product, ProductInput, ProductChanges, product.add/update,
  *    the CSV columns and the form's reading of it follow;
- * 2. its translations: the form label (`field.grade`) in shared/i18n/<locale>/console.ts, every locale;
+ * 2. its translations: the form label (`field.variety`) in shared/i18n/<locale>/console.ts, every locale;
  * 3. its place on screen: FORM_ORDER in extension/components/ProductForm.tsx, and wherever the
  *    card (overlay/page) or the queue should show it.
  * Saved rooms need nothing: a product row written before the field existed reads as its blank
@@ -28,11 +28,15 @@ import type { Product, ProductChanges, ProductInput } from './product-schema.js'
 /**
  * How a CSV cell is read (catalog-csv.ts), exactly as hosts' files were always read:
  * `text` as typed, trimmed; `money` an amount in major units ("59.90") into minor units in the
- * file's decimal convention; `count` a whole number, blank = unlimited (null).
+ * file's decimal convention; `count` a whole number, blank = unlimited (null); `whole` a whole
+ * number, blank = none (null), refused with its own words (a weight is not "unlimited").
  */
-export type CsvKind = 'text' | 'money' | 'count';
-/** The form control: a text box, an amount in the console's decimal convention, a stock count, a URL. */
-export type FormControl = 'text' | 'money' | 'stock' | 'url';
+export type CsvKind = 'text' | 'money' | 'count' | 'whole';
+/**
+ * The form control: a text box, an amount in the console's decimal convention, a stock count
+ * (empty = unlimited), a whole number (empty = none: a net weight), a URL, a date (YYYY-MM-DD).
+ */
+export type FormControl = 'text' | 'money' | 'stock' | 'whole' | 'url' | 'date';
 
 export interface ProductFieldMeta {
   /** A blank value: `required` refused; `''` or `null` the value a new product holds when it is left out. */
@@ -56,8 +60,8 @@ export interface ProductFieldMeta {
     label: string;
     /** The label in an error text, when the form's label carries a hint ("Stock (empty = unlimited)"). */
     shortLabel?: string;
-    /** What the placeholder shows: an example amount in the console's decimal convention. */
-    placeholder?: 'amountExample';
+    /** What the placeholder shows: an example amount in the console's decimal convention, or the date format. */
+    placeholder?: 'amountExample' | 'dateExample';
   };
 }
 
@@ -122,6 +126,39 @@ export const PRODUCT_FIELD_META = {
     emptyIsNull: true,
     csv: { column: 'obsScene', aliases: ['obs_scene', 'scene', '场景'], kind: 'text' },
     form: { name: 'obsScene', control: 'text', label: 'field.obsScene' },
+  },
+  // Farm goods (issue 17): what viewers ask (how big, how fresh, from where) and officials report (tonnes).
+  netWeightGrams: {
+    blank: null,
+    update: true,
+    csv: { column: 'net_weight', aliases: ['net_weight_(g)', 'net_weight', '净重(克)', '净重（克）', '净重', 'poids_net_(g)', 'poids_net'], kind: 'whole' },
+    form: { name: 'netWeight', control: 'whole', label: 'field.netWeightGrams', shortLabel: 'field.netWeightShort' },
+  },
+  grade: {
+    blank: '',
+    update: true,
+    csv: { column: 'grade', aliases: ['grade', '等级', 'calibre', 'catégorie', 'categorie'], kind: 'text' },
+    form: { name: 'grade', control: 'text', label: 'field.grade' },
+  },
+  harvestDate: {
+    blank: null,
+    update: true,
+    emptyIsNull: true,
+    csv: { column: 'harvest_date', aliases: ['harvest_date', '采摘日期', 'date_de_récolte', 'date_de_recolte', 'récolte', 'recolte'], kind: 'text' },
+    form: { name: 'harvestDate', control: 'date', label: 'field.harvestDate', placeholder: 'dateExample' },
+  },
+  producer: {
+    blank: '',
+    update: true,
+    csv: { column: 'producer', aliases: ['producer', '生产者', 'producteur'], kind: 'text' },
+    form: { name: 'producer', control: 'text', label: 'field.producer' },
+  },
+  traceUrl: {
+    blank: null,
+    update: true,
+    emptyIsNull: true,
+    csv: { column: 'trace_url', aliases: ['trace_url', '溯源链接', 'lien_de_traçabilité', 'lien_de_tracabilite', 'traçabilité', 'tracabilite'], kind: 'text' },
+    form: { name: 'traceUrl', control: 'url', label: 'field.traceUrl' },
   },
 } as const satisfies Record<string, ProductFieldMeta>;
 

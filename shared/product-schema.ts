@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { PRODUCT_FIELD_META, PRODUCT_FIELDS, type ProductField, type UpdatableField } from './product-fields.js';
-import { httpUrl, MinorSchema, StockSchema, text } from './values.js';
+import { httpUrl, MinorSchema, NetWeightSchema, StockSchema, text } from './values.js';
 
 const PRODUCT_FIELD_SCHEMAS = {
   sku: {
@@ -29,6 +29,12 @@ const PRODUCT_FIELD_SCHEMAS = {
   origin: { input: text(80).optional(), held: z.string() },
   tagline: { input: text(140).optional(), held: z.string() },
   obsScene: { input: text(100).nullable().optional(), held: z.string().nullable() },
+  netWeightGrams: { input: NetWeightSchema.nullable().optional(), held: z.number().int().nullable() },
+  grade: { input: text(20).optional(), held: z.string() },
+  // z.iso.date: YYYY-MM-DD that is a real day (no 2026-02-29, no 2026-04-31).
+  harvestDate: { input: z.iso.date('must be a date written YYYY-MM-DD').nullable().optional(), held: z.string().nullable() },
+  producer: { input: text(60).optional(), held: z.string() },
+  traceUrl: { input: httpUrl.nullable().optional(), held: z.string().nullable() },
 } satisfies Record<ProductField, { input: z.ZodType; held: z.ZodType }>;
 
 type Schemas = typeof PRODUCT_FIELD_SCHEMAS;
@@ -65,9 +71,10 @@ export type Product = z.infer<typeof ProductSchema>;
 /**
  * A ProductInputSchema issue as a code a console words in the host's language (the schema's
  * own messages are English, for the API). The text fields have a minimum of 1 and a maximum
- * length, the SKU one pattern (no spaces), the image URL one refinement (http/https).
+ * length, the SKU one pattern (no spaces), the harvest date one format (a real YYYY-MM-DD),
+ * the URLs one refinement (http/https).
  */
-export type ProductIssueCode = 'required' | 'too_long' | 'too_large' | 'no_spaces' | 'url' | 'invalid';
+export type ProductIssueCode = 'required' | 'too_long' | 'too_large' | 'no_spaces' | 'date' | 'url' | 'invalid';
 export function productIssue(issue: z.core.$ZodIssue): { field: string; code: ProductIssueCode; params: Record<string, number> } {
   const field = issue.path.map(String).join('.') || '(row)';
   switch (issue.code) {
@@ -76,7 +83,7 @@ export function productIssue(issue: z.core.$ZodIssue): { field: string; code: Pr
     case 'too_big':
       return issue.origin === 'string' ? { field, code: 'too_long', params: { max: Number(issue.maximum) } } : { field, code: 'too_large', params: {} };
     case 'invalid_format':
-      return { field, code: 'no_spaces', params: {} };
+      return { field, code: issue.format === 'date' ? 'date' : 'no_spaces', params: {} };
     case 'custom':
       return { field, code: 'url', params: {} };
     default:

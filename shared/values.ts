@@ -31,6 +31,13 @@ export const StockSchema = z
   .max(1_000_000_000, 'is too large')
   .nullable();
 
+/** A product's net weight per unit in grams (a 5 kg box is 5000); up to 1,000 t per unit, far above any parcel. */
+export const NetWeightSchema = z
+  .number({ error: 'must be a whole number of grams, or null' })
+  .int('must be a whole number of grams')
+  .min(1, 'must be at least 1 gram')
+  .max(1_000_000_000, 'is too large');
+
 export const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 
 let knownCurrencies: Set<string> | undefined;

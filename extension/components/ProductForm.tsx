@@ -14,9 +14,11 @@ type Field = ProductFormName;
 type Draft = Record<Field, string>;
 
 /** Where each field sits on screen, in the form's grid. */
-const FORM_ORDER: readonly ProductField[] = ['name', 'sku', 'priceMinor', 'originalPriceMinor', 'stock', 'unit', 'origin', 'tagline', 'imageUrl', 'obsScene'];
+const FORM_ORDER: readonly ProductField[] = [
+  'name', 'sku', 'priceMinor', 'originalPriceMinor', 'stock', 'unit', 'netWeightGrams', 'grade', 'origin', 'producer', 'harvestDate', 'tagline', 'imageUrl', 'traceUrl', 'obsScene',
+];
 
-const INPUT_MODE = { text: undefined, money: 'decimal', stock: 'numeric', url: 'url' } as const;
+const INPUT_MODE = { text: undefined, money: 'decimal', stock: 'numeric', whole: 'numeric', url: 'url', date: undefined } as const;
 
 /** Prices are shown and typed with the console language's decimal mark ("59,90" in French). */
 function draftOf(p: Product | null, currency: string, mark: DecimalMark): Draft {
@@ -50,11 +52,11 @@ export function readProductForm(
         if (!r.ok) errors[form.name] = moneyErrorText(r.error, t, { currency, mark, value: typed });
         raw[f] = r.ok ? r.minor : blank === 'required' ? 0 : null;
       }
-    } else if (form.control === 'stock') {
+    } else if (form.control === 'stock' || form.control === 'whole') {
       raw[f] = null;
       if (!empty) {
         if (/^\d+$/.test(typed.trim())) raw[f] = Number(typed.trim());
-        else errors[form.name] = t('error.stock');
+        else errors[form.name] = t(form.control === 'stock' ? 'error.stock' : 'error.wholeNumber');
       }
     } else if (blank === 'required') raw[f] = typed;
     else if (blank === null) raw[f] = empty ? null : typed.trim();
@@ -118,7 +120,8 @@ export function ProductForm({ s, product, onDone }: { s: ConsoleState; product: 
     const f = form.name;
     const id = `${idp}-${f}`;
     const err = errors[f];
-    const placeholder = 'placeholder' in form ? amountExamples(currency, mark).example : undefined;
+    const hint: string | undefined = 'placeholder' in form ? form.placeholder : undefined;
+    const placeholder = hint === 'amountExample' ? amountExamples(currency, mark).example : hint === 'dateExample' ? t('field.dateExample') : undefined;
     // The error sits outside the <label> so the field's accessible name stays its label.
     return (
       <div class={`field field-${f}`} key={f}>

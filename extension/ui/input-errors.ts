@@ -84,6 +84,7 @@ export const PRODUCT_ISSUE_KEYS: Record<ProductIssueCode, MessageKey> = {
   too_long: 'error.tooLong',
   too_large: 'error.tooLarge',
   no_spaces: 'error.noSpaces',
+  date: 'error.date',
   url: 'error.url',
   invalid: 'error.invalidValue',
 };
@@ -92,6 +93,7 @@ export const PRODUCT_ISSUE_KEYS: Record<ProductIssueCode, MessageKey> = {
 const CSV_KEYS: Record<Exclude<CsvErrorCode, MoneyRowCode>, MessageKey> = {
   ...PRODUCT_ISSUE_KEYS,
   not_whole_number: 'csv.not_whole_number',
+  whole_number: 'csv.whole_number',
   duplicate_sku: 'csv.duplicate_sku',
   missing_columns: 'csv.missing_columns',
   too_many_fields: 'csv.too_many_fields',

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, ROOT, send, startRelay, type TestRelay, type TestSocket } from '../support/relay.js';
 import { decodePng, ensureOverlayBuilt, launchChromium, overlayUrl, partText, settle, waitForText } from './overlay-harness.js';
@@ -55,6 +55,9 @@ beforeAll(async () => {
     { sku: 'YS-POM-2KG', name: '永胜软籽石榴（尝鲜装）', origin: '云南丽江永胜县', unit: '2 kg box', priceMinor: 2990, stock: 800, tagline: '尝鲜装 · 顺丰包邮', imageUrl },
     { sku: 'TG-EGG-30', name: '铜鼓土鸡蛋', origin: '江西宜春铜鼓县', unit: '30 eggs', priceMinor: 3500, stock: 0, tagline: '已售罄 — 下午开启预售' },
     { sku: 'LONG', name: '云南丽江永胜县高山软籽石榴（特级大果 · 单果 400 g 以上 · 顺丰冷链包邮到家）', origin: '云南丽江永胜县', unit: '5 kg box', priceMinor: 12900, originalPriceMinor: 15900, stock: 300, tagline: '限量 300 箱' },
+    // Issue 17's farm card: net weight, grade, harvest date, producer.
+    { sku: 'HL-POM-5KG', name: '会理软籽石榴', origin: '四川凉山会理', unit: '5 kg/箱', priceMinor: 6990, originalPriceMinor: 8990, stock: 8000, tagline: '产地直发 · 坏果包赔',
+      netWeightGrams: 5000, grade: '特级 · 果径 80 mm+', harvestDate: '2026-09-12', producer: '会理县石榴种植专业合作社联合社' },
     { sku: 'MX-HONEY-500G', name: 'Miao mountain honey, "wild" 苗家野蜂蜜', origin: '湖南邵阳城步苗族自治县', unit: '500 g jar', priceMinor: 6800, originalPriceMinor: 8800, stock: 120, tagline: 'Bilingual card test' },
   ];
   for (const p of rows) ids[p.sku] = ((await ok({ type: 'product.add', product: p })) as { productId: string }).productId;
@@ -69,7 +72,7 @@ afterAll(async () => {
   await relay?.close();
 });
 
-async function shoot(name: string, params: Record<string, string>, viewport: { width: number; height: number }, expectName: string) {
+async function shoot(name: string, params: Record<string, string>, viewport: { width: number; height: number }, expectName: string, read?: (page: Page) => Promise<void>) {
   const context = await browser.newContext({ viewport });
   try {
     const page = await context.newPage();
@@ -83,10 +86,20 @@ async function shoot(name: string, params: Record<string, string>, viewport: { w
     expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
     expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
     expect(decodePng(png).width).toBe(viewport.width);
+    await read?.(page);
     return page;
   } finally {
     await context.close();
   }
+}
+
+/** shoot, and the farm parts' texts read before the page closes. */
+async function shootOpen(name: string, params: Record<string, string>, viewport: { width: number; height: number }, expectName: string): Promise<Record<string, string>> {
+  const parts: Record<string, string> = {};
+  await shoot(name, params, viewport, expectName, async (page) => {
+    for (const part of ['weight-sold', 'room-weight', 'grade', 'harvest-date', 'producer']) parts[part] = (await partText(page, part)) ?? '';
+  });
+  return parts;
 }
 
 describe('overlay screenshots (tests/artifacts)', () => {
@@ -115,6 +128,17 @@ describe('overlay screenshots (tests/artifacts)', () => {
         await context.close();
       }
     }
+  });
+
+  it('a farm card with grade, harvest date, producer and tonnes sold, in both layouts', async () => {
+    await ok({ type: 'card.show', productId: ids['HL-POM-5KG'] });
+    await ok({ type: 'sale.record', productId: ids['HL-POM-5KG'], quantity: 2500 });
+    const zh = { stats: 'weight' };
+    const l = await shootOpen('overlay-farm-landscape', { layout: 'landscape', ...zh }, { width: 1920, height: 1080 }, '会理软籽石榴');
+    expect(l).toMatchObject({ 'weight-sold': '共售出 12.5 吨', grade: '特级 · 果径 80 mm+', 'harvest-date': '9月12日采摘' });
+    await shootOpen('overlay-farm-portrait', { layout: 'portrait', ...zh }, { width: 1080, height: 1920 }, '会理软籽石榴');
+    const e = await shootOpen('overlay-farm-landscape-en', { layout: 'landscape', lang: 'en', theme: 'light', stats: 'revenue,weight' }, { width: 1920, height: 1080 }, '会理软籽石榴');
+    expect(e).toMatchObject({ 'weight-sold': 'total 12.5 t', 'harvest-date': 'picked 12 Sep' });
   });
 
   it('sold out, a long name and a bilingual name', async () => {

@@ -165,6 +165,47 @@ describe('optional stats', () => {
   });
 });
 
+describe('farm goods on the card (issue 17)', () => {
+  const FARM = {
+    ...POMEGRANATE, sku: 'HL-POM-5KG', name: '会理石榴', stock: 10_000, unit: '5 kg box', netWeightGrams: 5000,
+    grade: '特级 · 果径 80 mm+', harvestDate: '2026-09-12', producer: '会理县石榴专业合作社',
+  };
+
+  it('shows grade, harvest date and producer in the viewer’s language, and 5,000 g × 2,500 sold as 12.5 吨', async () => {
+    const { room, host } = await roomWithHost();
+    const id = await addProduct(host, FARM);
+    await send(host, { id: cid(), type: 'card.show', productId: id });
+    await send(host, { id: cid(), type: 'sale.record', productId: id, quantity: 2500 });
+    const zh = await openOverlay(room.room.id, room.tokens.overlay, { stats: 'weight' });
+    await waitForText(zh, '[data-part="weight-sold"]', '12.5 吨');
+    expect(await partText(zh, 'grade')).toBe('特级 · 果径 80 mm+');
+    expect(await partText(zh, 'harvest-date')).toBe('9月12日采摘');
+    expect(await partText(zh, 'producer')).toBe('会理县石榴专业合作社');
+    expect(await partText(zh, 'weight-sold')).toBe('共售出 12.5 吨');
+    // The room's line shows only when other products add to it (the same figure twice reads as a mistake).
+    expect(await zh.$('[data-part="room-weight"]')).toBeNull();
+    const en = await openOverlay(room.room.id, room.tokens.overlay, { stats: 'weight', lang: 'en' });
+    await waitForText(en, '[data-part="weight-sold"]', '12.5 t');
+    expect(await partText(en, 'harvest-date')).toBe('picked 12 Sep');
+    // The unit text says 5 kg too, but the declared net weight wins: make it 400 g and the weight follows (2,500 × 400 g = 1 t).
+    await send(host, { id: cid(), type: 'product.update', productId: id, changes: { netWeightGrams: 400 } });
+    await waitForText(zh, '[data-part="weight-sold"]', '共售出 1 吨');
+    const small = await addProduct(host, { sku: 'HL-POM-S', name: '会理石榴 尝鲜装', priceMinor: 1990, unit: '一箱', netWeightGrams: 2500 });
+    await send(host, { id: cid(), type: 'sale.record', productId: small, quantity: 3 });
+    await waitForText(zh, '[data-part="room-weight"]', '全场 1 吨');
+    await send(host, { id: cid(), type: 'card.show', productId: small });
+    await waitForText(zh, '[data-part="weight-sold"]', '共售出 7.5 kg');
+    // No farm fields: no farm line, and without stats=weight no weight at all.
+    const plain = await openOverlay(room.room.id, room.tokens.overlay);
+    await waitForText(plain, '[data-part="product-name"]', '会理石榴 尝鲜装');
+    expect(await plain.$('[data-part="grade"]')).toBeNull();
+    expect(await plain.$('[data-part="harvest-date"]')).toBeNull();
+    expect(await plain.$('[data-part="weight-sold"]')).toBeNull();
+    expect(await plain.$('[data-part="room-weight"]')).toBeNull();
+    host.close();
+  });
+});
+
 describe('layouts, languages and transparency', () => {
   for (const [layout, viewport] of [
     ['landscape', { width: 1920, height: 1080 }],

@@ -7,6 +7,7 @@ import { io as ioClient } from 'socket.io-client';
 import { ADMIN, api, connectClient, send, startRelay, waitForState, type CreatedRoom, type TestRelay } from '../support/relay.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { parsePairingLink } from '../../shared/pairing.js';
+import { roomWeightGrams } from '../../shared/weight-sold.js';
 
 let r: TestRelay;
 beforeAll(async () => {
@@ -353,5 +354,30 @@ describe('socket.io', () => {
     const err = await new Promise<any>((resolve) => s.on('connect_error', resolve));
     expect(err.data.code).toBe('protocol_mismatch');
     s.close();
+  });
+});
+
+describe('farm fields and the weight sold (issue 17)', () => {
+  it('holds the farm fields in the state; the weight sold derived from it follows sales and a void', async () => {
+    const room = await r.createRoom();
+    const cmd = async (body: Record<string, unknown>) => (await api(r.url, `/api/rooms/${room.room.id}/commands`, { token: room.tokens.host, body: { id: cid(), ...body } })).json;
+    const farm = { sku: 'HL-POM', name: '会理石榴', priceMinor: 5990, netWeightGrams: 5000, grade: '特级 · 果径 80 mm+', harvestDate: '2026-09-12', producer: '会理县石榴专业合作社', traceUrl: 'https://trace.example/hl' };
+    const id = (await cmd({ type: 'product.add', product: farm })).result.productId;
+    await cmd({ type: 'product.add', product: { sku: 'NO-W', name: 'no weight', priceMinor: 100, unit: '5 kg box' } });
+    const first = await cmd({ type: 'sale.record', productId: id, quantity: 3 });
+    await cmd({ type: 'sale.record', productId: id, quantity: 2 });
+    await cmd({ type: 'sale.record', sku: 'NO-W', quantity: 4 });
+    const before = await state(room);
+    expect(before.totals).toEqual({ sold: 9, revenueMinor: 5 * 5990 + 400, orders: 3 });
+    expect(roomWeightGrams(before.products)).toBe(25_000);
+    await cmd({ type: 'sale.void', saleId: first.result.saleId });
+    const s = await state(room);
+    expect(s.totals).toEqual({ sold: 6, revenueMinor: 2 * 5990 + 400, orders: 2 });
+    expect(roomWeightGrams(s.products)).toBe(10_000);
+    expect(s.products[0]).toMatchObject({ ...farm, sold: 2 });
+    expect(s.products[1]).toMatchObject({ netWeightGrams: null, grade: '', harvestDate: null, producer: '', traceUrl: null });
+    const bad = await api(r.url, `/api/rooms/${room.room.id}/commands`, { token: room.tokens.host, body: { id: cid(), type: 'product.update', productId: id, changes: { harvestDate: '2026-02-30' } } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatchObject({ field: 'changes.harvestDate' });
   });
 });

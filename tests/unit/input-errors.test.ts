@@ -86,7 +86,7 @@ describe('price errors in zh-CN, en and fr', () => {
     ['zh-CN', '-3', 'CNY', '价格不能为负数'],
     ['zh-CN', '', 'CNY', '请填写此项'],
   ];
-  const blank = { sku: 'A', name: 'a', price: '', originalPrice: '', unit: '', stock: '', imageUrl: '', origin: '', tagline: '', obsScene: '' };
+  const blank = { sku: 'A', name: 'a', price: '', originalPrice: '', unit: '', stock: '', imageUrl: '', origin: '', tagline: '', obsScene: '', netWeight: '', grade: '', harvestDate: '', producer: '', traceUrl: '' };
   it.each(form)('%s: the price field refuses "%s" (%s) with “%s”', (locale, typed, currency, text) => {
     const mark = locale === 'fr' ? ',' : '.';
     expect(readProductForm({ ...blank, price: typed }, currency, t(locale), mark)).toEqual({ ok: false, errors: { price: text } });
@@ -118,7 +118,9 @@ describe('CSV row errors in zh-CN, en and fr', () => {
     'M,m,1', // too_few_fields
     'N,"n,1,,,,', // quotes
   ].join('\n');
-  const errors = [...parseCatalogCsv(csv, 'CNY').errors, ...parseCatalogCsv('sku,name\nA,a\n', 'CNY').errors];
+  /** The farm columns' codes (issue 17), in a file of their own so the sample's cell counts stay as they are. */
+  const farm = ['sku,name,price,net weight (g),harvest date', 'Q,q,1,5kg,', 'R,r,1,,2026-02-30'].join('\n'); // whole_number, date
+  const errors = [...parseCatalogCsv(csv, 'CNY').errors, ...parseCatalogCsv(farm, 'CNY').errors, ...parseCatalogCsv('sku,name\nA,a\n', 'CNY').errors];
   const priceError = errors.find((e) => e.code === 'separators')!;
   const ctx = { currency: 'CNY', mark: '.' as const };
 

@@ -1,6 +1,7 @@
 /** The whole overlay: card, countdown and ticker on a transparent stage of the chosen layout. */
 import { useRef, useState } from 'preact/hooks';
 import type { Product } from '../../../shared/domain.js';
+import { roomWeightGrams } from '../../../shared/weight-sold.js';
 import type { OverlayOptions } from '../overlay-options.js';
 import type { OverlayState } from '../overlay-state.js';
 import { WORDS } from '../words.js';
@@ -11,7 +12,8 @@ import { Ticker } from './Ticker.js';
 
 function CardSlot({ state, options }: { state: OverlayState; options: OverlayOptions }) {
   const product = state.card.value;
-  const info = state.room.value?.room;
+  const room = state.room.value;
+  const info = room?.room;
   // The card that is leaving stays mounted until its exit animation ends.
   const last = useRef<Product | null>(null);
   const [, rerender] = useState(0);
@@ -25,6 +27,7 @@ function CardSlot({ state, options }: { state: OverlayState; options: OverlayOpt
       info={info}
       words={WORDS[options.lang]}
       extras={options}
+      roomGrams={options.weight && room ? roomWeightGrams(room.products) : 0}
       leaving={!product}
       onLeft={() => {
         if (state.card.peek()) return;

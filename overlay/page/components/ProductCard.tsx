@@ -4,8 +4,9 @@
  */
 import { useState } from 'preact/hooks';
 import type { Product, RoomInfo } from '../../../shared/domain.js';
-import { formatCount, formatMoney } from '../../../shared/money.js';
-import { unitWeightKg } from '../unit-weight.js';
+import { formatMoney, formatWeight } from '../../../shared/money.js';
+import { harvestText } from '../harvest-date.js';
+import { cardWeightGrams } from '../unit-weight.js';
 import type { Words } from '../words.js';
 import { SoldCount } from './SoldCount.js';
 import { StockBar } from './StockBar.js';
@@ -23,6 +24,7 @@ function ProductImage({ url }: { url: string }) {
 export interface CardExtras {
   revenue: boolean;
   weight: boolean;
+  lang: string;
 }
 
 export function ProductCard({
@@ -30,6 +32,7 @@ export function ProductCard({
   info,
   words,
   extras,
+  roomGrams,
   leaving,
   onLeft,
 }: {
@@ -37,12 +40,17 @@ export function ProductCard({
   info: RoomInfo;
   words: Words;
   extras: CardExtras;
+  /** The room's weight sold (shared/weight-sold.ts), shown beside the product's with stats=weight. */
+  roomGrams: number;
   leaving: boolean;
   onLeft: () => void;
 }) {
   const { currency, locale } = info;
-  const perUnitKg = extras.weight ? unitWeightKg(product.unit) : null;
+  const grams = extras.weight ? cardWeightGrams(product) : null;
+  // The room's line only when other products add to it: the same figure twice reads as a mistake.
+  const roomWeight = extras.weight && roomGrams > 0 && roomGrams !== grams;
   const meta = [product.origin, product.unit].filter(Boolean).join(' · ');
+  const { grade, harvestDate, producer } = product;
   const discounted = product.originalPriceMinor !== null && product.originalPriceMinor > product.priceMinor;
   return (
     <section
@@ -64,6 +72,22 @@ export function ProductCard({
             {meta}
           </p>
         )}
+        {(grade || harvestDate) && (
+          <p class="farm">
+            {grade && (
+              <span class="grade" data-part="grade">
+                {grade}
+              </span>
+            )}
+            {harvestDate && <span data-part="harvest-date">{harvestText(harvestDate, words.harvested, extras.lang)}</span>}
+          </p>
+        )}
+        {/* Its own line: a cooperative's full name is what an official looks for, so it is not cut for the date. */}
+        {producer && (
+          <p class="meta" data-part="producer">
+            {producer}
+          </p>
+        )}
         {product.tagline && (
           <p class="tagline" data-part="tagline">
             {product.tagline}
@@ -83,16 +107,21 @@ export function ProductCard({
           <SoldCount value={product.sold} locale={locale} label={words.sold} />
           {product.stock !== null && <StockBar remaining={product.stock} sold={product.sold} locale={locale} label={words.left} />}
         </div>
-        {(extras.revenue || perUnitKg !== null) && (
+        {(extras.revenue || grams !== null || roomWeight) && (
           <div class="stats">
             {extras.revenue && (
               <span data-part="revenue">
                 {words.revenue} {formatMoney(product.revenueMinor, currency, locale)}
               </span>
             )}
-            {perUnitKg !== null && (
-              <span data-part="weight-sold">
-                {words.weight} {formatCount(perUnitKg * product.sold, locale)} kg
+            {grams !== null && (
+              <span class="weight" data-part="weight-sold">
+                {words.weight} {formatWeight(grams, locale, words)}
+              </span>
+            )}
+            {roomWeight && (
+              <span data-part="room-weight">
+                {words.roomWeight} {formatWeight(roomGrams, locale, words)}
               </span>
             )}
           </div>
