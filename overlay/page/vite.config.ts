@@ -54,7 +54,8 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('../../dist/overlay', import.meta.url)),
     emptyOutDir: true,
-    target: 'es2020',
+    // ES2022 (class fields, ??=, at()): OBS 28+ browser sources run Chromium 103 or later.
+    target: 'es2022',
     // One small JS file and one CSS file: fewer requests for OBS, and one shell for the service worker.
     modulePreload: false,
     reportCompressedSize: false,
