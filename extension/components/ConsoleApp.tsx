@@ -86,7 +86,6 @@ export function ConsoleApp({ s }: { s: ConsoleState }) {
           {host && panel === 'csv' && <CsvImport s={s} onDone={() => setPanel('none')} />}
           <ProductQueue s={s} />
           {later && !web && <ObsSlot s={s} isHost={host} />}
-          {host && web && <p class="hint">{t('web.noObs')}</p>}
         </>
       ) : (
         <p class="card hint">{t('connecting')}</p>

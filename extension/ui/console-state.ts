@@ -210,7 +210,7 @@ export function createConsoleState(env: ConsoleEnv): ConsoleState {
     // The copy is on screen: storage is read after its frame (a click meanwhile waits for it).
     if (copy && env.afterFirstPaint) await env.afterFirstPaint();
     // The copy's room is most likely still the active one: its state is read in the same round trip.
-    const hinted = copy ? storage.getItem<RoomState>(stateKey(copy.roomKey)) : null;
+    const hinted = copy ? storageCache.get(copy.roomKey) : null;
     const [r, a, s, o, st, n, rs, os, oo] = await Promise.all([
       roomsItem.getValue(),
       activeRoomItem.getValue(),
@@ -222,7 +222,7 @@ export function createConsoleState(env: ConsoleEnv): ConsoleState {
       obsSettingsItem.getValue(),
       obsRoomOptionsItem.getValue(),
     ]);
-    const cached = !a ? null : a === copy?.roomKey && hinted ? await hinted : await storage.getItem<RoomState>(stateKey(a));
+    const cached = !a ? null : a === copy?.roomKey && hinted ? await hinted : await storageCache.get(a);
     batch(() => {
       rooms.value = withoutToken(r);
       activeKey.value = a;

@@ -9,7 +9,7 @@
 import preact from '@preact/preset-vite';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { websocketOnly } from '../../scripts/vite-websocket-only';
+import { websocketOnly } from '../../scripts/vite-websocket-only.js';
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),

@@ -7,21 +7,11 @@
  * The fragment is read here by hand rather than with parsePairingLink: that one brings zod (the
  * role schema) into the phone's first bundle, for four parameters.
  */
-import type { Role } from '../../shared/domain';
 import type { OutboxStore } from '../common/outbox';
-import type { LocaleSetting, Notice, OutboxEntry } from '../common/storage-items';
+import type { LocaleSetting, Notice, OutboxEntry, SavedRoom } from '../common/storage-items';
 
-export interface WebPairing {
-  /** `room@host`, as the extension keys its rooms. */
-  key: string;
-  relayUrl: string;
-  room: string;
-  role: Role;
-  token: string;
-  overlayUrl: string | null;
-  title: string | null;
-  pairedAt: number;
-}
+/** A pairing as the extension saves a room (its key `room@host`, the relay, role, token, overlay link, title). */
+export type WebPairing = SavedRoom;
 
 export type PairingFromPage =
   | { ok: true; pairing: WebPairing; fromLink: boolean }

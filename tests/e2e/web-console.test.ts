@@ -164,7 +164,11 @@ describe('the web console at the pairing link, on a phone', () => {
     expect(await small.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await small.page.screenshot({ path: join(ARTIFACTS, 'web-console-cohost-360.png') });
     await small.page.setViewportSize({ width: 844, height: 390 });
-    await small.page.screenshot({ path: join(ARTIFACTS, 'web-console-cohost-landscape.png') });
+    await small.page.evaluate(() => scrollTo(0, 0));
+    // Turned to landscape: the status stays, and Show is beside the current card.
+    await small.page.getByTestId('connection').filter({ hasText: '已连接' }).waitFor();
+    await small.page.getByRole('button', { name: `展示 ${PEAR}` }).waitFor();
+    await small.page.screenshot({ path: join(ARTIFACTS, 'web-console-cohost-landscape.png'), fullPage: true });
     await small.context.close();
   });
 

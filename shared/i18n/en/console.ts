@@ -127,13 +127,6 @@ export const consoleWords = {
   popupOpenPanel: 'Open side panel',
   current: 'Current',
   cohostNoSales: 'Sales and prices are the host\'s.',
-  // The web console at the pairing link (extension/web/).
-  'web.noPairing': "Open the host or co-host link the relay printed (…/pair#…) to use the console here. This browser has none stored.",
-  'web.overlayToken': "This is the overlay's link: it belongs in OBS, as the browser source, and opens no console. Ask the host for the co-host link.",
-  'web.salesToken': "This link is for a shop integration, not a person: it opens no console. Ask the host for the co-host link.",
-  'web.cutShort': "This link is cut short: copy the whole link, everything after #, and open it again.",
-  'web.removed': "The relay refused this link (a new one was made, or the room is gone). Ask the host for a new link.",
-  'web.noObs': "OBS control needs the LiveShelf extension on the computer that runs OBS.",
   'obs.title': 'OBS',
   'obs.address': 'OBS address',
   'obs.password': 'OBS password',

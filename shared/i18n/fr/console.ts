@@ -125,13 +125,6 @@ export const consoleWords: ConsoleWords = {
   popupOpenPanel: 'Ouvrir le panneau latéral',
   current: 'En cours',
   cohostNoSales: 'Ventes et prix restent à l’animateur.',
-  // The web console at the pairing link (extension/web/).
-  'web.noPairing': "Ouvrez le lien animateur ou co-animateur affiché par le relais (…/pair#…) pour utiliser la console ici. Ce navigateur n’en a aucun en mémoire.",
-  'web.overlayToken': "C’est le lien de l’overlay : il va dans OBS, comme source navigateur, et n’ouvre pas de console. Demandez le lien co-animateur à l’animateur.",
-  'web.salesToken': "Ce lien sert à une intégration boutique, pas à une personne : il n’ouvre pas de console. Demandez le lien co-animateur à l’animateur.",
-  'web.cutShort': "Ce lien est incomplet : copiez le lien entier, tout ce qui suit #, et ouvrez-le de nouveau.",
-  'web.removed': "Le relais a refusé ce lien (un nouveau a été créé, ou le salon n’existe plus). Demandez un nouveau lien à l’animateur.",
-  'web.noObs': "Piloter OBS demande l’extension LiveShelf sur l’ordinateur où tourne OBS.",
   'obs.title': 'OBS',
   'obs.address': 'Adresse OBS',
   'obs.password': 'Mot de passe OBS',
