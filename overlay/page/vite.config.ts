@@ -6,7 +6,7 @@
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { fileURLToPath } from 'node:url';
-import { websocketOnly } from '../../scripts/vite-websocket-only';
+import { websocketOnly } from '../../scripts/vite-websocket-only.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
