@@ -13,8 +13,8 @@ import type { RelayConfig, RelayHttp } from './deps.js';
 
 /**
  * The console's policy. connect-src names the socket's ws:/wss: origin as well as 'self':
- * browsers that predate CSP 3 (older Safari) do not let 'self' cover WebSockets. The preview
- * frames the overlay page, which the relay serves itself.
+ * browsers that predate CSP 3 (older Safari) do not let 'self' cover WebSockets. No frames:
+ * the web console has no overlay preview (the side panel's, beside OBS, has).
  */
 export function consolePolicy(host: string | undefined): string {
   const socket = host && /^[a-z0-9.:[\]-]+$/i.test(host) ? ` ws://${host} wss://${host}` : '';
@@ -25,7 +25,6 @@ export function consolePolicy(host: string | undefined): string {
     "img-src 'self' data:",
     `connect-src 'self'${socket}`,
     "manifest-src 'self'",
-    "frame-src 'self'",
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",

@@ -202,6 +202,14 @@ describe('other links at /pair', () => {
     await p.context.close();
   });
 
+  it('a link whose token the relay refuses says so, and is not kept', async () => {
+    const p = await phone();
+    await p.page.goto(pairingLink(relay.url, room.room.id, 'cohost', 'lsc_not-a-token'));
+    await p.page.getByTestId('web-message').filter({ hasText: '中继拒绝了此链接' }).waitFor({ timeout: 10_000 });
+    expect(await p.page.evaluate(() => localStorage.getItem('liveshelf.pairings'))).toBe('[]');
+    await p.context.close();
+  });
+
   it('without a fragment nor a stored pairing, it says which link to open', async () => {
     const p = await phone();
     await p.page.goto(`${relay.url}/pair`);
