@@ -24,12 +24,16 @@ function NoticeBar({ s }: { s: ConsoleState }) {
   );
 }
 
-/** The side panel: host or co-host console (the role decides which controls exist at all). */
+/**
+ * The console: the side panel, or the web console at the pairing link (extension/web/). The role
+ * decides which controls exist at all; the surface, what only the extension can do (OBS, other rooms).
+ */
 export function ConsoleApp({ s }: { s: ConsoleState }) {
   const t = s.t.value;
   const [panel, setPanel] = useState<'none' | 'add' | 'csv'>('none');
   const state = s.room.value;
   const host = s.isHost.value;
+  const web = s.surface === 'web';
   // Below the queue, and it needs the OBS settings from storage: after the first paint.
   const later = useAfterFirstPaint(s.synced.value && state !== null);
   // The remembered rooms (a closed list with a pairing form) sit at the very bottom too.
@@ -81,12 +85,12 @@ export function ConsoleApp({ s }: { s: ConsoleState }) {
           {host && panel === 'add' && <ProductForm s={s} product={null} onDone={() => setPanel('none')} />}
           {host && panel === 'csv' && <CsvImport s={s} onDone={() => setPanel('none')} />}
           <ProductQueue s={s} />
-          {later && <ObsSlot s={s} isHost={host} />}
+          {later && !web && <ObsSlot s={s} isHost={host} />}
         </>
       ) : (
         <p class="card hint">{t('connecting')}</p>
       )}
-      {roomsLater && <RoomsList s={s} />}
+      {roomsLater && !web && <RoomsList s={s} />}
     </main>
   );
 }

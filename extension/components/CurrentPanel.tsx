@@ -122,47 +122,50 @@ export function CurrentPanel({ s }: { s: ConsoleState }) {
       </form>
       {state.ticker.length > 0 && <p class="ticker-line">“{state.ticker[state.ticker.length - 1]?.text}”</p>}
 
-      <div class="preview">
-        <h3 class="preview-h">{t('overlayPreview')}</h3>
-        {s.hasOverlay.value ? (
-          <>
-            <div class="preview-frame">{framed && overlayUrl && <iframe src={overlayUrl} title={t('overlayPreview')} loading="lazy" />}</div>
-            <div class="row">
-              <button
-                type="button"
-                disabled={!overlayUrl}
-                onClick={() =>
-                  overlayUrl &&
-                  void navigator.clipboard.writeText(overlayUrl).then(() => {
-                    setCopied(true);
-                    setTimeout(() => setCopied(false), 1500);
-                  })
-                }
-              >
-                {copied ? t('copied') : t('copyOverlay')}
-              </button>
-              <button type="button" class="quiet" disabled={!overlayUrl} onClick={() => activeKey && void s.setOverlayUrl(activeKey, null)}>
-                {t('changeOverlay')}
-              </button>
-            </div>
-          </>
-        ) : (
-          <form
-            class="row"
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (activeKey && overlayDraft.trim()) void s.setOverlayUrl(activeKey, overlayDraft.trim()).then((r) => r.ok && setOverlayDraft(''));
-            }}
-          >
-            <label class="grow">
-              <span>{t('overlayLink')}</span>
-              <input type="url" value={overlayDraft} placeholder="http://127.0.0.1:4600/overlay/?room=…" onInput={(e) => setOverlayDraft(e.currentTarget.value)} />
-              <small class="hint">{t('overlayHint')}</small>
-            </label>
-            <button type="submit">{t('save')}</button>
-          </form>
-        )}
-      </div>
+      {/* The preview is the desktop host's (beside OBS); on a phone it would push the queue off screen. */}
+      {s.surface === 'extension' && (
+        <div class="preview">
+          <h3 class="preview-h">{t('overlayPreview')}</h3>
+          {s.hasOverlay.value ? (
+            <>
+              <div class="preview-frame">{framed && overlayUrl && <iframe src={overlayUrl} title={t('overlayPreview')} loading="lazy" />}</div>
+              <div class="row">
+                <button
+                  type="button"
+                  disabled={!overlayUrl}
+                  onClick={() =>
+                    overlayUrl &&
+                    void navigator.clipboard.writeText(overlayUrl).then(() => {
+                      setCopied(true);
+                      setTimeout(() => setCopied(false), 1500);
+                    })
+                  }
+                >
+                  {copied ? t('copied') : t('copyOverlay')}
+                </button>
+                <button type="button" class="quiet" disabled={!overlayUrl} onClick={() => activeKey && void s.setOverlayUrl(activeKey, null)}>
+                  {t('changeOverlay')}
+                </button>
+              </div>
+            </>
+          ) : (
+            <form
+              class="row"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (activeKey && overlayDraft.trim()) void s.setOverlayUrl(activeKey, overlayDraft.trim()).then((r) => r.ok && setOverlayDraft(''));
+              }}
+            >
+              <label class="grow">
+                <span>{t('overlayLink')}</span>
+                <input type="url" value={overlayDraft} placeholder="http://127.0.0.1:4600/overlay/?room=…" onInput={(e) => setOverlayDraft(e.currentTarget.value)} />
+                <small class="hint">{t('overlayHint')}</small>
+              </label>
+              <button type="submit">{t('save')}</button>
+            </form>
+          )}
+        </div>
+      )}
     </section>
   );
 }

@@ -197,7 +197,7 @@ export function ProductQueue({ s }: { s: ConsoleState }) {
         </h2>
         <input type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} placeholder={t('search')} aria-label={t('search')} />
       </div>
-      {host && all.length > 1 && <p class="hint">{t('reorderHint')}</p>}
+      {host && all.length > 1 && <p class="hint reorder-hint">{t('reorderHint')}</p>}
       {all.length === 0 ? (
         <p class="empty">{t('empty')}</p>
       ) : visible.length === 0 ? (

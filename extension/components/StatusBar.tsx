@@ -24,7 +24,7 @@ export function StatusBar({ s }: { s: ConsoleState }) {
             {t('waiting', { n: waiting })}
           </span>
         )}
-        {s.isHost.value && s.room.value && (
+        {s.isHost.value && s.room.value && s.surface === 'extension' && (
           // The OBS section sits below the queue: this jumps to it and shows OBS's state meanwhile.
           <button
             type="button"

@@ -20,7 +20,7 @@ import { readCopy, type SyncStore } from './first-paint';
 import { resolveLocale, translator, type Translate } from './i18n';
 import { newCommandId } from '../common/ids';
 import type { Request, Response } from '../common/messages';
-import { createRoomFollower } from './room-follower';
+import { createRoomFollower, type StateCache } from './room-follower';
 import {
   activeRoomItem,
   connectionItem,
@@ -74,6 +74,12 @@ export interface ConsoleEnv {
   onCopySaved?: (header: string | null) => void;
 }
 
+/** The worker's cached room states, in extension storage. */
+const storageCache: StateCache = {
+  get: (key) => storage.getItem<RoomState>(stateKey(key)),
+  watch: (key, onChange) => storage.watch<RoomState>(stateKey(key), onChange),
+};
+
 /** A remembered room as the pages hold it: never its token (only the worker uses it). */
 export type RoomView = Omit<SavedRoom, 'token'>;
 const withoutToken = (rooms: readonly SavedRoom[]): RoomView[] => rooms.map(({ token: _token, ...view }) => view);
@@ -83,6 +89,12 @@ const isLoopback = (origin: string) => /^https?:\/\/(127\.0\.0\.1|localhost|\[::
 type Failure = Extract<Response, { ok: false }>;
 
 export interface ConsoleState {
+  /**
+   * Where the console runs: the extension (side panel, popup, options: OBS control, several
+   * rooms, pairing by pasting) or the web console at the pairing link (extension/web/: one room,
+   * no OBS, which needs the extension). The components hide what the surface cannot do.
+   */
+  surface: 'extension' | 'web';
   rooms: ReadonlySignal<RoomView[]>;
   activeKey: ReadonlySignal<string | null>;
   activeRoom: ReadonlySignal<RoomView | null>;
@@ -164,7 +176,7 @@ export function createConsoleState(env: ConsoleEnv): ConsoleState {
     shown: () => ({ roomKey: activeKey.value, state: shown.shownKey === activeKey.value ? shown.room.value : null, rooms: rooms.value, locale: settings.value.locale }),
     onSaved: env.onCopySaved,
   });
-  const shown = createRoomFollower(activeKey, () => copies.saveSoon());
+  const shown = createRoomFollower(activeKey, () => copies.saveSoon(), storageCache);
   const room = shown.room;
 
   const locale = computed(() => resolveLocale(settings.value.locale, env.preferredLanguages));
@@ -198,7 +210,7 @@ export function createConsoleState(env: ConsoleEnv): ConsoleState {
     // The copy is on screen: storage is read after its frame (a click meanwhile waits for it).
     if (copy && env.afterFirstPaint) await env.afterFirstPaint();
     // The copy's room is most likely still the active one: its state is read in the same round trip.
-    const hinted = copy ? storage.getItem<RoomState>(stateKey(copy.roomKey)) : null;
+    const hinted = copy ? storageCache.get(copy.roomKey) : null;
     const [r, a, s, o, st, n, rs, os, oo] = await Promise.all([
       roomsItem.getValue(),
       activeRoomItem.getValue(),
@@ -210,7 +222,7 @@ export function createConsoleState(env: ConsoleEnv): ConsoleState {
       obsSettingsItem.getValue(),
       obsRoomOptionsItem.getValue(),
     ]);
-    const cached = !a ? null : a === copy?.roomKey && hinted ? await hinted : await storage.getItem<RoomState>(stateKey(a));
+    const cached = !a ? null : a === copy?.roomKey && hinted ? await hinted : await storageCache.get(a);
     batch(() => {
       rooms.value = withoutToken(r);
       activeKey.value = a;
@@ -309,6 +321,7 @@ export function createConsoleState(env: ConsoleEnv): ConsoleState {
   }
 
   return {
+    surface: 'extension',
     rooms,
     activeKey,
     activeRoom,

@@ -1,18 +1,24 @@
 /**
- * The room state a console page shows, and how it moves forward. Two sources feed it: extension
- * storage (the worker's cached state, read when the page opens and watched) and the worker's
- * pushes over the page's port (a whole state when the port opens, then the relay's patches).
+ * The room state a console page shows, and how it moves forward. Two sources feed it: a cache
+ * (in the extension, storage: the worker's cached state, read when the page opens and watched;
+ * the web console has none) and the live pushes (the worker's over the page's port, or the web
+ * console's own socket: a whole state when it opens, then the relay's patches).
  * Rules: a state of another room than the active one is not shown; a state never goes back to
  * an older version, nor is the version shown taken again ([R1]: same version, same state); a
  * patch applies only to the exact state it was made from, else the worker is asked for the
  * whole state; products that did not change keep their objects, so their rows skip rendering.
  */
 import { signal, type ReadonlySignal } from '@preact/signals';
-import { storage } from 'wxt/utils/storage';
 import type { Product, RoomState } from '../../shared/domain';
 import { applyPatch } from '../../shared/room-patch';
 import type { PatchPush } from '../common/console-port';
-import { stateKey } from '../common/storage-items';
+
+/** Where a page reads a room's cached state and hears of its changes (the extension: storage). */
+export interface StateCache {
+  get(key: string): Promise<RoomState | null>;
+  /** Returns the stop function. */
+  watch(key: string, onChange: (s: RoomState | null) => void): () => void;
+}
 
 /**
  * Keeps the previous object of every product that did not change, so memoised rows skip
@@ -46,13 +52,13 @@ export interface RoomFollower {
   take(key: string, s: RoomState | null): void;
   /** A patch from the worker: applied, dropped (a version shown already), or `resync` is called. */
   patch(push: PatchPush, resync: () => void): void;
-  /** Watches the storage cache of the active room `key` (none: shows nothing); the previous watch stops. */
+  /** Watches the cache of the active room `key` (none: shows nothing); the previous watch stops. */
   follow(key: string | null): Promise<void>;
   stop(): void;
 }
 
 /** `onShown` runs after every state `take`, `patch` or `follow` shows (the page saves its first-paint copy then). */
-export function createRoomFollower(activeKey: ReadonlySignal<string | null>, onShown: () => void): RoomFollower {
+export function createRoomFollower(activeKey: ReadonlySignal<string | null>, onShown: () => void, cache: StateCache | null): RoomFollower {
   const room = signal<RoomState | null>(null);
   let shownKey: string | null = null;
   let unwatch: (() => void) | null = null;
@@ -93,8 +99,9 @@ export function createRoomFollower(activeKey: ReadonlySignal<string | null>, onS
       unwatch?.();
       unwatch = null;
       if (!key) return show(null, null);
-      unwatch = storage.watch<RoomState>(stateKey(key), (s) => take(key, s));
-      take(key, await storage.getItem<RoomState>(stateKey(key)));
+      if (!cache) return;
+      unwatch = cache.watch(key, (s) => take(key, s));
+      take(key, await cache.get(key));
     },
     stop() {
       unwatch?.();

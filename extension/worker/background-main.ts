@@ -16,8 +16,8 @@ import { CONSOLE_PORT, isSyncRequest, type PatchPush, type StatePush } from '../
 import type { RoomPatch } from '../../shared/room-patch';
 import { parseRequest, type Request, type Response } from '../common/messages';
 import { createObsHost, type ObsHostDeps } from './obs-host';
-import { Outbox } from './outbox';
-import { openRelayConnection, type ConnectionEvent, type RelayConnection } from './relay-connection';
+import { Outbox, refusalNotice } from '../common/outbox';
+import { openRelayConnection, type ConnectionEvent, type RelayConnection } from '../common/relay-connection';
 import {
   activeRoomItem,
   connectionItem,
@@ -104,16 +104,7 @@ export function createBackground(deps: BackgroundDeps = {}) {
   const outbox = new Outbox(outboxItem, {
     now,
     onRefused: (entry, error) => {
-      void noticeItem.setValue({
-        id: entry.id,
-        at: now(),
-        commandType: entry.command.type,
-        code: error.code,
-        reason: error.reason ?? null,
-        message: error.message,
-        field: error.field ?? null,
-        productId: 'productId' in entry.command ? (entry.command.productId ?? null) : null,
-      });
+      void noticeItem.setValue(refusalNotice(entry, error, now()));
       if (entry.command.type === 'sale.record') void forgetRecentSale(entry.id);
     },
   });

@@ -23,6 +23,8 @@ export interface RelayConfig {
   rateLimit?: { perSecond: number; burst: number };
   /** Where the built overlay page lives (served at /overlay/). */
   overlayDir?: string;
+  /** Where the built web console lives (its page at /pair, its files at /console/). */
+  consoleDir?: string;
   /** At most one state broadcast per room per this many ms (the last one always goes out). */
   broadcastIntervalMs?: number;
   /**

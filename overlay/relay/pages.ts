@@ -1,13 +1,56 @@
 /**
- * The relay's two pages that are not the API: what a pairing link shows when someone opens it
- * in a tab (it is meant for the extension), and the built overlay page OBS loads (or a clear
- * 503 when it was not built).
+ * The relay's pages that are not the API: the web console a pairing link opens in any browser
+ * (extension/web/, built into dist/console: /pair is its page, /console/ its files), and the
+ * built overlay page OBS loads. Either not built: a page that says so (for /pair, how to use
+ * the link with the extension instead).
+ * The console holds a token: its page and files carry a strict Content-Security-Policy (its own
+ * scripts, styles and socket only, nothing from another site, no inline script, no framing).
  */
 import fastifyStatic from '@fastify/static';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RelayConfig, RelayHttp } from './deps.js';
 
+/**
+ * The console's policy. connect-src names the socket's ws:/wss: origin as well as 'self':
+ * browsers that predate CSP 3 (older Safari) do not let 'self' cover WebSockets. No frames:
+ * the web console has no overlay preview (the side panel's, beside OBS, has).
+ */
+export function consolePolicy(host: string | undefined): string {
+  const socket = host && /^[a-z0-9.:[\]-]+$/i.test(host) ? ` ws://${host} wss://${host}` : '';
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src 'self'${socket}`,
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
 export function registerPages(app: RelayHttp, config: RelayConfig): void {
+  const consolePage = config.consoleDir ? join(config.consoleDir, 'index.html') : null;
+  if (config.consoleDir && consolePage && existsSync(consolePage)) {
+    const html = readFileSync(consolePage, 'utf8');
+    const secure = (reply: { header(name: string, value: string): unknown }, host: string | undefined) => {
+      reply.header('content-security-policy', consolePolicy(host));
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('referrer-policy', 'no-referrer');
+    };
+    // no-store: after an upgrade the page must name the new build's files.
+    app.get('/pair', async (req, reply) => {
+      secure(reply, req.headers.host);
+      return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+    });
+    void app.register(async (scope) => {
+      scope.addHook('onSend', async (req, reply) => secure(reply, req.headers.host));
+      await scope.register(fastifyStatic, { root: config.consoleDir!, prefix: '/console/', decorateReply: false, cacheControl: false });
+    });
+    return registerOverlay(app, config);
+  }
   app.get('/pair', async (_req, reply) =>
     reply
       .type('text/html; charset=utf-8')
@@ -17,7 +60,10 @@ export function registerPages(app: RelayHttp, config: RelayConfig): void {
           '<p>这是 LiveShelf 配对链接：请复制完整链接，粘贴到扩展侧边栏的“配对链接”中，然后点击“连接”。</p></body>',
       ),
   );
+  registerOverlay(app, config);
+}
 
+function registerOverlay(app: RelayHttp, config: RelayConfig): void {
   if (config.overlayDir && existsSync(config.overlayDir)) {
     void app.register(fastifyStatic, { root: config.overlayDir, prefix: '/overlay/', decorateReply: false, cacheControl: false });
   } else {

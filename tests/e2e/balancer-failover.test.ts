@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { io as ioClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRelayConnection, type ConnectionEvent } from '../../extension/worker/relay-connection.js';
+import { openRelayConnection, type ConnectionEvent } from '../../extension/common/relay-connection.js';
 import type { RoomState } from '../../shared/domain.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { startBalancer, type Balancer } from '../support/balancer.js';

@@ -7,8 +7,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Command } from '../../shared/commands';
 import type { CommandReply, ErrorBody } from '../../shared/protocol';
-import { Outbox, type CommandTransport } from '../../extension/worker/outbox';
-import { openRelayConnection, type RelayConnection } from '../../extension/worker/relay-connection';
+import { Outbox, type CommandTransport } from '../../extension/common/outbox';
+import { openRelayConnection, type RelayConnection } from '../../extension/common/relay-connection';
 import { outboxItem, type OutboxEntry } from '../../extension/common/storage-items';
 import { api, connectClient, send, startRelay, type CreatedRoom, type TestRelay } from '../support/relay';
 

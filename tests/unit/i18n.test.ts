@@ -1,25 +1,29 @@
 /**
  * The one translation system (shared/i18n): every word set — the console's, the OBS messages,
- * the overlay's — has in every language exactly the keys of its English table, none empty,
+ * the overlay's, the web console's — has in every language exactly the keys of its English table, none empty,
  * each with the same {params}; one translator reads them all.
  */
 import { describe, expect, it } from 'vitest';
 import * as enConsole from '../../shared/i18n/en/console.js';
 import * as enObs from '../../shared/i18n/en/obs.js';
 import * as enOverlay from '../../shared/i18n/en/overlay.js';
+import * as enWeb from '../../shared/i18n/en/web.js';
 import * as frConsole from '../../shared/i18n/fr/console.js';
 import * as frObs from '../../shared/i18n/fr/obs.js';
 import * as frOverlay from '../../shared/i18n/fr/overlay.js';
+import * as frWeb from '../../shared/i18n/fr/web.js';
 import { fillIn, LOCALE_NAMES, LOCALES, resolveLocale, translatorOf, type Locale } from '../../shared/i18n/locale.js';
 import * as zhConsole from '../../shared/i18n/zh-CN/console.js';
 import * as zhObs from '../../shared/i18n/zh-CN/obs.js';
 import * as zhOverlay from '../../shared/i18n/zh-CN/overlay.js';
+import * as zhWeb from '../../shared/i18n/zh-CN/web.js';
 import { WORDS } from '../../overlay/page/words.js';
 
 const SETS: Record<string, Record<Locale, Readonly<Record<string, string>>>> = {
   console: { en: enConsole.consoleWords, 'zh-CN': zhConsole.consoleWords, fr: frConsole.consoleWords },
   obs: { en: enObs.obsWords, 'zh-CN': zhObs.obsWords, fr: frObs.obsWords },
   overlay: { en: enOverlay.overlayWords, 'zh-CN': zhOverlay.overlayWords, fr: frOverlay.overlayWords },
+  web: { en: enWeb.webWords, 'zh-CN': zhWeb.webWords, fr: frWeb.webWords },
 };
 const params = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

@@ -1,6 +1,7 @@
 /**
- * The one socket.io connection of the extension (it lives in the background worker).
- * MV3 workers have no XMLHttpRequest, so the transport is WebSocket only. A handshake the
+ * The console's one socket.io connection: the extension's lives in the background worker, the
+ * web console's (extension/web/) in its page; both use this module, so both speak to the relay
+ * the same way. MV3 workers have no XMLHttpRequest, so the transport is WebSocket only. A handshake the
  * relay refuses (bad token, unknown room, protocol mismatch) is final until the host pairs
  * again; an unreachable relay is retried with a short back-off, forever.
  */
@@ -19,7 +20,7 @@ import {
 import { followRoom } from '../../shared/room-follow';
 import type { RoomPatch } from '../../shared/room-patch';
 import type { CommandTransport } from './outbox';
-import type { ConnectionProblem, SavedRoom } from '../common/storage-items';
+import type { ConnectionProblem, SavedRoom } from './storage-items';
 
 export type RelaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -33,6 +34,8 @@ export interface RelayConnection {
   transport: CommandTransport;
   close(): void;
   reconnect(): void;
+  /** Drops the socket until reconnect() (the page heard that the network is gone). */
+  suspend(): void;
 }
 
 const ACK_TIMEOUT_MS = 10_000;
@@ -104,5 +107,6 @@ export function openRelayConnection(
     reconnect: () => {
       if (!socket.connected) socket.connect();
     },
+    suspend: () => socket.disconnect(),
   };
 }

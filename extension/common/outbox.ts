@@ -1,6 +1,8 @@
 /**
- * The outbox: commands the relay has not acknowledged yet, kept in extension storage so a
- * sale clicked while the relay is down, or just before the worker is stopped, is never lost.
+ * The outbox: commands the relay has not acknowledged yet, kept in storage so a sale clicked
+ * while the relay is down, or just before the worker is stopped, is never lost. The extension's
+ * worker keeps it in extension storage, the web console (extension/web/) in its page's
+ * localStorage: one outbox, two stores, the same exactly-once rules.
  *
  * Invariants:
  * [O1] a command is in storage before enqueue() resolves (before the page is told it is
@@ -14,14 +16,14 @@
  * [O3] exactly once: resending is safe because the relay answers a repeated id with its first
  *      answer (duplicate: true) instead of applying it again.
  * [O4] entries are sent in the order they were queued, over one socket (socket.io keeps order).
- * The worker is the only writer of the outbox, so it keeps a mirror in memory (read once from
+ * Its owner (the worker, or the web console's page) is the only writer of the outbox, so it keeps a mirror in memory (read once from
  * storage when it starts), changes it synchronously, and writes it through: one write at a
  * time, each carrying the mirror as it is when the write starts, so concurrent clicks never
  * lose an entry and a burst of clicks costs few writes.
  */
 import type { Command } from '../../shared/commands';
 import type { CommandReply, ErrorBody } from '../../shared/protocol';
-import type { OutboxEntry } from '../common/storage-items';
+import type { Notice, OutboxEntry } from './storage-items';
 
 export interface CommandTransport {
   readonly connected: boolean;
@@ -178,4 +180,18 @@ export class Outbox {
     if (reply.ok) this.hooks.onAcked?.(entry, reply);
     else this.hooks.onRefused?.(entry, reply.error);
   }
+}
+
+/** The notice a console shows once for a command the relay refused for good (it left the outbox). */
+export function refusalNotice(entry: OutboxEntry, error: ErrorBody, at: number): Notice {
+  return {
+    id: entry.id,
+    at,
+    commandType: entry.command.type,
+    code: error.code,
+    reason: error.reason ?? null,
+    message: error.message,
+    field: error.field ?? null,
+    productId: 'productId' in entry.command ? (entry.command.productId ?? null) : null,
+  };
 }
