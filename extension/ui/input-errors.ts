@@ -85,6 +85,7 @@ export const PRODUCT_ISSUE_KEYS: Record<ProductIssueCode, MessageKey> = {
   too_large: 'error.tooLarge',
   no_spaces: 'error.noSpaces',
   url: 'error.url',
+  invisible: 'error.invisible',
   invalid: 'error.invalidValue',
 };
 

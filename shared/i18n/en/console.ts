@@ -104,6 +104,7 @@ export const consoleWords = {
   'error.tooLong': 'At most {max} characters: shorten it',
   'error.tooLarge': 'Too large: type a smaller number',
   'error.noSpaces': 'Remove the spaces',
+  'error.invisible': 'Type visible characters: this has only invisible or space characters',
   'error.url': 'Type a web address starting with http:// or https://',
   'error.invalidValue': 'This value is not accepted: check it',
   importCsv: 'Import CSV',
