@@ -17,7 +17,7 @@ import { io as ioClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, STATUS_OF } from '../../shared/protocol.js';
 import { ADMIN, api, connectSocket, startRelay, type CreatedRoom, type TestRelay, type TestSocket } from '../support/relay.js';
-import { hugeCommand, oddCommand, oddRequest, oddString, oddValue, rawHttpHead, type FuzzRequest } from '../support/malformed.js';
+import { hugeCommand, oddCommand, oddRequest, oddString, oddValue, rawHttpHead, refusedCommand, type FuzzRequest } from '../support/malformed.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const HTTP_RUNS = 320; // × HTTP_BATCH requests
@@ -57,6 +57,7 @@ async function roomNow(): Promise<string> {
   return JSON.stringify(actor?.state);
 }
 let snapshot = '';
+let productId = '';
 
 beforeAll(async () => {
   r = await startRelay({ logger: pino({ level: 'debug' }, logStream), config: { rateLimit: { perSecond: 1e6, burst: 1e6 } } });
@@ -65,6 +66,7 @@ beforeAll(async () => {
   const cmd = (body: object) => api(r.url, `/api/rooms/${target.room.id}/commands`, { token: target.tokens.host, body });
   const add = await cmd({ id: 'seed-1', type: 'product.add', product: { sku: 'POM', name: '永胜软籽石榴', priceMinor: 5990, stock: 50 } });
   expect(add.status).toBe(200);
+  productId = add.json.result.productId;
   for (const body of [
     { id: 'seed-2', type: 'card.show', productId: add.json.result.productId },
     { id: 'seed-3', type: 'sale.record', productId: add.json.result.productId, quantity: 2 },
@@ -172,7 +174,7 @@ function rawHttp(head: string): Promise<string> {
 describe('fuzz: malformed input never answers 5xx and changes nothing it refused', () => {
   it(`${HTTP_RUNS * HTTP_BATCH} HTTP requests over every route`, async () => {
     const tokens = (c: CreatedRoom) => ({ roomId: c.room.id, tokens: c.tokens });
-    await property(fc.array(oddRequest(tokens(target), tokens(other), ADMIN), { minLength: HTTP_BATCH, maxLength: HTTP_BATCH }), HTTP_RUNS, async (batch) => {
+    await property(fc.array(oddRequest(tokens(target), tokens(other), ADMIN, refusedCommand(productId)), { minLength: HTTP_BATCH, maxLength: HTTP_BATCH }), HTTP_RUNS, async (batch) => {
         let anyAccepted = false;
         await Promise.all(
           batch.map(async (req) => {
@@ -240,7 +242,13 @@ describe('fuzz: malformed input never answers 5xx and changes nothing it refused
     const event: fc.Arbitrary<Event> = fc.record({
       role: fc.constantFrom(...roles),
       kind: fc.oneof({ weight: 8, arbitrary: fc.constant('command' as const) }, fc.constantFrom('command-no-ack', 'ack-only', 'sync-with-payload', 'sync', 'unknown', 'binary', 'many-args') as fc.Arbitrary<Event['kind']>),
-      payload: fc.oneof({ weight: 30, arbitrary: oddCommand }, { weight: 10, arbitrary: oddValue }, { weight: 10, arbitrary: oddString }, { weight: 1, arbitrary: hugeCommand }),
+      payload: fc.oneof(
+        { weight: 30, arbitrary: oddCommand },
+        { weight: 10, arbitrary: refusedCommand(productId) },
+        { weight: 10, arbitrary: oddValue },
+        { weight: 10, arbitrary: oddString },
+        { weight: 1, arbitrary: hugeCommand },
+      ),
     });
     const ACK_MS = 10_000;
     try {

@@ -99,7 +99,7 @@ export interface FuzzRequest {
 }
 
 /** One HTTP request over a route of the API (or next to one), with a token of some room and role, or none. */
-export function oddRequest(target: Tokens, other: Tokens, admin: string): fc.Arbitrary<FuzzRequest> {
+export function oddRequest(target: Tokens, other: Tokens, admin: string, refused: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<FuzzRequest> {
   const token = fc.oneof(
     fc.constantFrom(...ROLES.map((r) => target.tokens[r]), ...ROLES.map((r) => other.tokens[r]), admin, 'lsh_nope', ''),
     oddString.filter((s) => /^[\x21-\x7e]*$/.test(s)),
@@ -130,7 +130,7 @@ export function oddRequest(target: Tokens, other: Tokens, admin: string): fc.Arb
       query,
       token: fc.option(token, { nil: undefined, freq: 4 }),
       contentType: fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined, freq: 6 }),
-      body: fc.option(fc.oneof({ weight: 10, arbitrary: oddJsonText }, { weight: 10, arbitrary: oddCommand.map((c) => JSON.stringify(c)) }, { weight: 1, arbitrary: hugeCommand.map((c) => JSON.stringify(c)) }), { nil: undefined, freq: 8 }),
+      body: fc.option(fc.oneof({ weight: 10, arbitrary: oddJsonText }, { weight: 10, arbitrary: oddCommand.map((c) => JSON.stringify(c)) }, { weight: 5, arbitrary: refused.map((c) => JSON.stringify(c)) }, { weight: 1, arbitrary: hugeCommand.map((c) => JSON.stringify(c)) }), { nil: undefined, freq: 8 }),
     })
     .map(({ method, path, query, token, contentType, body }) => {
       const headers: Record<string, string> = {};
@@ -158,3 +158,28 @@ export const rawHttpHead: fc.Arbitrary<string> = fc.oneof(
   ),
   fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 60 }).map((s) => s + '\r\n\r\n'),
 );
+
+/**
+ * Commands the schema accepts and the room refuses (unknown product, beyond the stock, a stale
+ * base version, a duplicate SKU, a locked currency, a price that changed, invisible text):
+ * the refusals the reducer makes, each with a fresh id. `productId` is a product of the room
+ * with less than 100,000 in stock, its SKU 'POM'.
+ */
+export function refusedCommand(productId: string): fc.Arbitrary<Record<string, unknown>> {
+  const body = fc.constantFrom<Record<string, unknown>>(
+    { type: 'card.show', productId: 'p_gone' },
+    { type: 'sale.record', productId, quantity: 100_000 },
+    { type: 'sale.record', sku: 'NOPE' },
+    { type: 'sale.record', productId, unitPriceMinor: 1 },
+    { type: 'stock.set', productId, stock: 5, baseVersion: 0 },
+    { type: 'sale.void', saleId: 'nope' },
+    { type: 'ticker.clear', messageId: 'nope' },
+    { type: 'queue.move', productId: 'p_gone', toIndex: 0 },
+    { type: 'product.add', product: { sku: 'POM', name: 'again', priceMinor: 1 } },
+    { type: 'product.update', productId, changes: { name: '\u200b\u200d' } },
+    { type: 'room.update', changes: { currency: 'USD' } },
+    { type: 'ticker.push', text: '\u2060\ufeff' },
+    { type: 'countdown.start', seconds: 60, label: '\u200b' },
+  );
+  return fc.tuple(fc.stringMatching(/^fz-[a-z0-9]{10}$/), body).map(([id, b]) => ({ id, ...b }));
+}
