@@ -8,16 +8,18 @@
  */
 import { z } from 'zod';
 import { PRODUCT_FIELD_META, PRODUCT_FIELDS, type ProductField, type UpdatableField } from './product-fields.js';
-import { httpUrl, MinorSchema, NetWeightSchema, StockSchema, text } from './values.js';
+import { httpUrl, INVISIBLE_REASON, MinorSchema, NetWeightSchema, StockSchema, text, visible } from './values.js';
 
 const PRODUCT_FIELD_SCHEMAS = {
   sku: {
-    input: z
-      .string()
-      .trim()
-      .min(1, 'must not be empty')
-      .max(64, 'must be at most 64 characters')
-      .regex(/^[^\s]+$/u, 'must not contain spaces'),
+    input: visible(
+      z
+        .string()
+        .trim()
+        .min(1, 'must not be empty')
+        .max(64, 'must be at most 64 characters')
+        .regex(/^[^\s]+$/u, 'must not contain spaces'),
+    ),
     held: z.string(),
   },
   name: { input: text(120).min(1, 'must not be empty'), held: z.string() },
@@ -72,9 +74,10 @@ export type Product = z.infer<typeof ProductSchema>;
  * A ProductInputSchema issue as a code a console words in the host's language (the schema's
  * own messages are English, for the API). The text fields have a minimum of 1 and a maximum
  * length, the SKU one pattern (no spaces), the harvest date one format (a real YYYY-MM-DD),
- * the URLs one refinement (http/https).
+ * the URLs one refinement (http/https), and every text field one more (not only invisible
+ * characters, shared/values.ts `visible`).
  */
-export type ProductIssueCode = 'required' | 'too_long' | 'too_large' | 'no_spaces' | 'date' | 'url' | 'invalid';
+export type ProductIssueCode = 'required' | 'too_long' | 'too_large' | 'no_spaces' | 'date' | 'url' | 'invisible' | 'invalid';
 export function productIssue(issue: z.core.$ZodIssue): { field: string; code: ProductIssueCode; params: Record<string, number> } {
   const field = issue.path.map(String).join('.') || '(row)';
   switch (issue.code) {
@@ -85,7 +88,7 @@ export function productIssue(issue: z.core.$ZodIssue): { field: string; code: Pr
     case 'invalid_format':
       return { field, code: issue.format === 'date' ? 'date' : 'no_spaces', params: {} };
     case 'custom':
-      return { field, code: 'url', params: {} };
+      return { field, code: issue.params?.reason === INVISIBLE_REASON ? 'invisible' : 'url', params: {} };
     default:
       return { field, code: 'invalid', params: {} };
   }

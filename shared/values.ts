@@ -1,6 +1,6 @@
 /**
- * The value schemas every shape is built from: roles, ids, money, stock, text, URLs, currency
- * and locale. Apart from shared/domain.ts (which re-exports them) so that the product field
+ * The value schemas every shape is built from: roles, ids, money, stock, text (never only
+ * invisible characters), URLs, currency and locale. Apart from shared/domain.ts (which re-exports them) so that the product field
  * table (shared/product-schema.ts) and the domain's shapes can both use them without an import
  * cycle. zod's messages here are English, for the API; consoles word the issue codes.
  */
@@ -38,7 +38,23 @@ export const NetWeightSchema = z
   .min(1, 'must be at least 1 gram')
   .max(1_000_000_000, 'is too large');
 
-export const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+/**
+ * Nothing a viewer could see: control and format characters (zero-width spaces and joiners,
+ * bidi marks, the BOM), spaces of every kind, lone surrogates, variation selectors, and the
+ * fillers that render as blanks (Hangul fillers, the blank Braille pattern). trim() removes
+ * only the spaces, so a name of "\u200b" would otherwise pass a "must not be empty" rule.
+ */
+const INVISIBLE_ONLY = /^[\p{Cc}\p{Cf}\p{Cs}\p{Z}\s\u115f\u1160\u3164\uffa0\u2800\ufe00-\ufe0f\u{e0100}-\u{e01ef}]+$/u;
+export const INVISIBLE_MESSAGE = 'must contain a visible character, not only invisible, control or space characters';
+/** The refinement's issue param that says "invisible" (consoles word it; shared/product-schema.ts productIssue). */
+export const INVISIBLE_REASON = 'invisible';
+
+/** A text schema that also refuses a value of only invisible characters; '' is left to the field's own blank rule. */
+export const visible = <T extends z.ZodString>(schema: T): T =>
+  schema.refine((s) => !INVISIBLE_ONLY.test(s), { message: INVISIBLE_MESSAGE, params: { reason: INVISIBLE_REASON } });
+
+/** Text people read (names, titles, taglines): trimmed, bounded, and never only invisible characters. */
+export const text = (max: number) => visible(z.string().trim().max(max, `must be at most ${max} characters`));
 
 let knownCurrencies: Set<string> | undefined;
 export const CurrencySchema = z

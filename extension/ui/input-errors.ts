@@ -86,6 +86,7 @@ export const PRODUCT_ISSUE_KEYS: Record<ProductIssueCode, MessageKey> = {
   no_spaces: 'error.noSpaces',
   date: 'error.date',
   url: 'error.url',
+  invisible: 'error.invisible',
   invalid: 'error.invalidValue',
 };
 

@@ -4,7 +4,8 @@
  * connection by a per-room role token, validates every command with the shared schemas,
  * applies it through the room's single writer (RoomActor), and broadcasts the new state.
  *
- * This file only wires the parts, one job each: http-routes.ts (the HTTP API), pages.ts (the
+ * This file only wires the parts, one job each: http-routes.ts (the HTTP API), http-errors.ts
+ * (one error body for every refused request, the framework's own refusals included), pages.ts (the
  * pairing page, the overlay's files), socket-session.ts (handshake and per-connection
  * handlers), broadcaster.ts (the throttled state/patch broadcast), lifecycle.ts (commands
  * taken, graceful shutdown, idle rooms dropped), origin-policy.ts (which browser pages may connect).
@@ -15,6 +16,7 @@ import { ROLES } from '../../shared/domain.js';
 import { MAX_MESSAGE_BYTES, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/protocol.js';
 import { createBroadcaster } from './broadcaster.js';
 import type { RelayDeps } from './deps.js';
+import { errorOptions, registerErrorAnswers } from './http-errors.js';
 import { registerHttpApi } from './http-routes.js';
 import { createLifecycle } from './lifecycle.js';
 import { originPolicy } from './origin-policy.js';
@@ -38,7 +40,10 @@ export function createApplication(deps: RelayDeps) {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    ...errorOptions(logger),
   });
+  // First, so that every route and plugin registered below answers its errors the same way.
+  registerErrorAnswers(app, logger);
 
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(app.server, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,

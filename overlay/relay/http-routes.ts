@@ -3,7 +3,7 @@
  * commands and shop webhooks (a sale per order id, retried safely), the sales for
  * reconciliation (JSON pages or CSV), token rotation. Every request is authenticated by a room
  * role token and every body parsed with a schema before anything is applied; every failure
- * answers the same `{ ok: false, error }` body the socket does.
+ * answers the same `{ ok: false, error }` body the socket does (http-errors.ts maps the rest).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
@@ -12,21 +12,16 @@ import { fieldIssues, type Command } from '../../shared/commands.js';
 import { emptyRoom, RoleSchema, RoomInfoSchema, type Role, type Sale } from '../../shared/domain.js';
 import { saleRecords, salesCsv } from '../../shared/sales-export.js';
 import { overlayLink, pairingLink } from '../../shared/pairing.js';
-import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, type CommandReply, type ErrorBody } from '../../shared/protocol.js';
+import { PROTOCOL_VERSION, type CommandReply } from '../../shared/protocol.js';
 import { errorBody, submit } from './answers.js';
 import type { Clock, Logger, RelayConfig, RelayHttp } from './deps.js';
+import { HttpError } from './http-errors.js';
 import { SHUTTING_DOWN, type Lifecycle } from './lifecycle.js';
 import { patchRoom } from './patch-room.js';
 import type { RoomActor, RoomHub } from './room-hub.js';
 import type { RoomStore, SalesAfter } from './room-store.js';
 import type { RelayServer } from './socket-session.js';
 import { hashToken, newRoomId, newRoomTokens, newToken, roleOfToken, sameSecret } from './tokens.js';
-
-class HttpError extends Error {
-  constructor(readonly body: ErrorBody) {
-    super(body.message);
-  }
-}
 
 const CreateRoomSchema = RoomInfoSchema.partial().default({});
 const SaleWebhookSchema = z
@@ -104,25 +99,6 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
   function send(reply: FastifyReply, r: CommandReply) {
     return r.ok ? reply.code(200).send(r) : reply.code(r.error.status).send({ ok: false, error: r.error });
   }
-
-  app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, _req, reply) => {
-    if (err instanceof HttpError) return reply.code(err.body.status).send({ ok: false, error: err.body });
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send({ ok: false, error: errorBody('too_large', `the body is larger than ${MAX_MESSAGE_BYTES} bytes`) });
-    }
-    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return reply.code(400).send({ ok: false, error: errorBody('invalid', 'send JSON with "Content-Type: application/json"', { field: '(body)' }) });
-    }
-    if (err.statusCode === 400 || err.code?.startsWith('FST_ERR_CTP')) {
-      return reply.code(400).send({ ok: false, error: errorBody('invalid', `the body is not valid JSON: ${err.message}`, { field: '(body)' }) });
-    }
-    logger.error({ err }, 'unexpected error');
-    return reply.code(500).send({ ok: false, error: errorBody('internal', 'the relay failed unexpectedly; the change was not applied') });
-  });
-
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ ok: false, error: errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`) }),
-  );
 
   app.get('/healthz', async () => ({ ok: true, relay: version, protocol: PROTOCOL_VERSION, time: clock.now() }));
 

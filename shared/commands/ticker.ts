@@ -1,11 +1,12 @@
 /** The ticker commands: the overlay's scrolling messages (the last MAX_TICKER are kept). */
 import { z } from 'zod';
 import { IdSchema, MAX_TICKER } from '../domain.js';
+import { visible } from '../values.js';
 import { defineCommand } from './define.js';
 import { fail } from './refusals.js';
 
 export const tickerPush = defineCommand('ticker.push', {
-  fields: { text: z.string().trim().min(1, 'must not be empty').max(140, 'must be at most 140 characters') },
+  fields: { text: visible(z.string().trim().min(1, 'must not be empty').max(140, 'must be at most 140 characters')) },
   apply(state, cmd, ctx) {
     const message = { id: cmd.id, text: cmd.text, at: ctx.now };
     const ticker = [...state.ticker, message].slice(-MAX_TICKER);

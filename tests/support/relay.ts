@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { createApplication, type Relay } from '../../overlay/relay/app.js';
 import type { RelayConfig } from '../../overlay/relay/deps.js';
@@ -33,11 +33,11 @@ export interface TestRelay {
 }
 
 export async function startRelay(
-  opts: { dataDir?: string; config?: Partial<RelayConfig>; now?: () => number; port?: number; store?: Omit<SqliteStoreOptions, 'path'> } = {},
+  opts: { dataDir?: string; config?: Partial<RelayConfig>; now?: () => number; port?: number; store?: Omit<SqliteStoreOptions, 'path'>; logger?: Logger } = {},
 ): Promise<TestRelay> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'liveshelf-test-'));
   const store = new SqliteRoomStore({ path: join(dataDir, 'liveshelf.sqlite'), ...opts.store });
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   // publicUrl is fixed up after listen, when the port is known.
   const config: RelayConfig = { publicUrl: 'http://127.0.0.1', adminToken: ADMIN, overlayDir: join(ROOT, 'dist/overlay'), consoleDir: join(ROOT, 'dist/console'), ...opts.config };
   const relay = createApplication({ store, logger, clock: { now: opts.now ?? (() => Date.now()) }, config });

@@ -114,6 +114,7 @@ describe('CSV row errors in zh-CN, en and fr', () => {
     `I,i,1,,,${'x'.repeat(141)},`, // too_long
     'J J,j,1,,,,', // no_spaces
     'K,k,1,,,,ftp://x', // url
+    'O,\u200b\u200b,1,,,,', // invisible
     'L,l,1,,,,,extra', // too_many_fields
     'M,m,1', // too_few_fields
     'N,"n,1,,,,', // quotes

@@ -110,6 +110,7 @@ export const consoleWords = {
   'error.tooLong': 'At most {max} characters: shorten it',
   'error.tooLarge': 'Too large: type a smaller number',
   'error.noSpaces': 'Remove the spaces',
+  'error.invisible': 'Type visible characters: this has only invisible or space characters',
   'error.url': 'Type a web address starting with http:// or https://',
   'error.invalidValue': 'This value is not accepted: check it',
   'error.wholeNumber': 'Type a whole number of grams (a 5 kg box is 5000), or leave it empty',

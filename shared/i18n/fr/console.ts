@@ -110,6 +110,7 @@ export const consoleWords: ConsoleWords = {
   'error.tooLong': '{max} caractères au plus : raccourcissez',
   'error.tooLarge': 'Trop grand : tapez un nombre plus petit',
   'error.noSpaces': 'Retirez les espaces',
+  'error.invisible': 'Tapez des caractères visibles : ce texte n’a que des caractères invisibles ou des espaces',
   'error.url': 'Tapez une adresse web commençant par http:// ou https://',
   'error.invalidValue': 'Valeur refusée : vérifiez-la',
   'error.wholeNumber': 'Tapez un nombre entier de grammes (un carton de 5 kg fait 5000), ou laissez vide',

@@ -109,6 +109,7 @@ export const consoleWords: ConsoleWords = {
   'error.tooLong': '最多 {max} 个字符，请缩短',
   'error.tooLarge': '数值过大，请输入更小的数',
   'error.noSpaces': '请去掉空格',
+  'error.invisible': '请输入可见的文字：这里只有不可见字符或空格',
   'error.url': '请输入以 http:// 或 https:// 开头的网址',
   'error.invalidValue': '此值无效，请检查',
   'error.wholeNumber': '请输入整数克数（5 公斤一箱填 5000），或留空',
