@@ -1,5 +1,6 @@
 /**
- * A Vite plugin for the relay's pages (overlay/page, extension/web): socket.io over WebSocket only.
+ * Vite plugins for the relay's pages (overlay/page, extension/web): socket.io over WebSocket
+ * only, and JSON only.
  */
 import type { Plugin } from 'vite';
 
@@ -35,6 +36,37 @@ export function websocketOnly(): Plugin {
           'export const Fetch = undefined, NodeXHR = undefined, XHR = undefined, NodeWebSocket = undefined, WebTransport = undefined;',
           '',
         ].join('\n');
+      }
+      return null;
+    },
+  };
+}
+
+/**
+ * The relay sends and takes JSON only: room states, patches, command answers, never a binary
+ * attachment (no Buffer, ArrayBuffer or Blob in shared/protocol.ts). socket.io-parser still
+ * walks every outgoing packet for binary (hasBinary) and bundles the code that splits and
+ * joins binary attachments, and engine.io-parser the base64 decoder that only HTTP
+ * long-polling uses. This plugin gives the pages' build a JSON-only version of those three
+ * modules: hasBinary is false (every packet is encoded as the plain JSON it is), and a binary
+ * packet, which the relay never sends, is refused with an error instead of decoded. About
+ * 0.9 KB gzipped. The relay and Node clients keep the full parser.
+ */
+const SIO_PARSER = /[\\/]socket\.io-parser[\\/]build[\\/]esm[\\/]/;
+const EIO_BASE64 = /[\\/]engine\.io-parser[\\/]build[\\/]esm[\\/]contrib[\\/]base64-arraybuffer\.js$/;
+export function jsonOnly(): Plugin {
+  const refuse = (what: string) => `() => { throw new Error("LiveShelf pages take no binary packets (${what})"); }`;
+  return {
+    name: 'liveshelf:socket-io-json-only',
+    enforce: 'pre',
+    load(id) {
+      if (EIO_BASE64.test(id)) return `export const encode = ${refuse('base64 encode')};\nexport const decode = ${refuse('base64 decode')};\n`;
+      if (!SIO_PARSER.test(id)) return null;
+      if (/[\\/]is-binary\.js$/.test(id)) {
+        return 'export function isBinary(obj) { return obj instanceof ArrayBuffer || ArrayBuffer.isView(obj); }\nexport function hasBinary() { return false; }\n';
+      }
+      if (/[\\/]binary\.js$/.test(id)) {
+        return `export const deconstructPacket = ${refuse('deconstruct')};\nexport const reconstructPacket = ${refuse('reconstruct')};\n`;
       }
       return null;
     },

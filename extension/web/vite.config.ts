@@ -9,12 +9,12 @@
 import preact from '@preact/preset-vite';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { websocketOnly } from '../../scripts/vite-websocket-only.js';
+import { jsonOnly, websocketOnly } from '../../scripts/vite-websocket-only.js';
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/console/',
-  plugins: [websocketOnly(), preact()],
+  plugins: [websocketOnly(), jsonOnly(), preact()],
   build: {
     outDir: fileURLToPath(new URL('../../dist/console', import.meta.url)),
     emptyOutDir: true,

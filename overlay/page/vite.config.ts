@@ -6,14 +6,14 @@
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { fileURLToPath } from 'node:url';
-import { websocketOnly } from '../../scripts/vite-websocket-only.js';
+import { jsonOnly, websocketOnly } from '../../scripts/vite-websocket-only.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   root: here,
   base: '/overlay/',
-  plugins: [websocketOnly(), preact()],
+  plugins: [websocketOnly(), jsonOnly(), preact()],
   build: {
     outDir: fileURLToPath(new URL('../../dist/overlay', import.meta.url)),
     emptyOutDir: true,
