@@ -3,12 +3,13 @@
  * demo room on first start, listens, and prints what a host needs (admin token, overlay URL,
  * pairing links). Nothing else lives here (house rule 4).
  *   PORT (4600), HOST (127.0.0.1), LIVESHELF_DATA_DIR (./data), LIVESHELF_ADMIN_TOKEN,
- *   LIVESHELF_PUBLIC_URL (http://HOST:PORT), LIVESHELF_SYNC (FULL|FULL_INLINE|NORMAL), LOG_LEVEL (info),
+ *   LIVESHELF_PUBLIC_URL (http://HOST:PORT; with HOST=0.0.0.0 this machine's LAN address), LIVESHELF_SYNC (FULL|FULL_INLINE|NORMAL), LOG_LEVEL (info),
  *   LIVESHELF_RATE_PER_SECOND (100 commands/s per connection, bursts of twice that)
  *   LIVESHELF_REDIS_URL (unset: SQLite in the data dir; set: rooms in Redis and broadcasts
  *   through the socket.io Redis adapter, for several relay processes, see SCALING.md)
  */
 import { randomBytes } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,7 @@ import { SqliteRoomStore, SYNC_LEVELS, type SyncLevel } from './sqlite-store.js'
 import { RedisRoomStore } from './redis-store.js';
 import { catchUpLocalRooms, createRedisBroadcast } from './redis-broadcast.js';
 import { seedDemoRoom } from './demo-room.js';
+import { choosePublicUrl } from './public-url.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const port = Number(process.env.PORT ?? 4600);
@@ -47,7 +49,7 @@ if (!adminToken) {
   }
 }
 
-const publicUrl = process.env.LIVESHELF_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+const { url: publicUrl, others: otherUrls } = choosePublicUrl(host, port, networkInterfaces(), process.env.LIVESHELF_PUBLIC_URL);
 const redisUrl = process.env.LIVESHELF_REDIS_URL;
 const redisStore = redisUrl ? new RedisRoomStore({ url: redisUrl }) : undefined;
 await redisStore?.connect().catch((err: Error) => {
@@ -77,6 +79,7 @@ const demo = await seedDemoRoom(relay, publicUrl, dataDir, join(root, 'examples/
 const lines = [
   '',
   `LiveShelf relay on ${publicUrl}  (${redisUrl ? `rooms in Redis ${new URL(redisUrl).host}` : `data: ${dataDir}, SQLite synchronous=${sync}`})`,
+  ...(otherUrls.length > 0 ? [`  also reachable on ${otherUrls.join(', ')} (links use the first; set LIVESHELF_PUBLIC_URL to choose)`] : []),
   adminCreated ? `Admin token (new, saved in ${adminFile}): ${adminToken}` : `Admin token: in ${process.env.LIVESHELF_ADMIN_TOKEN ? 'LIVESHELF_ADMIN_TOKEN' : adminFile}`,
   '',
   `Demo room "${demo.title}" (${demo.roomId}):`,

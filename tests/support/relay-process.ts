@@ -22,6 +22,8 @@ export function freePort(): Promise<number> {
 export interface RelayProcess {
   url: string;
   child: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function spawnRelay(opts: { port: number; dataDir: string; adminTok
   return {
     url,
     child,
+    output: () => output,
     async kill(signal = 'SIGKILL') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
