@@ -30,7 +30,8 @@ export interface Balancer {
   stop(): Promise<void>;
 }
 
-export function haproxyConfig(opts: { bind: string; servers: string[]; mode: BalancerMode; statsSocket?: string }): string {
+/** `tls`: a PEM (certificate + key) haproxy terminates TLS with: HTTPS pages and WSS sockets outside, plain HTTP to the relays. */
+export function haproxyConfig(opts: { bind: string; servers: string[]; mode: BalancerMode; statsSocket?: string; tls?: string }): string {
   const servers = opts.servers.map((hostPort, i) => `    server r${i + 1} ${hostPort} check`);
   return [
     'global',
@@ -55,7 +56,9 @@ export function haproxyConfig(opts: { bind: string; servers: string[]; mode: Bal
     '    option redispatch',
     '',
     'frontend liveshelf',
-    `    bind ${opts.bind}`,
+    opts.tls ? `    bind ${opts.bind} ssl crt ${opts.tls}` : `    bind ${opts.bind}`,
+    // Behind TLS the relay is told so (its logs, and any absolute URL it builds).
+    ...(opts.tls && opts.mode === 'http' ? ['    http-request set-header X-Forwarded-Proto https'] : []),
     '    default_backend relays',
     '',
     'backend relays',
@@ -84,14 +87,14 @@ function adminCommand(socketPath: string, command: string): Promise<string> {
   });
 }
 
-export async function startBalancer(opts: { relayUrls: string[]; port?: number; mode?: BalancerMode }): Promise<Balancer> {
+export async function startBalancer(opts: { relayUrls: string[]; port?: number; mode?: BalancerMode; tls?: string }): Promise<Balancer> {
   const mode = opts.mode ?? 'http';
   const port = opts.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'liveshelf-haproxy-'));
   const statsSocket = join(dir, 'admin.sock');
   const cfgPath = join(dir, 'haproxy.cfg');
   const servers = opts.relayUrls.map((u) => new URL(u).host);
-  writeFileSync(cfgPath, haproxyConfig({ bind: `127.0.0.1:${port}`, servers, mode, statsSocket }));
+  writeFileSync(cfgPath, haproxyConfig({ bind: `127.0.0.1:${port}`, servers, mode, statsSocket, tls: opts.tls }));
 
   let output = '';
   const child = spawn(HAPROXY, ['-f', cfgPath, '-db'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -143,5 +146,5 @@ export async function startBalancer(opts: { relayUrls: string[]; port?: number; 
     await stop();
     throw err;
   }
-  return { url: `http://127.0.0.1:${port}`, port, mode, child, serverStatus, waitFor, output: () => output, stop };
+  return { url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`, port, mode, child, serverStatus, waitFor, output: () => output, stop };
 }
