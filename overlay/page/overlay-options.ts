@@ -26,6 +26,8 @@ export interface OverlayOptions {
   /** Extra lines under the sold count: `stats=revenue,weight`. */
   revenue: boolean;
   weight: boolean;
+  /** The card's traceability QR, on unless `qr=0`. */
+  qr: boolean;
 }
 
 function oneOf<T extends string>(list: readonly T[], value: string | null, fallback: T): T {
@@ -49,5 +51,6 @@ export function readOptions(search: string): OverlayOptions {
     scale: Number.isFinite(scale) && scale >= 0.5 && scale <= 2 ? scale : 1,
     revenue: stats.includes('revenue'),
     weight: stats.includes('weight'),
+    qr: q.get('qr')?.trim() !== '0',
   };
 }

@@ -18,6 +18,7 @@ import type { Clock, Logger, RelayConfig, RelayHttp } from './deps.js';
 import { HttpError } from './http-errors.js';
 import { SHUTTING_DOWN, type Lifecycle } from './lifecycle.js';
 import { patchRoom } from './patch-room.js';
+import { traceQrSvg } from './trace-qr.js';
 import type { RoomActor, RoomHub } from './room-hub.js';
 import type { RoomStore, SalesAfter } from './room-store.js';
 import type { RelayServer } from './socket-session.js';
@@ -65,8 +66,8 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
     };
   }
 
-  async function authorize(req: FastifyRequest, roomId: string): Promise<{ actor: RoomActor; role: Role }> {
-    const token = bearer(req);
+  /** `token`: the one an <img> sends in its URL (it cannot send a header); else the Authorization header's. */
+  async function authorize(req: FastifyRequest, roomId: string, token = bearer(req)): Promise<{ actor: RoomActor; role: Role }> {
     if (!token) throw new HttpError(errorBody('unauthorized', 'send a room token as "Authorization: Bearer <token>"'));
     // fresh: another relay process may have changed the room or rotated a token.
     const actor = await hub.fresh(roomId).catch(storageFailed);
@@ -125,6 +126,15 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
   app.get<{ Params: { room: string } }>('/api/rooms/:room', async (req) => {
     const { actor } = await authorize(req, req.params.room);
     return actor.state;
+  });
+
+  // The card's traceability QR (issue 17): any role's token, the overlay's in the query.
+  app.get<{ Params: { room: string; id: string }; Querystring: { token?: string } }>('/api/rooms/:room/products/:id/trace.svg', async (req, reply) => {
+    const { actor } = await authorize(req, req.params.room, bearer(req) ?? req.query.token);
+    const product = actor.state.products.find((p) => p.id === req.params.id);
+    if (!product?.traceUrl) throw new HttpError(errorBody('not_found', `no product "${req.params.id}" with a trace URL in this room`));
+    // private: the URL carries a room token, so no shared cache may keep it.
+    return reply.type('image/svg+xml').header('cache-control', 'private, max-age=60').send(traceQrSvg(product.traceUrl));
   });
 
   app.post<{ Params: { room: string } }>('/api/rooms/:room/commands', async (req, reply) => {

@@ -25,6 +25,24 @@ export interface CardExtras {
   revenue: boolean;
   weight: boolean;
   lang: string;
+  /** The traceability QR (qr=0 turns it off); room and token name the relay's image of it. */
+  qr: boolean;
+  room: string;
+  token: string;
+}
+
+/**
+ * Made by the relay (overlay/relay/trace-qr.ts): no QR encoder in this bundle. `u` changes
+ * the address when the trace URL does, so the browser's image cache never shows the old code.
+ */
+function TraceQr({ product, extras, label }: { product: Product; extras: CardExtras; label: string }) {
+  const q = new URLSearchParams({ token: extras.token, u: product.traceUrl ?? '' });
+  return (
+    <figure class="qr">
+      <img data-part="trace-qr" alt={label} src={`/api/rooms/${encodeURIComponent(extras.room)}/products/${encodeURIComponent(product.id)}/trace.svg?${q}`} />
+      <figcaption>{label}</figcaption>
+    </figure>
+  );
 }
 
 export function ProductCard({
@@ -127,6 +145,7 @@ export function ProductCard({
           </div>
         )}
       </div>
+      {extras.qr && product.traceUrl && <TraceQr product={product} extras={extras} label={words.traceQr} />}
       {product.soldOut && (
         <div class="stamp" data-part="sold-out">
           <span>{words.soldOut}</span>

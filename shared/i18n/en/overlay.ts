@@ -15,6 +15,8 @@ export const overlayWords = {
   t: 't',
   // {d} the day's number, {m} the month as this language shortens it (Intl: "9月", "Sep", "sept.").
   harvested: 'picked {d} {m}',
+  // Under the card's QR code: what a viewer's phone will open (the product's traceability page).
+  traceQr: 'scan to trace',
   'setup.missing': "LiveShelf: this overlay link is incomplete (no room or token) — copy the overlay URL again from the host console",
   'setup.unauthorized': "LiveShelf: this overlay link's token was refused — copy the overlay URL again from the host console",
   'setup.not_found': 'LiveShelf: the relay has no room for this overlay link — copy the overlay URL again from the host console',
