@@ -6,7 +6,8 @@
  *   2. command → broadcast received, p50/p99, with 1, 10 and 100 subscribed clients: with the
  *      subscribers in this process beside the host, and in a process of their own (as real
  *      overlays are; then the host's ack and the states are not read by one event loop).
- * Run: npx tsx bench/relay.bench.ts [--seconds 5]
+ *   3. the command hop beside a bare socket.io rebroadcast in the same run (hop.ts, issue 16).
+ * Run: npx tsx bench/relay.bench.ts [--seconds 5] [--hop-only] (~30 s)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { Agent, request } from 'node:http';
 import { BENCH_ADMIN, fanout, fanoutSplit, json, ms, pct, setupRoom, socketThroughput } from './bench-support.js';
 import { freePort, spawnRelay, type RelayProcess } from '../tests/support/relay-process.js';
+import { hopBench } from './hop.js';
 
 const ADMIN = BENCH_ADMIN;
 const secondsArg = process.argv.indexOf('--seconds');
@@ -76,6 +78,9 @@ async function withRelay<T>(sync: Sync, fn: (r: RelayProcess) => Promise<T>): Pr
 }
 
 console.log(`LiveShelf relay bench — ${seconds}s per run, relay in its own process, loopback, ${new Date().toISOString()}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+const hopOnly = process.argv.includes('--hop-only');
+for (const n of [1, 10]) await hopBench(n);
+if (hopOnly) process.exit(0);
 const only = process.argv.includes('--fanout-only');
 // FULL: group fsync of the WAL off the event loop (the default); FULL_INLINE: SQLite's own
 // synchronous=FULL, the fsync inside every commit (the default until 2026-12-01); NORMAL: no fsync.
