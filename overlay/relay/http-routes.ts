@@ -19,6 +19,7 @@ import { HttpError } from './http-errors.js';
 import { SHUTTING_DOWN, type Lifecycle } from './lifecycle.js';
 import { patchRoom } from './patch-room.js';
 import { traceQrSvg } from './trace-qr.js';
+import { registerPeopleRoutes } from './people-routes.js';
 import type { RoomActor, RoomHub } from './room-hub.js';
 import type { RoomStore, SalesAfter } from './room-store.js';
 import type { RelayServer } from './socket-session.js';
@@ -72,7 +73,7 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
     // fresh: another relay process may have changed the room or rotated a token.
     const actor = await hub.fresh(roomId).catch(storageFailed);
     if (!actor) throw new HttpError(errorBody('not_found', `no room "${roomId}" on this relay`));
-    const role = roleOfToken(token, actor.tokenHashes);
+    const role = roleOfToken(token, actor.tokenHashes) ?? (await store.personByToken(roomId, hashToken(token)).catch(storageFailed))?.role;
     if (!role) throw new HttpError(errorBody('unauthorized', 'this token is not valid for this room (it may have been rotated)'));
     return { actor, role };
   }
@@ -100,6 +101,8 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
   function send(reply: FastifyReply, r: CommandReply) {
     return r.ok ? reply.code(200).send(r) : reply.code(r.error.status).send({ ok: false, error: r.error });
   }
+
+  registerPeopleRoutes(app, { io, store, clock, publicUrl, authorize, parseBody, storageFailed });
 
   app.get('/healthz', async () => ({ ok: true, relay: version, protocol: PROTOCOL_VERSION, time: clock.now() }));
 

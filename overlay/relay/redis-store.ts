@@ -24,7 +24,7 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
-import { CommitConflict, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type TokenHashes } from './room-store.js';
+import { CommitConflict, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredPerson, type TokenHashes } from './room-store.js';
 import { readStoredRoom, readStoredSale, redisRoomFormat } from './stored-room.js';
 
 export interface RedisStoreOptions {
@@ -255,6 +255,38 @@ export class RedisRoomStore implements RoomStore {
    * Reads the room's whole sales hash and pages it in memory (O(sales) per page: fine for the
    * tens of thousands of a show; a sorted index would be the next step for more).
    */
+  // A room's people: one hash id → JSON, and one tokenHash → id (same hash tag as the room).
+  private peopleKeys(roomId: string): [string, string] {
+    return [`ls:{${roomId}}:people`, `ls:{${roomId}}:person-tokens`];
+  }
+
+  async addPerson(roomId: string, p: StoredPerson): Promise<void> {
+    const [people, tokens] = this.peopleKeys(roomId);
+    await this.redis.multi().hset(people, p.id, JSON.stringify(p)).hset(tokens, p.tokenHash, p.id).exec();
+  }
+
+  async listPeople(roomId: string): Promise<StoredPerson[]> {
+    const [people] = this.peopleKeys(roomId);
+    const all = Object.values(await this.redis.hgetall(people)).map((json) => JSON.parse(json) as StoredPerson);
+    return all.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  }
+
+  async personByToken(roomId: string, tokenHash: string): Promise<StoredPerson | undefined> {
+    const [people, tokens] = this.peopleKeys(roomId);
+    const id = await this.redis.hget(tokens, tokenHash);
+    const json = id == null ? null : await this.redis.hget(people, id);
+    return json == null ? undefined : (JSON.parse(json) as StoredPerson);
+  }
+
+  async removePerson(roomId: string, personId: string): Promise<boolean> {
+    const [people, tokens] = this.peopleKeys(roomId);
+    const json = await this.redis.hget(people, personId);
+    if (json == null) return false;
+    const p = JSON.parse(json) as StoredPerson;
+    await this.redis.multi().hdel(people, personId).hdel(tokens, p.tokenHash).exec();
+    return true;
+  }
+
   async listSales(roomId: string, after: SalesAfter | undefined, limit: number): Promise<Sale[]> {
     const [, , , salesKey] = keysOf(roomId) as [string, string, string, string];
     const all = Object.entries(await this.redis.hgetall(salesKey)).map(([id, json]) => readStoredSale(roomId, id, json));

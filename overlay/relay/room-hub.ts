@@ -300,6 +300,11 @@ export class RoomHub {
     return actor;
   }
 
+  /** A named person's token (people-routes.ts), looked up in the store on each handshake. */
+  personByToken(roomId: string, tokenHash: string) {
+    return this.store.personByToken(roomId, tokenHash);
+  }
+
   async create(state: RoomState, hashes: TokenHashes): Promise<void> {
     await this.store.createRoom(state, hashes);
   }

@@ -85,6 +85,20 @@ export interface SalesAfter {
   id: string;
 }
 
+/**
+ * A named person of a room (issue 18): their own token (stored hashed, like the role tokens),
+ * a role, and when they were invited and last seen. Kept apart from the room's state: people
+ * are the host's access list, not something the overlay or the reducer sees.
+ */
+export interface StoredPerson {
+  id: string;
+  name: string;
+  role: Exclude<Role, 'overlay'>;
+  tokenHash: string;
+  createdAt: number;
+  lastSeenAt: number | null;
+}
+
 /** The store holds another version than the commit was based on: reload and run the batch again. */
 export class CommitConflict extends Error {
   constructor(
@@ -117,5 +131,13 @@ export interface RoomStore {
   setTokenHash(roomId: string, role: Role, hash: string): Promise<void>;
   /** Up to `limit` sales of the room in the order they were recorded (time, then id), after `after`. */
   listSales(roomId: string, after: SalesAfter | undefined, limit: number): Promise<Sale[]>;
+  /** A new person of the room (their token already hashed). */
+  addPerson(roomId: string, person: StoredPerson): Promise<void>;
+  /** The room's people, in the order they were invited. */
+  listPeople(roomId: string): Promise<StoredPerson[]>;
+  /** The person whose token hashes to `tokenHash`, if not revoked. */
+  personByToken(roomId: string, tokenHash: string): Promise<StoredPerson | undefined>;
+  /** Revokes (deletes) a person; false when there was none of that id. */
+  removePerson(roomId: string, personId: string): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -21,6 +21,8 @@ export interface SocketData {
   tokenHash: string;
   bucket: TokenBucket;
   patches: boolean;
+  /** Set when the token is a named person's (people-routes.ts): revoking them closes this socket. */
+  personId?: string;
 }
 
 export type RelayServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -45,9 +47,11 @@ export function attachSocketSessions(io: RelayServer, { hub, logger, lifecycle, 
     try {
       const actor = await hub.fresh(auth.room);
       if (!actor) return fail('not_found', `no room "${auth.room}" on this relay`);
-      const role = roleOfToken(auth.token, actor.tokenHashes);
+      const tokenHash = hashToken(auth.token);
+      const person = roleOfToken(auth.token, actor.tokenHashes) ? undefined : await hub.personByToken(auth.room, tokenHash);
+      const role = person?.role ?? roleOfToken(auth.token, actor.tokenHashes);
       if (!role) return fail('unauthorized', 'this token is not valid for this room (it may have been rotated)');
-      socket.data = { roomId: auth.room, role, tokenHash: hashToken(auth.token), bucket: new TokenBucket(rate.perSecond, rate.burst), patches: auth.patches === true };
+      socket.data = { roomId: auth.room, role, tokenHash, bucket: new TokenBucket(rate.perSecond, rate.burst), patches: auth.patches === true, ...(person && { personId: person.id }) };
       next();
     } catch (err) {
       logger.error({ err }, 'handshake failed');
@@ -76,7 +80,8 @@ export function attachSocketSessions(io: RelayServer, { hub, logger, lifecycle, 
       if (actor === null) return ack({ ok: false, error: errorBody('unavailable', 'the relay cannot reach its storage; nothing was applied, try again') });
       if (!actor) return ack({ ok: false, error: errorBody('not_found', `no room "${roomId}"`) });
       // A rotated token stops working at once, also on connections opened before the rotation.
-      if (actor.tokenHashes[role] !== socket.data.tokenHash) {
+      // (A person's token is not a role token: revoking them disconnects this socket instead.)
+      if (socket.data.personId === undefined && actor.tokenHashes[role] !== socket.data.tokenHash) {
         socket.disconnect(true);
         return;
       }

@@ -19,7 +19,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
-import { CommitConflict, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type TokenHashes } from './room-store.js';
+import { CommitConflict, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredPerson, type TokenHashes } from './room-store.js';
 import { openSqliteFormat, readStoredRoom, STORED_FORMAT } from './stored-room.js';
 import { WalSync, type SyncFn, type SyncNowFn } from './wal-sync.js';
 
@@ -38,6 +38,8 @@ export interface SqliteStoreOptions {
   inlineFsyncMaxMs?: number;
 }
 
+const PERSON_COLUMNS = 'id, name, role, token_hash AS tokenHash, created_at AS createdAt, last_seen_at AS lastSeenAt';
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
   id TEXT PRIMARY KEY,
@@ -55,6 +57,17 @@ CREATE TABLE IF NOT EXISTS products (
   data TEXT NOT NULL,
   PRIMARY KEY (room_id, id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS people (
+  room_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  token_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER,
+  PRIMARY KEY (room_id, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS people_token ON people (room_id, token_hash);
 CREATE TABLE IF NOT EXISTS commands (
   room_id TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -312,6 +325,28 @@ export class SqliteRoomStore implements RoomStore {
     this.refuseIfFailed();
     this.stmt.setToken[role].run(hash, roomId);
     await this.synced();
+  }
+
+  // People are few and rarely written (invite, revoke): plain statements, made durable at once.
+  async addPerson(roomId: string, p: StoredPerson): Promise<void> {
+    this.refuseIfFailed();
+    this.db.prepare('INSERT INTO people (room_id, id, name, role, token_hash, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(roomId, p.id, p.name, p.role, p.tokenHash, p.createdAt, p.lastSeenAt);
+    await this.synced();
+  }
+
+  async listPeople(roomId: string): Promise<StoredPerson[]> {
+    return (this.db.prepare(`SELECT ${PERSON_COLUMNS} FROM people WHERE room_id = ? ORDER BY created_at, id`).all(roomId) as StoredPerson[]);
+  }
+
+  async personByToken(roomId: string, tokenHash: string): Promise<StoredPerson | undefined> {
+    return this.db.prepare(`SELECT ${PERSON_COLUMNS} FROM people WHERE room_id = ? AND token_hash = ?`).get(roomId, tokenHash) as StoredPerson | undefined;
+  }
+
+  async removePerson(roomId: string, personId: string): Promise<boolean> {
+    this.refuseIfFailed();
+    const r = this.db.prepare('DELETE FROM people WHERE room_id = ? AND id = ?').run(roomId, personId);
+    await this.synced();
+    return r.changes > 0;
   }
 
   async listSales(roomId: string, after: SalesAfter | undefined, limit: number): Promise<Sale[]> {
