@@ -167,4 +167,21 @@ describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
     expect(await store.head('no-such-room')).toBeUndefined();
     expect(await store.loadRoom('no-such-room')).toBeUndefined();
   });
+
+  it('keeps named people per room: found by token hash, listed in invitation order, gone once revoked', async () => {
+    const room = emptyRoom(`room-${kind}-people`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
+    await store.createRoom(room, HASHES);
+    const li = { id: 'pe_li', name: '李副县长', role: 'cohost' as const, tokenHash: 'h-li', createdAt: 10, lastSeenAt: null };
+    const wang = { id: 'pe_wang', name: 'Wang', role: 'sales' as const, tokenHash: 'h-wang', createdAt: 20, lastSeenAt: null };
+    await store.addPerson(room.id, li);
+    await store.addPerson(room.id, wang);
+    expect(await store.listPeople(room.id)).toEqual([li, wang]);
+    expect(await store.personByToken(room.id, 'h-li')).toEqual(li);
+    // A token hash is looked up in its own room only.
+    expect(await store.personByToken('no-such-room', 'h-li')).toBeUndefined();
+    expect(await store.removePerson(room.id, 'pe_li')).toBe(true);
+    expect(await store.removePerson(room.id, 'pe_li')).toBe(false);
+    expect(await store.personByToken(room.id, 'h-li')).toBeUndefined();
+    expect(await store.listPeople(room.id)).toEqual([wang]);
+  });
 });
