@@ -13,7 +13,8 @@
  * [R4] a sale lowers stock; a sale beyond the remaining stock is refused (409, nothing changes).
  * [R5] stock reaching 0 (sale or stock.set) marks the product sold out; a restock clears it.
  * [R6] totals always equal the sum of non-voided sales; a voided sale gives its stock back.
- * [R7] a repeated sale orderId is answered with the first sale, not counted again.
+ * [R7] a repeated sale orderId is answered with the first sale, not counted again; repeated with
+ *      another product, quantity or price it is refused (idempotency_mismatch, naming the field).
  * [R8] roles: cohost = cards, ticker, countdown; sales = sales and refunds; overlay = nothing.
  * [R9] a sale counts its quantity − refundedQuantity units: totals = Σ over non-voided sales of
  *      those units (sold) and units × unitPriceMinor (revenueMinor), orders = how many of them

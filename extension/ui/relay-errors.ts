@@ -43,6 +43,7 @@ export const REASON_KEYS = {
   unknown_sale: 'relayError.unknown_sale',
   already_voided: 'relayError.already_voided',
   refund_too_large: 'relayError.refund_too_large',
+  idempotency_mismatch: 'relayError.idempotency_mismatch',
   unknown_message: 'relayError.unknown_message',
   currency_locked: 'relayError.currency_locked',
   role: 'relayError.role',

@@ -27,6 +27,8 @@ export const REFUSAL_REASONS = {
   already_voided: 'conflict',
   /** sale.refund of more units than the sale still counts. */
   refund_too_large: 'conflict',
+  /** A sale's orderId sent again with another payload (product, quantity, price): nothing is applied (issue 13). */
+  idempotency_mismatch: 'conflict',
   unknown_message: 'not_found',
   currency_locked: 'conflict',
   /** [R8] the sender's role may not send this command type. */

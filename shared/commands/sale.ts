@@ -33,7 +33,11 @@ export const saleRecord = defineCommand('sale.record', {
   apply(state, cmd, ctx) {
     if (cmd.orderId !== undefined) {
       const first = ctx.saleByOrder(cmd.orderId);
-      if (first) return { ok: true, state, events: [], result: { saleId: first.id, productId: first.productId }, duplicateOfSale: first };
+      if (first) {
+        const differs = differsFrom(state, cmd, first);
+        if (differs) return fail('idempotency_mismatch', `order "${cmd.orderId}" was already recorded with another ${differs}; nothing was applied`, differs);
+        return { ok: true, state, events: [], result: { saleId: first.id, productId: first.productId }, duplicateOfSale: first };
+      }
     }
     const found =
       cmd.productId !== undefined
@@ -86,6 +90,23 @@ export const saleRecord = defineCommand('sale.record', {
     };
   },
 });
+
+/**
+ * What a repeated orderId asks differently from the sale it first recorded, if anything:
+ * answering it as a duplicate would silently drop the difference (Stripe's idempotency keys
+ * refuse this case too). A SKU is compared through the first sale's product; a product removed
+ * since cannot be compared, so only quantity and price are.
+ */
+function differsFrom(state: RoomState, cmd: { productId?: string | undefined; sku?: string | undefined; quantity?: number | undefined; unitPriceMinor?: number | undefined }, first: Sale): 'productId' | 'sku' | 'quantity' | 'unitPriceMinor' | undefined {
+  if (cmd.productId !== undefined && cmd.productId !== first.productId) return 'productId';
+  if (cmd.productId === undefined && cmd.sku !== undefined) {
+    const product = findProduct(state, first.productId)?.product;
+    if (product && product.sku !== cmd.sku) return 'sku';
+  }
+  if ((cmd.quantity ?? 1) !== first.quantity) return 'quantity';
+  if (cmd.unitPriceMinor !== undefined && cmd.unitPriceMinor !== first.unitPriceMinor) return 'unitPriceMinor';
+  return undefined;
+}
 
 /** The units a sale still counts: what a refund may still take back, and a void gives back. */
 function countedUnits(sale: Pick<Sale, 'quantity' | 'refundedQuantity'>): number {

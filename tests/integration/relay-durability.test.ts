@@ -53,7 +53,9 @@ describe('restart on the same data dir', () => {
     expect(await send(again.socket, { id: 'sale-1', type: 'sale.record', productId: ids[1], quantity: 5 })).toMatchObject({ ok: true, duplicate: true });
     // The voided sale is known after the restart: voiding it again is refused, not re-applied.
     expect(await send(again.socket, { id: 'void-2b', type: 'sale.void', saleId: 'sale-2' })).toMatchObject({ ok: false, error: { reason: 'already_voided' } });
-    expect(await send(again.socket, { id: 'sale-3', type: 'sale.record', productId: ids[0], orderId: 'ord-2' })).toMatchObject({ ok: true, duplicate: true });
+    expect(await send(again.socket, { id: 'sale-3', type: 'sale.record', productId: ids[0], quantity: 2, orderId: 'ord-2' })).toMatchObject({ ok: true, duplicate: true });
+    // [R7] The first payload is known after the restart too: the same orderId with another quantity is refused.
+    expect(await send(again.socket, { id: 'sale-4', type: 'sale.record', productId: ids[0], quantity: 1, orderId: 'ord-2' })).toMatchObject({ ok: false, error: { reason: 'idempotency_mismatch', field: 'quantity' } });
     again.socket.close();
     await r2.close();
   });

@@ -227,7 +227,7 @@ describe('room reducer properties', () => {
     );
   }, 30_000);
 
-  it('[R7] a burst of webhook resends counts each orderId exactly once', () => {
+  it('[R7] a burst of webhook resends counts each orderId exactly once; a resend with another quantity is refused', () => {
     fc.assert(
       fc.property(
         fc.array(fc.record({ order: fc.integer({ min: 0, max: 15 }), quantity: fc.integer({ min: 1, max: 3 }) }), { minLength: 1, maxLength: 60 }),
@@ -237,8 +237,9 @@ describe('room reducer properties', () => {
           const firstQty = new Map<number, number>();
           for (const s of sales) {
             const out = r.send({ type: 'sale.record', productId, quantity: s.quantity, orderId: `shop-${s.order}` }, 'sales', 'webhook');
-            expect(out.kind).toBe(firstQty.has(s.order) ? 'duplicate' : 'applied');
-            if (!firstQty.has(s.order)) firstQty.set(s.order, s.quantity);
+            const first = firstQty.get(s.order);
+            expect(out.kind).toBe(first === undefined ? 'applied' : first === s.quantity ? 'duplicate' : 'rejected');
+            if (first === undefined) firstQty.set(s.order, s.quantity);
           }
           const units = [...firstQty.values()].reduce((a, b) => a + b, 0);
           expect(r.state.totals).toEqual({ sold: units, revenueMinor: units * 5990, orders: firstQty.size });

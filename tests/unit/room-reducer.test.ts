@@ -432,15 +432,25 @@ describe('sequences through processCommand', () => {
     expect(r.state).toBe(state);
   });
 
-  it('[R7] a repeated orderId under a new command id is answered with the first sale', () => {
+  it('[R7] a repeated orderId with the same payload, under a new command id, is answered with the first sale', () => {
     const { r, ids } = fixture();
     const first = r.send({ type: 'sale.record', productId: ids.pom, quantity: 2, orderId: 'shop-42' });
     const state = r.state;
-    const again = r.send({ type: 'sale.record', productId: ids.pom, quantity: 3, orderId: 'shop-42' }, 'sales', 'webhook');
+    const again = r.send({ type: 'sale.record', productId: ids.pom, quantity: 2, orderId: 'shop-42' }, 'sales', 'webhook');
     expect(first.kind).toBe('applied');
     expect(again).toMatchObject({ kind: 'duplicate', answer: { duplicate: true, version: state.version, result: { saleId: expect.any(String), productId: ids.pom } } });
     expect(r.state).toBe(state);
     expect(r.product(ids.pom).stock).toBe(3);
+  });
+
+  it('[R7] a repeated orderId with another quantity, product or price is refused (idempotency_mismatch, naming the field); nothing applied', () => {
+    const { r, ids } = fixture();
+    r.ok({ type: 'sale.record', productId: ids.pom, quantity: 2, orderId: 'shop-42' });
+    const state = r.state;
+    expect(refused(r.apply({ type: 'sale.record', productId: ids.pom, quantity: 3, orderId: 'shop-42' }, 'sales'))).toMatchObject({ code: 'conflict', reason: 'idempotency_mismatch', field: 'quantity' });
+    expect(refused(r.apply({ type: 'sale.record', productId: ids.egg, quantity: 2, orderId: 'shop-42' }, 'sales'))).toMatchObject({ reason: 'idempotency_mismatch', field: 'productId' });
+    expect(refused(r.apply({ type: 'sale.record', productId: ids.pom, quantity: 2, unitPriceMinor: 1, orderId: 'shop-42' }, 'sales'))).toMatchObject({ reason: 'idempotency_mismatch', field: 'unitPriceMinor' });
+    expect(r.state).toBe(state);
   });
 
   it('[R7] applyCommand answers a repeated orderId with the same state object', () => {

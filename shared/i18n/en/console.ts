@@ -204,6 +204,7 @@ export const consoleWords = {
   'relayError.unknown_sale': 'The relay has no record of this sale (it may have been refused), so there is nothing to undo.',
   'relayError.already_voided': 'This sale was already undone; nothing more to do.',
   'relayError.refund_too_large': 'This sale has fewer units left to refund than asked (part of it was refunded already). Check the quantity against the sales list.',
+  'relayError.idempotency_mismatch': 'This order id was already recorded with another product, quantity or price: nothing was changed. Send a new order id for a new sale.',
   'relayError.unknown_message': 'That ticker message is already gone; nothing to clear.',
   'relayError.currency_locked': 'The currency can only change while the room has no products and no sales. Create a new room for another currency.',
   'relayError.role': 'This pairing may not do that: prices, stock and sales belong to the host. Use the host pairing link to change them.',

@@ -200,6 +200,7 @@ export const consoleWords: ConsoleWords = {
   'relayError.unknown_sale': 'Le relais n’a pas trace de cette vente (elle a peut-être été refusée) : rien à annuler.',
   'relayError.already_voided': 'Cette vente a déjà été annulée ; rien d’autre à faire.',
   'relayError.refund_too_large': 'Il reste moins d’unités à rembourser sur cette vente que demandé (une partie a déjà été remboursée). Vérifiez la quantité dans la liste des ventes.',
+  'relayError.idempotency_mismatch': 'Ce numéro de commande a déjà été enregistré avec un autre produit, une autre quantité ou un autre prix : rien n’a été modifié. Envoyez un nouveau numéro pour une nouvelle vente.',
   'relayError.unknown_message': 'Ce message du bandeau n’existe plus ; rien à effacer.',
   'relayError.currency_locked': 'La devise ne peut changer que si le salon n’a ni produit ni vente. Créez un nouveau salon pour une autre devise.',
   'relayError.role': 'Cet appairage ne le permet pas : prix, stock et ventes sont réservés à l’animateur. Utilisez le lien d’appairage animateur.',

@@ -199,6 +199,7 @@ export const consoleWords: ConsoleWords = {
   'relayError.unknown_sale': '中继上没有这笔销售（可能已被拒绝），无需撤销。',
   'relayError.already_voided': '这笔销售已经撤销过了，无需再操作。',
   'relayError.refund_too_large': '这笔销售可退的件数少于所填数量（部分已退过款）。请对照销售清单核对数量。',
+  'relayError.idempotency_mismatch': '该订单号已按其他商品、数量或价格记录过：未做任何更改。新的销售请使用新的订单号。',
   'relayError.unknown_message': '该字幕已不存在，无需清除。',
   'relayError.currency_locked': '只有在直播间没有商品和销售时才能更改币种。如需其他币种，请新建直播间。',
   'relayError.role': '当前配对无权执行此操作：价格、库存和销售由主播管理。如需修改，请使用主播配对链接。',
