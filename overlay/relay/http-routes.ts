@@ -23,7 +23,7 @@ import { registerPeopleRoutes } from './people-routes.js';
 import type { RoomActor, RoomHub } from './room-hub.js';
 import type { RoomStore, SalesAfter } from './room-store.js';
 import type { RelayServer } from './socket-session.js';
-import { hashToken, newRoomId, newRoomTokens, newToken, roleOfToken, sameSecret } from './tokens.js';
+import { hashToken, newRoomId, newRoomTokens, newToken, sameSecret } from './tokens.js';
 
 const CreateRoomSchema = RoomInfoSchema.partial().default({});
 const SaleWebhookSchema = z
@@ -73,7 +73,7 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
     // fresh: another relay process may have changed the room or rotated a token.
     const actor = await hub.fresh(roomId).catch(storageFailed);
     if (!actor) throw new HttpError(errorBody('not_found', `no room "${roomId}" on this relay`));
-    const role = roleOfToken(token, actor.tokenHashes) ?? (await store.personByToken(roomId, hashToken(token)).catch(storageFailed))?.role;
+    const role = (await hub.identify(roomId, token, actor.tokenHashes).catch(storageFailed))?.role;
     if (!role) throw new HttpError(errorBody('unauthorized', 'this token is not valid for this room (it may have been rotated)'));
     return { actor, role };
   }

@@ -20,6 +20,7 @@ import { diffRoom, type RoomPatch } from '../../shared/room-patch.js';
 import { foldSales, noSalesWritten, saleLookups } from '../../shared/sales-fold.js';
 import { CommitConflict, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomStore, type TokenHashes } from './room-store.js';
 import type { Clock, Logger } from './deps.js';
+import { hashToken, roleOfHash } from './tokens.js';
 
 interface Pending {
   command: Command;
@@ -300,9 +301,17 @@ export class RoomHub {
     return actor;
   }
 
-  /** A named person's token (people-routes.ts), looked up in the store on each handshake. */
-  personByToken(roomId: string, tokenHash: string) {
-    return this.store.personByToken(roomId, tokenHash);
+  /**
+   * Who a token is in a room, for the HTTP API and the socket handshake alike: a role token
+   * (checked against the hashes in hand, no I/O), else a named person's (people-routes.ts,
+   * one store read). Hashes the token once.
+   */
+  async identify(roomId: string, token: string, hashes: TokenHashes): Promise<{ role: Role; tokenHash: string; personId?: string } | undefined> {
+    const tokenHash = hashToken(token);
+    const role = roleOfHash(tokenHash, hashes);
+    if (role) return { role, tokenHash };
+    const person = await this.store.personByToken(roomId, tokenHash);
+    return person && { role: person.role, tokenHash, personId: person.id };
   }
 
   async create(state: RoomState, hashes: TokenHashes): Promise<void> {

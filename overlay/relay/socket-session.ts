@@ -13,7 +13,6 @@ import { SHUTTING_DOWN, type Lifecycle } from './lifecycle.js';
 import { patchRoom } from './patch-room.js';
 import { TokenBucket } from './rate-limit.js';
 import type { RoomHub } from './room-hub.js';
-import { hashToken, roleOfToken } from './tokens.js';
 
 export interface SocketData {
   roomId: string;
@@ -47,11 +46,10 @@ export function attachSocketSessions(io: RelayServer, { hub, logger, lifecycle, 
     try {
       const actor = await hub.fresh(auth.room);
       if (!actor) return fail('not_found', `no room "${auth.room}" on this relay`);
-      const tokenHash = hashToken(auth.token);
-      const person = roleOfToken(auth.token, actor.tokenHashes) ? undefined : await hub.personByToken(auth.room, tokenHash);
-      const role = person?.role ?? roleOfToken(auth.token, actor.tokenHashes);
-      if (!role) return fail('unauthorized', 'this token is not valid for this room (it may have been rotated)');
-      socket.data = { roomId: auth.room, role, tokenHash, bucket: new TokenBucket(rate.perSecond, rate.burst), patches: auth.patches === true, ...(person && { personId: person.id }) };
+      const who = await hub.identify(auth.room, auth.token, actor.tokenHashes);
+      if (!who) return fail('unauthorized', 'this token is not valid for this room (it may have been rotated)');
+      const { role, tokenHash, personId } = who;
+      socket.data = { roomId: auth.room, role, tokenHash, bucket: new TokenBucket(rate.perSecond, rate.burst), patches: auth.patches === true, ...(personId !== undefined && { personId }) };
       next();
     } catch (err) {
       logger.error({ err }, 'handshake failed');

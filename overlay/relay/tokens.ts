@@ -33,9 +33,8 @@ function sameHash(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** The role a token grants in a room, checking every role so timing does not depend on which matched. */
-export function roleOfToken(token: string, hashes: TokenHashes): Role | undefined {
-  const h = hashToken(token);
+/** The role a token (given as its hash) grants in a room, checking every role so timing does not depend on which matched. */
+export function roleOfHash(h: string, hashes: TokenHashes): Role | undefined {
   let found: Role | undefined;
   for (const role of ROLES) if (sameHash(h, hashes[role]) && found === undefined) found = role;
   return found;
