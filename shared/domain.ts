@@ -44,7 +44,17 @@ export const CountdownSchema = z.object({ label: z.string(), startedAt: time, en
 export type Countdown = z.infer<typeof CountdownSchema>;
 
 export const SALE_SOURCES = ['console', 'api', 'webhook', 'shortcut', 'import'] as const;
-export const SaleSourceSchema = z.enum(SALE_SOURCES);
+/**
+ * Where a sale came from: one of SALE_SOURCES, or a named origin of many — `feed:<feed id>` (a
+ * shop's signed webhook, issue 13) or `page:<site>` (a number read off a seller console). The
+ * name part is an id or a host name, so it is kept to what those can be.
+ */
+export const SaleSourceSchema = z.union([
+  z.enum(SALE_SOURCES),
+  z.custom<`feed:${string}` | `page:${string}`>((v) => typeof v === 'string' && /^(feed|page):[A-Za-z0-9._-]{1,80}$/.test(v), {
+    message: 'must be console, api, webhook, shortcut, import, feed:<id> or page:<site>',
+  }),
+]);
 export type SaleSource = z.infer<typeof SaleSourceSchema>;
 
 export const SaleSchema = z.object({
