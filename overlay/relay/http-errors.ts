@@ -128,5 +128,26 @@ function refuseUnparsed(err: ClientError, socket: Duplex, logger: Logger): void 
 /** The error and not-found handlers of the whole app (plugins registered after it inherit them). */
 export function registerErrorAnswers(app: RelayHttp, logger: Logger): void {
   app.setErrorHandler((err: FastifyError, req, reply) => answer(err, req, reply, logger));
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ ok: false, error: errorBody('not_found', noRoute(req)) }));
+  app.setNotFoundHandler((req, reply) => {
+    const allow = allowedMethods(app, req);
+    if (allow.length > 0) {
+      // The path is a route, the method is not one of its (RFC 9110 §15.5.6: 405 with Allow).
+      void reply.header('allow', allow.join(', '));
+      return reply.code(405).send({ ok: false, error: errorBody('invalid', `${req.method} is not allowed on ${quoted(pathOf(req.url))}: use ${allow.join(' or ')}`, { status: 405, reason: 'method_not_allowed' }) });
+    }
+    return reply.code(404).send({ ok: false, error: errorBody('not_found', noRoute(req)) });
+  });
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/**
+ * The methods the path has routes for, when the request's own method has none; empty when it
+ * has one (a handler that answered "not found" itself, as @fastify/static does for a missing
+ * file) or the path is no route at all.
+ */
+function allowedMethods(app: RelayHttp, req: FastifyRequest): string[] {
+  const url = pathOf(req.url);
+  if (app.findRoute({ method: req.method as (typeof METHODS)[number], url })) return [];
+  return METHODS.filter((method) => app.findRoute({ method, url }));
 }

@@ -9,7 +9,7 @@
  * body before the error mapping (overlay/relay/http-errors.ts).
  */
 import fc from 'fast-check';
-import { request } from 'node:http';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
@@ -82,13 +82,13 @@ afterAll(async () => {
   for (const e of acceptedEvents) console.log(`  accepted: ${e}`);
 });
 
-function send(req: FuzzRequest): Promise<{ status: number; text: string }> {
+function send(req: FuzzRequest): Promise<{ status: number; text: string; headers: IncomingHttpHeaders }> {
   const u = new URL(r.url);
   return new Promise((resolve, reject) => {
     const q = request({ host: u.hostname, port: u.port, method: req.method, path: req.path, headers: req.headers, agent: false, timeout: 10_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
       res.on('error', reject);
     });
     q.on('timeout', () => q.destroy(new Error(`no answer in 10 s to ${req.method} ${req.path.slice(0, 80)}`)));
@@ -128,13 +128,23 @@ describe('framework and plugin errors answer the documented body with their own 
     ['GET', '/overlay/a/..%2f..%2fpackage.json', 404, 'not_found'],
     ['GET', '/api/rooms/' + 'r'.repeat(101), 414, 'too_large'],
     ['GET', '/api/rooms/' + 'r'.repeat(20_000), 431, 'too_large'],
-    ['OPTIONS', '/api/rooms', 404, 'not_found'],
-    ['PROPFIND', '/api/rooms', 404, 'not_found'],
+    ['OPTIONS', '/api/rooms', 405, 'invalid'],
+    ['PROPFIND', '/api/rooms', 405, 'invalid'],
+    ['DELETE', '/api/rooms/r1/sales', 405, 'invalid'],
+    ['OPTIONS', '/api/no-such-route', 404, 'not_found'],
+    ['GET', '/overlay/no-such-file.js', 404, 'not_found'],
   ].map(([method, path, status, code]) => ({ method, path, status, code, name: `${method} ${(path as string).length > 60 ? (path as string).slice(0, 40) + `… (${(path as string).length} characters)` : path}` })))('$name → $status $code', async ({ method, path, status, code }) => {
     const res = await send({ method: method as string, path: path as string, headers: {} });
     expect(res.status).toBe(status);
     expectErrorBody(status as number, res.text, `${method} ${(path as string).slice(0, 40)}`);
     expect(JSON.parse(res.text).error.code).toBe(code);
+  });
+
+  it('a method the path has no route for answers 405 with the methods it has in Allow', async () => {
+    const res = await send({ method: 'OPTIONS', path: `/api/rooms/${target.room.id}/sales`, headers: {} });
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('GET, HEAD, POST');
+    expect(JSON.parse(res.text).error).toMatchObject({ reason: 'method_not_allowed', message: expect.stringContaining('use GET or HEAD or POST') });
   });
 
   it('an unknown method, refused by the HTTP parser, gets the same body', async () => {
