@@ -30,7 +30,10 @@ const IN_FLIGHT = 32; // per sender
 const CARD_EVERY_MS = 3000;
 const SAMPLES = 200;
 
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+const statusMb = (pid: number, field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+const rssMb = (pid: number) => statusMb(pid, 'VmRSS');
+/** RSS split as the kernel counts it: anonymous (V8's heap, malloc: SQLite's cache, buffers) and file-backed (the binary, mapped libraries). */
+const rssParts = (pid: number) => `anon ${statusMb(pid, 'RssAnon').toFixed(0)} MB + file ${statusMb(pid, 'RssFile').toFixed(0)} MB`;
 const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'liveshelf-longshow-'));
@@ -64,6 +67,7 @@ try {
   }
 
   const rssStart = rssMb(relay.child.pid!);
+  const partsStart = rssParts(relay.child.pid!);
   const startSamples = await samples('s');
 
   // The show: senders at full speed, a card change every few seconds.
@@ -84,7 +88,7 @@ try {
           done++;
           if (performance.now() - lastReport > 30_000) {
             lastReport = performance.now();
-            console.log(`  ${done} sales, ${(done / ((lastReport - t0) / 1000)).toFixed(0)}/s, relay RSS ${rssMb(relay.child.pid!).toFixed(0)} MB, load ${load()}`);
+            console.log(`  ${done} sales, ${(done / ((lastReport - t0) / 1000)).toFixed(0)}/s, relay RSS ${rssMb(relay.child.pid!).toFixed(0)} MB (${rssParts(relay.child.pid!)}), load ${load()}`);
           }
         }
       }),
@@ -96,6 +100,7 @@ try {
 
   const endSamples = await samples('e');
   const rssEnd = rssMb(relay.child.pid!);
+  const partsEnd = rssParts(relay.child.pid!);
   await new Promise((r) => setTimeout(r, 300));
   const report = next('seen');
   child.send({ type: 'report' });
@@ -128,7 +133,7 @@ try {
   const restartMs = performance.now() - r0;
 
   console.log(`sales        ${done} in ${showSeconds.toFixed(1)} s: ${(done / showSeconds).toFixed(0)} durable sales/s (${SENDERS} senders × ${IN_FLIGHT} in flight), ${cards} card changes`);
-  console.log(`relay RSS    start ${rssStart.toFixed(0)} MB, end ${rssEnd.toFixed(0)} MB (${(((rssEnd - rssStart) / rssStart) * 100).toFixed(0)} %)`);
+  console.log(`relay RSS    start ${rssStart.toFixed(0)} MB (${partsStart}), end ${rssEnd.toFixed(0)} MB (${partsEnd}) (${(((rssEnd - rssStart) / rssStart) * 100).toFixed(0)} %)`);
   console.log(`fan-out      to ${OVERLAYS} overlays: start p50 ${ms(pct(pStart, 50))} p99 ${ms(pct(pStart, 99))}, end p50 ${ms(pct(pEnd, 50))} p99 ${ms(pct(pEnd, 99))} (n=${pStart.length}+${pEnd.length})`);
   console.log(`restart      ${ms(restartMs, 0)} from spawn to the room answered`);
   console.log(`CSV export   ${ms(exportMs, 0)} for ${csv.split('\n').length - 2} sales, ${(Buffer.byteLength(csv) / 1e6).toFixed(1)} MB`);
