@@ -52,7 +52,7 @@ export const SALE_SOURCES = ['console', 'api', 'webhook', 'shortcut', 'import'] 
 export const SaleSourceSchema = z.union([
   z.enum(SALE_SOURCES),
   z.custom<`feed:${string}` | `page:${string}`>((v) => typeof v === 'string' && /^(feed|page):[A-Za-z0-9._-]{1,80}$/.test(v), {
-    message: 'must be console, api, webhook, shortcut, import, feed:<id> or page:<site>',
+    message: `must be ${SALE_SOURCES.join(', ')}, feed:<id> or page:<site>`,
   }),
 ]);
 export type SaleSource = z.infer<typeof SaleSourceSchema>;
