@@ -7,6 +7,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { fieldIssues, type Command } from '../../shared/commands.js';
 import { emptyRoom, RoleSchema, RoomInfoSchema, type Role, type Sale } from '../../shared/domain.js';
@@ -187,20 +188,27 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
     const q = parseBody(SalesQuerySchema, req.query);
     const state = actor.state;
     const roomId = state.id;
-    let after = q.after === undefined ? undefined : decodeCursor(q.after);
+    const after = q.after === undefined ? undefined : decodeCursor(q.after);
     if (q.format === 'csv') {
-      // The whole list, read page by page so one request never holds a huge query result.
-      const parts: string[] = [];
-      for (let first = true; ; first = false) {
-        const page = await store.listSales(roomId, after, CSV_PAGE).catch(storageFailed);
-        parts.push(salesCsv(saleRecords(page, state.products), state, { header: first }));
-        if (page.length < CSV_PAGE) break;
-        after = page[page.length - 1]!;
+      // The whole list, streamed page by page: the relay holds one page (2,000 sales, ~200 KB of
+      // CSV) at a time instead of the whole file, and the first bytes leave at once. The first
+      // page is read before the answer starts, so a storage failure there is still a proper 503;
+      // one later, when the status is already sent, ends the stream early (the client sees a
+      // truncated download, not a file that looks complete).
+      const first = await store.listSales(roomId, after, CSV_PAGE).catch(storageFailed);
+      const products = state.products;
+      async function* pages(): AsyncGenerator<string> {
+        let page = first;
+        for (let header = true; ; header = false) {
+          yield salesCsv(saleRecords(page, products), state, { header });
+          if (page.length < CSV_PAGE) return;
+          page = await store.listSales(roomId, page[page.length - 1]!, CSV_PAGE);
+        }
       }
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="liveshelf-sales-${roomId}.csv"`)
-        .send(parts.join(''));
+        .send(Readable.from(pages(), { objectMode: false }));
     }
     const limit = q.limit ?? 1000;
     const page = await store.listSales(roomId, after, limit).catch(storageFailed);

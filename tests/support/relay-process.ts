@@ -27,9 +27,11 @@ export interface RelayProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnRelay(opts: { port: number; dataDir: string; adminToken: string; env?: Record<string, string>; execArgv?: string[] }): Promise<RelayProcess> {
-  const child = spawn(process.execPath, [...(opts.execArgv ?? []), '--import', 'tsx', join(ROOT, 'overlay/relay/main.ts')], {
-    cwd: ROOT,
+/** `root`: another checkout to run the relay from (a bench comparing with the build before); this one by default. */
+export async function spawnRelay(opts: { port: number; dataDir: string; adminToken: string; env?: Record<string, string>; execArgv?: string[]; root?: string }): Promise<RelayProcess> {
+  const root = opts.root ?? ROOT;
+  const child = spawn(process.execPath, [...(opts.execArgv ?? []), '--import', 'tsx', join(root, 'overlay/relay/main.ts')], {
+    cwd: root,
     env: {
       ...process.env,
       PORT: String(opts.port),
