@@ -6,7 +6,7 @@
  * start and the end, p99 fan-out (sale sent → every overlay holds it) at the start and the end,
  * the restart time on that database (spawn → the room answered), the sales CSV export time.
  * Aims (issue 14): RSS growth ≤ 50 %, p99 not worse by more than 20 %, restart ≤ 5 s.
- * Run: npx tsx bench/longshow.bench.ts [--sales 1000000]
+ * Run: npx tsx bench/longshow.bench.ts [--sales 1000000] [--node-flags "--max-semi-space-size=4"] (flags for the relay's node)
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,11 +24,16 @@ const arg = (name: string, fallback: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const SALES = arg('--sales', 1_000_000);
+const NODE_FLAGS = (() => {
+  const i = process.argv.indexOf('--node-flags');
+  return i > 0 ? process.argv[i + 1]!.split(/\s+/).filter(Boolean) : [];
+})();
 const OVERLAYS = 50;
 const SENDERS = 8;
 const IN_FLIGHT = 32; // per sender
 const CARD_EVERY_MS = 3000;
 const SAMPLES = 200;
+const QUIET_MS = 20_000;
 
 const statusMb = (pid: number, field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 const rssMb = (pid: number) => statusMb(pid, 'VmRSS');
@@ -39,8 +44,8 @@ const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 const dataDir = mkdtempSync(join(tmpdir(), 'liveshelf-longshow-'));
 const port = await freePort();
 const env = { LIVESHELF_SYNC: 'FULL', LIVESHELF_RATE_PER_SECOND: '1000000' };
-let relay: RelayProcess = await spawnRelay({ port, dataDir, adminToken: BENCH_ADMIN, env });
-console.log(`LiveShelf long show — ${SALES} sales, ${OVERLAYS} overlays, ${new Date().toISOString()}, load average ${load()} on ${cpus().length} cores`);
+let relay: RelayProcess = await spawnRelay({ port, dataDir, adminToken: BENCH_ADMIN, env, execArgv: NODE_FLAGS });
+console.log(`LiveShelf long show — ${SALES} sales, ${OVERLAYS} overlays${NODE_FLAGS.length ? `, relay node ${NODE_FLAGS.join(' ')}` : ''}, ${new Date().toISOString()}, load average ${load()} on ${cpus().length} cores`);
 
 let child: ReturnType<typeof fork> | undefined;
 try {
@@ -101,7 +106,10 @@ try {
   const endSamples = await samples('e');
   const rssEnd = rssMb(relay.child.pid!);
   const partsEnd = rssParts(relay.child.pid!);
-  await new Promise((r) => setTimeout(r, 300));
+  // A show has pauses: V8 gives back the heap room a burst made it take (its memory reducer runs when the process is idle).
+  await new Promise((r) => setTimeout(r, QUIET_MS));
+  const rssQuiet = rssMb(relay.child.pid!);
+  const partsQuiet = rssParts(relay.child.pid!);
   const report = next('seen');
   child.send({ type: 'report' });
   const { seen } = (await report) as Extract<FromSubscribers, { type: 'seen' }>;
@@ -124,7 +132,7 @@ try {
   const exportMs = performance.now() - e0;
   await relay.kill('SIGTERM');
   const r0 = performance.now();
-  relay = await spawnRelay({ port, dataDir, adminToken: BENCH_ADMIN, env });
+  relay = await spawnRelay({ port, dataDir, adminToken: BENCH_ADMIN, env, execArgv: NODE_FLAGS });
   for (;;) {
     const res = await fetch(`${relay.url}/api/rooms/${roomId}`, { headers: { authorization: `Bearer ${tokens.host}` } });
     if (res.ok) break;
@@ -134,6 +142,7 @@ try {
 
   console.log(`sales        ${done} in ${showSeconds.toFixed(1)} s: ${(done / showSeconds).toFixed(0)} durable sales/s (${SENDERS} senders × ${IN_FLIGHT} in flight), ${cards} card changes`);
   console.log(`relay RSS    start ${rssStart.toFixed(0)} MB (${partsStart}), end ${rssEnd.toFixed(0)} MB (${partsEnd}) (${(((rssEnd - rssStart) / rssStart) * 100).toFixed(0)} %)`);
+  console.log(`             after ${QUIET_MS / 1000} s quiet ${rssQuiet.toFixed(0)} MB (${partsQuiet}) (${(((rssQuiet - rssStart) / rssStart) * 100).toFixed(0)} %)`);
   console.log(`fan-out      to ${OVERLAYS} overlays: start p50 ${ms(pct(pStart, 50))} p99 ${ms(pct(pStart, 99))}, end p50 ${ms(pct(pEnd, 50))} p99 ${ms(pct(pEnd, 99))} (n=${pStart.length}+${pEnd.length})`);
   console.log(`restart      ${ms(restartMs, 0)} from spawn to the room answered`);
   console.log(`CSV export   ${ms(exportMs, 0)} for ${csv.split('\n').length - 2} sales, ${(Buffer.byteLength(csv) / 1e6).toFixed(1)} MB`);
