@@ -42,9 +42,10 @@ async function hop(host: Socket, wait: ReturnType<typeof listen>, make: (i: numb
   await new Promise((r) => setTimeout(r, 20));
 }
 
-export async function hopBench(subscribers: number) {
+/** `root`: run the relay of another checkout (the build before), to compare in alternation. */
+export async function hopBench(subscribers: number, opts: { root?: string; label?: string } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'liveshelf-hop-'));
-  const relay = await spawnRelay({ port: await freePort(), dataDir, adminToken: BENCH_ADMIN, env: { LIVESHELF_SYNC: 'FULL', LIVESHELF_RATE_PER_SECOND: '1000000' } });
+  const relay = await spawnRelay({ port: await freePort(), dataDir, adminToken: BENCH_ADMIN, env: { LIVESHELF_SYNC: 'FULL', LIVESHELF_RATE_PER_SECOND: '1000000' }, ...(opts.root && { root: opts.root }) });
   const barePort = await freePort();
   const bare = fork(fileURLToPath(new URL('./bare-hop-server.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, PORT: String(barePort) } });
   await new Promise((r) => bare.once('message', r));
@@ -78,7 +79,7 @@ export async function hopBench(subscribers: number) {
     for (const s of [rHost, bHost, ...rSubs, ...bSubs]) s.close();
     const [r50, r99, b50, b99] = [pct(relayLat, 50), pct(relayLat, 99), pct(bareLat, 50), pct(bareLat, 99)];
     console.log(
-      `hop        sync=FULL 500 products, ${String(subscribers).padStart(2)} subscriber(s), ${HOPS} hops: relay p50 ${ms(r50)} p99 ${ms(r99)} | bare socket.io p50 ${ms(b50)} p99 ${ms(b99)} | ratio p50 ${(r50 / b50).toFixed(2)}× p99 ${(r99 / b99).toFixed(2)}×`,
+      `hop${opts.label ? ` ${opts.label}` : ''}        sync=FULL 500 products, ${String(subscribers).padStart(2)} subscriber(s), ${HOPS} hops: relay p50 ${ms(r50)} p99 ${ms(r99)} | bare socket.io p50 ${ms(b50)} p99 ${ms(b99)} | ratio p50 ${(r50 / b50).toFixed(2)}× p99 ${(r99 / b99).toFixed(2)}×`,
     );
   } finally {
     bare.kill('SIGTERM');

@@ -7,7 +7,7 @@
  *      subscribers in this process beside the host, and in a process of their own (as real
  *      overlays are; then the host's ack and the states are not read by one event loop).
  *   3. the command hop beside a bare socket.io rebroadcast in the same run (hop.ts, issue 16).
- * Run: npx tsx bench/relay.bench.ts [--seconds 5] [--hop-only] (~30 s)
+ * Run: npx tsx bench/relay.bench.ts [--seconds 5] [--hop-only] [--baseline <checkout of the build before>] (~30 s)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -79,6 +79,17 @@ async function withRelay<T>(sync: Sync, fn: (r: RelayProcess) => Promise<T>): Pr
 
 console.log(`LiveShelf relay bench — ${seconds}s per run, relay in its own process, loopback, ${new Date().toISOString()}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores`);
 const hopOnly = process.argv.includes('--hop-only');
+const baselineArg = process.argv.indexOf('--baseline');
+if (baselineArg > 0) {
+  // The hop of the build before (another checkout's relay) and this one's, in alternation, 3 rounds.
+  const before = process.argv[baselineArg + 1]!;
+  for (let round = 0; round < 3; round++)
+    for (const n of [1, 10]) {
+      const runs = [() => hopBench(n, { root: before, label: 'before' }), () => hopBench(n, { label: 'this  ' })];
+      for (const run of round % 2 ? runs.reverse() : runs) await run();
+    }
+  process.exit(0);
+}
 for (const n of [1, 10]) await hopBench(n);
 if (hopOnly) process.exit(0);
 const only = process.argv.includes('--fanout-only');

@@ -9,7 +9,7 @@
 import type { RoomState } from '../../shared/domain.js';
 import { composePatches, diffRoom } from '../../shared/room-patch.js';
 import type { RelayConfig } from './deps.js';
-import { patchRoom } from './patch-room.js';
+import { consolePatchRoom, patchRoom } from './patch-room.js';
 import type { RoomChange } from './room-hub.js';
 import type { RelayServer } from './socket-session.js';
 
@@ -30,6 +30,7 @@ function coalesce(held: RoomChange | undefined, later: RoomChange): RoomChange {
 }
 
 export type Broadcaster = ReturnType<typeof createBroadcaster>;
+type Target = ReturnType<RelayServer['to']>;
 
 export function createBroadcaster(io: RelayServer, config: RelayConfig) {
   const interval = config.broadcastIntervalMs ?? 16;
@@ -46,15 +47,29 @@ export function createBroadcaster(io: RelayServer, config: RelayConfig) {
     if (reaches(state.id)) io.to(state.id).emit('room.state', state);
     const prev = t.sent;
     t.sent = state;
-    if (!reaches(patchRoom(state.id))) return;
+    const patchClients = patchRoom(state.id);
+    if (!reaches(patchClients)) return;
+    // Overlays first, then the consoles (patch-room.ts: the overlay is what the viewers wait for).
+    const consoles = consolePatchRoom(state.id);
+    // Only when it changes something here: with shared broadcasts (Redis) it would be two
+    // publishes per commit, and a room without consoles or without overlays has one set anyway.
+    const split = config.sharedBroadcasts !== true && localClients(consoles) > 0 && localClients(consoles) < localClients(patchClients);
+    const send = (emit: (to: Target) => void) => {
+      if (!split) return emit(io.to(patchClients));
+      emit(io.to(patchClients).except(consoles));
+      emit(io.to(consoles));
+    };
     // The commit's own patch (or the composed patches of the commits held back) when it starts
     // from exactly the state last sent from here: the hot path, no second diff.
-    if (prev === change.prev) io.to(patchRoom(state.id)).emit('room.patch', change.patch);
+    if (prev === change.prev) send((to) => to.emit('room.patch', change.patch));
     // Nothing from here yet, or a state that does not follow it (reloaded from the store, another
     // process's): the full state, which a patch client takes as it is.
-    else if (!prev || prev.version >= state.version) io.to(patchRoom(state.id)).emit('room.state', state);
+    else if (!prev || prev.version >= state.version) send((to) => to.emit('room.state', state));
     // Another process's commit came in between: what changed since the state last sent from here.
-    else io.to(patchRoom(state.id)).emit('room.patch', diffRoom(prev, state));
+    else {
+      const patch = diffRoom(prev, state);
+      send((to) => to.emit('room.patch', patch));
+    }
   }
 
   /** Sends what the throttle held back, now. */

@@ -55,10 +55,10 @@ interface PatchClient {
 }
 
 /** An opted-in client following the room with the clients' code; `drop` may swallow patches on the way. */
-async function patchClient(room: CreatedRoom, drop: (p: RoomPatch) => boolean = () => false, url = r.url): Promise<PatchClient> {
+async function patchClient(room: CreatedRoom, drop: (p: RoomPatch) => boolean = () => false, url = r.url, token = room.tokens.overlay): Promise<PatchClient> {
   const socket: TestSocket = ioClient(url, {
     transports: ['websocket'],
-    auth: { room: room.room.id, token: room.tokens.overlay, protocol: PROTOCOL_VERSION, patches: true },
+    auth: { room: room.room.id, token, protocol: PROTOCOL_VERSION, patches: true },
     reconnection: false,
     forceNew: true,
   });
@@ -163,6 +163,27 @@ describe('room.patch', () => {
     await until(() => plainStates.at(-1)?.version === final.version, 'the full-state client to reach the final version');
     expect(plainStates.at(-1)).toEqual(final);
     expect(plainPatches).toEqual([]);
+  });
+
+  it('overlays and consoles (sent to in that order, patch-room.ts) each get every patch once, in order', async () => {
+    const { room, host, ids } = await seededRoom(10);
+    const overlays = [await patchClient(room), await patchClient(room)];
+    const consoles = [await patchClient(room, undefined, r.url, room.tokens.host), await patchClient(room, undefined, r.url, room.tokens.cohost)];
+    const replies = await burst(host, ids);
+    expect(replies.filter((x) => !x.ok)).toEqual([]);
+    const final = await roomNow(room);
+    for (const c of [...overlays, ...consoles]) {
+      await until(() => c.current()?.version === final.version, 'every patch client to reach the final version');
+      expect(c.current()).toEqual(final);
+      expect(c.syncs).toBe(0);
+      const fresh = c.patches.filter((p) => p.version > c.fullStates[0]!.version);
+      expect(new Set(fresh.map((p) => p.version)).size).toBe(fresh.length);
+      let v = c.fullStates[0]!.version;
+      for (const p of fresh) {
+        expect(p.baseVersion).toBe(v);
+        v = p.version;
+      }
+    }
   });
 
   it('a client whose patch base does not match resyncs through room.sync', async () => {
