@@ -56,6 +56,8 @@ export const SaleSourceSchema = z.union([
   }),
 ]);
 export type SaleSource = z.infer<typeof SaleSourceSchema>;
+/** A shop's feed or a seller page: it reports sales that happened, which are counted even beyond the stock ([R10]). */
+export const isFactSource = (source: SaleSource): boolean => source.startsWith('feed:') || source.startsWith('page:');
 
 export const SaleSchema = z.object({
   /** The id of the command that recorded it (client-made, unique per room). */

@@ -67,6 +67,12 @@ export const ProductSchema = z.object({
   soldOutManual: z.boolean(),
   /** Derived: stock === 0 or marked sold out by hand. */
   soldOut: z.boolean(),
+  /**
+   * Units a shop feed or a seller page counted beyond the stock ([R10]); absent when none. The
+   * panel shows it to the host; a void or refund of such sales gives these back first, so the
+   * stock never grows by units it never had.
+   */
+  oversold: z.number().int().min(1).optional(),
 });
 export type Product = z.infer<typeof ProductSchema>;
 

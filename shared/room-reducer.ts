@@ -21,6 +21,9 @@
  *      still count a unit; a product's sold and revenueMinor likewise over its own sales. A
  *      refund (sale.refund) lowers a sale's counted units and gives their stock back; one beyond
  *      them is refused (refund_too_large); a void gives back only the units still counted.
+ * [R10] a sale from a shop feed or a seller page (`feed:…`, `page:…` sources) reports an order
+ *      already paid: it is counted even beyond the stock or on a product marked sold out; the
+ *      stock stops at 0. A void or refund of it gives back only what it took from the stock.
  */
 import type { Command } from './commands.js';
 import { roleMay } from './commands.js';

@@ -5,7 +5,7 @@
  * relay reads for a whole batch before applying it.
  */
 import { z } from 'zod';
-import { IdSchema, MinorSchema, type Product, type RoomState, type Sale } from '../domain.js';
+import { IdSchema, isFactSource, MinorSchema, type Product, type RoomState, type Sale } from '../domain.js';
 import { findProduct, soldOutOf, unknownProduct, withProduct, type Applied, type ApplyContext, type RoomEvent } from './apply.js';
 import { defineCommand, type LookupKeys } from './define.js';
 import { fail, type Refusal } from './refusals.js';
@@ -55,8 +55,13 @@ export const saleRecord = defineCommand('sale.record', {
     if (cmd.unitPriceMinor !== undefined && cmd.unitPriceMinor !== p.priceMinor) {
       return fail('price_changed', `the price changed to ${p.priceMinor} minor units`, 'unitPriceMinor');
     }
-    if (p.soldOutManual) return fail('sold_out', `"${p.name}" is marked sold out`, 'productId');
-    if (p.stock !== null && quantity > p.stock) {
+    // [R10] A shop's paid order (a `feed:` source) or a seller page's count (`page:`) is a fact,
+    // not a request: refusing it would only make the shop retry for hours. It is counted even
+    // beyond the stock, which stays at 0 (sold out), and the panel shows the oversell. The
+    // stock's limits hold for what the host and the API ask.
+    const fact = isFactSource(ctx.source);
+    if (!fact && p.soldOutManual) return fail('sold_out', `"${p.name}" is marked sold out`, 'productId');
+    if (!fact && p.stock !== null && quantity > p.stock) {
       return fail('out_of_stock', `only ${p.stock} of "${p.name}" left, ${quantity} asked`, 'quantity');
     }
     const amount = quantity * p.priceMinor;
@@ -73,8 +78,10 @@ export const saleRecord = defineCommand('sale.record', {
       by: ctx.by,
       voidedAt: null,
     };
-    const stock = p.stock === null ? null : p.stock - quantity;
+    const beyond = p.stock === null ? 0 : Math.max(0, quantity - p.stock);
+    const stock = p.stock === null ? null : p.stock - quantity + beyond;
     const next: Product = { ...p, stock, sold: p.sold + quantity, revenueMinor: p.revenueMinor + amount };
+    if (beyond > 0) next.oversold = (p.oversold ?? 0) + beyond;
     next.soldOut = soldOutOf(next);
     const events: RoomEvent[] = [{ type: 'sale.recorded', sale }];
     if (next.soldOut && !p.soldOut) events.push({ type: 'product.soldOut', productId: p.id, soldOut: true });
@@ -130,13 +137,16 @@ function uncount(state: RoomState, sale: Sale, units: number, stopsCounting: boo
   const events: RoomEvent[] = [event];
   const found = findProduct(state, sale.productId);
   if (!found) return { ok: true, state: { ...state, totals }, events, result: { saleId: sale.id } };
-  const p = found.product;
+  const { oversold, ...p } = found.product;
+  // Units counted beyond the stock come back first: they were never in it ([R10]).
+  const notInStock = Math.min(units, oversold ?? 0);
   const next: Product = {
     ...p,
-    stock: p.stock === null ? null : p.stock + units,
+    stock: p.stock === null ? null : p.stock + units - notInStock,
     sold: p.sold - units,
     revenueMinor: p.revenueMinor - amount,
   };
+  if ((oversold ?? 0) > notInStock) next.oversold = oversold! - notInStock;
   next.soldOut = soldOutOf(next);
   if (p.soldOut && !next.soldOut) events.push({ type: 'product.soldOut', productId: p.id, soldOut: false });
   return { ok: true, state: { ...state, products: withProduct(state, found.index, next), totals }, events, result: { saleId: sale.id, productId: p.id } };

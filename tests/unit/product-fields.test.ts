@@ -14,7 +14,7 @@ import { FIELD_OF_CSV_HEADER, newProduct, PRODUCT_FIELDS, withChanges } from '..
  * this order), with the farm fields of issue 17 (one table entry each) after the old fields.
  */
 const FARM_FIELDS = ['netWeightGrams', 'grade', 'harvestDate', 'producer', 'traceUrl'];
-const PRODUCT_KEYS = ['id', 'sku', 'name', 'priceMinor', 'originalPriceMinor', 'unit', 'stock', 'imageUrl', 'origin', 'tagline', 'obsScene', ...FARM_FIELDS, 'sold', 'revenueMinor', 'soldOutManual', 'soldOut'];
+const PRODUCT_KEYS = ['id', 'sku', 'name', 'priceMinor', 'originalPriceMinor', 'unit', 'stock', 'imageUrl', 'origin', 'tagline', 'obsScene', ...FARM_FIELDS, 'sold', 'revenueMinor', 'soldOutManual', 'soldOut', 'oversold'];
 /** Their blank values: what a product.add without them, and a product stored before them, holds. */
 const FARM_BLANKS = { netWeightGrams: null, grade: '', harvestDate: null, producer: '', traceUrl: null };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMMAND_TYPES, type CommandType } from '../../shared/commands.js';
-import { MAX_TICKER, type Role, type RoomState } from '../../shared/domain.js';
+import { MAX_TICKER, type Role, type RoomState, type SaleSource } from '../../shared/domain.js';
 import { applyCommand, ERROR_STATUS, type ApplyOutcome, type RoomEvent } from '../../shared/room-reducer.js';
 import { cmd, deepFreeze, seededRelay, TestRelay, T0 } from './room-harness.js';
 
@@ -335,6 +335,55 @@ describe('sequences through processCommand', () => {
     expect(r.send({ type: 'sale.record', productId: ids.pom })).toMatchObject({ kind: 'rejected', error: { code: 'conflict', reason: 'sold_out' } });
     r.ok({ type: 'stock.set', productId: ids.pom, stock: 5 });
     expect(r.send({ type: 'sale.record', productId: ids.pom }).kind).toBe('applied');
+  });
+
+  describe('[R10] a paid order from a shop feed or a seller page is counted beyond the stock', () => {
+    const recorded = (r: TestRelay, input: Record<string, unknown>, source: SaleSource, by: Role = 'sales') => {
+      const out = r.send(input, by, source);
+      if (out.kind !== 'applied') throw new Error(`expected applied, got ${JSON.stringify(out)}`);
+      return out.answer.result!.saleId!;
+    };
+    it.each([['feed:shop-1' as const], ['page:douyin' as const]])('%s: stock 5, an order of 8 → counted 8, stock 0, sold out, oversold 3', (source) => {
+      const { r, ids } = fixture();
+      const totals = r.state.totals;
+      recorded(r, { type: 'sale.record', productId: ids.pom, quantity: 8, orderId: `${source}:o1` }, source);
+      expect(r.product(ids.pom)).toMatchObject({ stock: 0, sold: 8, revenueMinor: 8 * 5990, soldOut: true, oversold: 3 });
+      expect(r.state.totals).toEqual({ sold: totals.sold + 8, revenueMinor: totals.revenueMinor + 8 * 5990, orders: totals.orders + 1 });
+    });
+    it('the same order from the console or the API is still refused (the stock limits what the host and the API ask)', () => {
+      const { r, ids } = fixture();
+      for (const source of ['console', 'api', 'webhook'] as const) {
+        expect(r.send({ type: 'sale.record', productId: ids.pom, quantity: 8 }, 'host', source)).toMatchObject({ kind: 'rejected', error: { reason: 'out_of_stock' } });
+      }
+      r.ok({ type: 'product.soldOut', productId: ids.pom });
+      expect(r.send({ type: 'sale.record', productId: ids.pom }, 'sales', 'api')).toMatchObject({ kind: 'rejected', error: { reason: 'sold_out' } });
+      // A feed's order on a product the host marked sold out happened all the same.
+      recorded(r, { type: 'sale.record', productId: ids.pom, quantity: 2 }, 'feed:shop-1');
+      expect(r.product(ids.pom)).toMatchObject({ stock: 3, sold: 2, soldOut: true, soldOutManual: true });
+      expect(r.product(ids.pom).oversold).toBeUndefined();
+    });
+    it('a void or refund of an oversold order gives back the units beyond the stock first: the stock never grows by units it never had', () => {
+      const { r, ids } = fixture();
+      const a = recorded(r, { type: 'sale.record', productId: ids.pom, quantity: 4 }, 'feed:shop-1'); // stock 5 → 1
+      const b = recorded(r, { type: 'sale.record', productId: ids.pom, quantity: 3 }, 'feed:shop-1'); // 1 → 0, 2 beyond
+      expect(r.product(ids.pom)).toMatchObject({ stock: 0, sold: 7, oversold: 2 });
+      r.ok({ type: 'sale.refund', saleId: b, quantity: 1 });
+      expect(r.product(ids.pom)).toMatchObject({ stock: 0, sold: 6, oversold: 1, soldOut: true });
+      r.ok({ type: 'sale.void', saleId: b });
+      expect(r.product(ids.pom)).toMatchObject({ stock: 1, sold: 4, soldOut: false });
+      expect(r.product(ids.pom).oversold).toBeUndefined();
+      r.ok({ type: 'sale.void', saleId: a });
+      expect(r.product(ids.pom)).toMatchObject({ stock: 5, sold: 0 });
+    });
+    it('a stock.set by the host supersedes the oversell: a later void gives its units to the new stock', () => {
+      const { r, ids } = fixture();
+      const a = recorded(r, { type: 'sale.record', productId: ids.pom, quantity: 7 }, 'feed:shop-1');
+      expect(r.product(ids.pom).oversold).toBe(2);
+      r.ok({ type: 'stock.set', productId: ids.pom, stock: 10 });
+      expect(r.product(ids.pom).oversold).toBeUndefined();
+      r.ok({ type: 'sale.void', saleId: a });
+      expect(r.product(ids.pom)).toMatchObject({ stock: 17, sold: 0 });
+    });
   });
 
   it('[R6] sale.void is refused the second time and changes nothing', () => {
