@@ -76,7 +76,17 @@ export const SaleSchema = z.object({
 });
 export type Sale = z.infer<typeof SaleSchema>;
 
-export const TotalsSchema = z.object({ sold: count, revenueMinor: count, orders: count });
+export const TotalsSchema = z.object({
+  sold: count,
+  revenueMinor: count,
+  orders: count,
+  /**
+   * Grams sold (Σ counted units × the product's netWeightGrams; a product without one adds 0),
+   * kept by the sale commands like sold and revenue (issue 17). A room stored before it existed
+   * reads as 0: its earlier sales are not re-weighed.
+   */
+  weightGrams: count.default(0),
+});
 export type Totals = z.infer<typeof TotalsSchema>;
 
 /** The authoritative room state, exactly what clients receive and GET /api/rooms/:room returns. */
@@ -108,7 +118,7 @@ export function emptyRoom(id: string, info: RoomInfo, now: number): RoomState {
     cardVisible: false,
     ticker: [],
     countdown: null,
-    totals: { sold: 0, revenueMinor: 0, orders: 0 },
+    totals: { sold: 0, revenueMinor: 0, orders: 0, weightGrams: 0 },
     updatedAt: now,
   };
 }

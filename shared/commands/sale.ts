@@ -83,7 +83,12 @@ export const saleRecord = defineCommand('sale.record', {
       state: {
         ...state,
         products: withProduct(state, found.index, next),
-        totals: { sold: state.totals.sold + quantity, revenueMinor: state.totals.revenueMinor + amount, orders: state.totals.orders + 1 },
+        totals: {
+          sold: state.totals.sold + quantity,
+          revenueMinor: state.totals.revenueMinor + amount,
+          orders: state.totals.orders + 1,
+          weightGrams: state.totals.weightGrams + quantity * (p.netWeightGrams ?? 0),
+        },
       },
       events,
       result: { saleId: sale.id, productId: p.id },
@@ -122,13 +127,18 @@ function countedUnits(sale: Pick<Sale, 'quantity' | 'refundedQuantity'>): number
  */
 function uncount(state: RoomState, sale: Sale, units: number, stopsCounting: boolean, event: RoomEvent): Applied {
   const amount = units * sale.unitPriceMinor;
+  const found = findProduct(state, sale.productId);
+  // The weight comes off at the product's net weight now (the sale does not keep one): a removed
+  // product's sales keep their weight, as they keep their revenue; a net weight corrected since
+  // re-weighs the units taken back, so the total never goes below 0.
+  const grams = units * (found?.product.netWeightGrams ?? 0);
   const totals = {
     sold: state.totals.sold - units,
     revenueMinor: state.totals.revenueMinor - amount,
     orders: state.totals.orders - (stopsCounting ? 1 : 0),
+    weightGrams: Math.max(0, state.totals.weightGrams - grams),
   };
   const events: RoomEvent[] = [event];
-  const found = findProduct(state, sale.productId);
   if (!found) return { ok: true, state: { ...state, totals }, events, result: { saleId: sale.id } };
   const p = found.product;
   const next: Product = {

@@ -147,7 +147,7 @@ describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
     const all = await store.listSales(room.id, undefined, 10);
     expect(all.map((s) => [s.id, s.quantity, s.refundedQuantity, s.voidedAt])).toEqual([['sale-1', 3, 1, null], ['sale-2', 2, 2, null]]);
     const stored = (await store.loadRoom(room.id))!.state;
-    expect(stored.totals).toEqual({ sold: 2, revenueMinor: 200, orders: 1 });
+    expect(stored.totals).toEqual({ sold: 2, revenueMinor: 200, orders: 1, weightGrams: 0 });
     expect(stored.products[0]).toMatchObject({ stock: 3, sold: 2, revenueMinor: 200 });
 
     // Another hub on the same store (another process, or after a restart) sees the refunds.

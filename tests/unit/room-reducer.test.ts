@@ -207,7 +207,7 @@ describe('applied commands', () => {
     }],
     ['[R4]', 'sale.record lowers stock and adds to product and totals', () => {}, (i) => ({ type: 'sale.record', productId: i.pom, quantity: 2, orderId: 'o-1' }), (a, b, ev, i) => {
       expect(p(a, i.pom)).toMatchObject({ stock: 3, sold: 2, revenueMinor: 11980, soldOut: false });
-      expect(a.totals).toEqual({ sold: b.totals.sold + 2, revenueMinor: b.totals.revenueMinor + 11980, orders: b.totals.orders + 1 });
+      expect(a.totals).toEqual({ sold: b.totals.sold + 2, revenueMinor: b.totals.revenueMinor + 11980, orders: b.totals.orders + 1, weightGrams: 0 });
       expect(ev).toHaveLength(1);
       expect(ev[0]).toMatchObject({ type: 'sale.recorded', sale: { orderId: 'o-1', productId: i.pom, quantity: 2, unitPriceMinor: 5990, source: 'console', by: 'host', voidedAt: null } });
     }],
@@ -229,24 +229,24 @@ describe('applied commands', () => {
     }, () => ({ type: 'sale.void', saleId: 'sale-5' }), (a, _b, ev, i, r) => {
       expect(r.sales.get('sale-5')?.quantity).toBe(5);
       expect(p(a, i.pom)).toMatchObject({ stock: 5, sold: 0, revenueMinor: 0, soldOut: false });
-      expect(a.totals).toEqual({ sold: 2, revenueMinor: 25600, orders: 1 });
+      expect(a.totals).toEqual({ sold: 2, revenueMinor: 25600, orders: 1, weightGrams: 0 });
       expect(ev.map((e) => e.type)).toEqual(['sale.voided', 'product.soldOut']);
       expect(ev[0]).toMatchObject({ sale: { id: 'sale-5', voidedAt: r.now } });
     }],
     ['[R6]', 'sale.void of a removed product still corrects the totals', (r, i) => r.ok({ type: 'product.remove', productId: i.rice }), SAMPLE['sale.void'], (a) => {
-      expect(a.totals).toEqual({ sold: 0, revenueMinor: 0, orders: 0 });
+      expect(a.totals).toEqual({ sold: 0, revenueMinor: 0, orders: 0, weightGrams: 0 });
     }],
     ['[R9]', 'sale.refund of part of a sale lowers its counted units, the product and the totals; it still counts as an order', () => {}, SAMPLE['sale.refund'], (a, _b, ev, i) => {
       expect(p(a, i.rice)).toMatchObject({ stock: null, sold: 1, revenueMinor: 12800, soldOut: false });
-      expect(a.totals).toEqual({ sold: 1, revenueMinor: 12800, orders: 1 });
+      expect(a.totals).toEqual({ sold: 1, revenueMinor: 12800, orders: 1, weightGrams: 0 });
       expect(ev).toEqual([{ type: 'sale.refunded', quantity: 1, sale: expect.objectContaining({ id: 'first-sale', quantity: 2, refundedQuantity: 1, unitPriceMinor: 12800, voidedAt: null }) }]);
     }],
     ['[R9]', 'sale.refund of every unit gives the stock back and the sale no longer counts as an order', (r, i) => {
       r.ok({ id: 'sale-3', type: 'sale.record', productId: i.pom, quantity: 3 });
     }, () => ({ type: 'sale.refund', saleId: 'sale-3', quantity: 3 }), (a, b, _ev, i) => {
-      expect(b.totals).toEqual({ sold: 5, revenueMinor: 25600 + 17970, orders: 2 });
+      expect(b.totals).toEqual({ sold: 5, revenueMinor: 25600 + 17970, orders: 2, weightGrams: 0 });
       expect(p(a, i.pom)).toMatchObject({ stock: 5, sold: 0, revenueMinor: 0 });
-      expect(a.totals).toEqual({ sold: 2, revenueMinor: 25600, orders: 1 });
+      expect(a.totals).toEqual({ sold: 2, revenueMinor: 25600, orders: 1, weightGrams: 0 });
     }],
     ['[R9]', 'sale.refund counts at the sale’s own price, not the product’s price now', (r, i) => {
       r.ok({ type: 'product.update', productId: i.rice, changes: { priceMinor: 9900 } });
@@ -271,7 +271,7 @@ describe('applied commands', () => {
     }],
     ['[R9]', 'sale.refund of a removed product still corrects the totals', (r, i) => r.ok({ type: 'product.remove', productId: i.rice }), () => ({ type: 'sale.refund', saleId: 'first-sale', quantity: 2 }), (a) => {
       expect(a.products.map((x) => x.sku)).toEqual(['POM', 'EGG']);
-      expect(a.totals).toEqual({ sold: 0, revenueMinor: 0, orders: 0 });
+      expect(a.totals).toEqual({ sold: 0, revenueMinor: 0, orders: 0, weightGrams: 0 });
     }],
     ['[R5]', 'stock.set 0 marks sold out', () => {}, (i) => ({ type: 'stock.set', productId: i.pom, stock: 0 }), (a, _b, ev, i) => {
       expect(p(a, i.pom)).toMatchObject({ stock: 0, soldOut: true });
@@ -377,7 +377,7 @@ describe('sequences through processCommand', () => {
     expect(over).toMatchObject({ kind: 'rejected', error: { code: 'conflict', reason: 'refund_too_large', field: 'quantity' } });
     expect(over.kind === 'rejected' && over.error.message).toContain('2 of its 3 units left');
     r.ok({ type: 'sale.refund', saleId, quantity: 2 });
-    expect(r.state.totals).toEqual({ sold: 2, revenueMinor: 25600, orders: 1 });
+    expect(r.state.totals).toEqual({ sold: 2, revenueMinor: 25600, orders: 1, weightGrams: 0 });
     expect(r.product(ids.pom)).toMatchObject({ stock: 5, sold: 0, revenueMinor: 0 });
     expect(r.sales.get(saleId)).toMatchObject({ quantity: 3, refundedQuantity: 3, voidedAt: null });
     const before = r.state;
@@ -394,7 +394,7 @@ describe('sequences through processCommand', () => {
     expect(r.product(ids.pom)).toMatchObject({ stock: 2, sold: 3, revenueMinor: 3 * 5990 });
     r.ok({ type: 'sale.void', saleId });
     expect(r.product(ids.pom)).toMatchObject({ stock: 5, sold: 0, revenueMinor: 0 });
-    expect(r.state.totals).toEqual({ sold: 2, revenueMinor: 25600, orders: 1 });
+    expect(r.state.totals).toEqual({ sold: 2, revenueMinor: 25600, orders: 1, weightGrams: 0 });
     expect(r.sales.get(saleId)).toMatchObject({ refundedQuantity: 1, voidedAt: expect.any(Number) });
   });
 
@@ -402,7 +402,7 @@ describe('sequences through processCommand', () => {
     const { r, ids } = fixture();
     r.ok({ type: 'sale.refund', saleId: 'first-sale', quantity: 2 });
     const refunded = r.state;
-    expect(refunded.totals).toEqual({ sold: 0, revenueMinor: 0, orders: 0 });
+    expect(refunded.totals).toEqual({ sold: 0, revenueMinor: 0, orders: 0, weightGrams: 0 });
     r.ok({ type: 'sale.void', saleId: 'first-sale' });
     expect(r.state.totals).toEqual(refunded.totals);
     expect(r.product(ids.rice)).toMatchObject({ stock: null, sold: 0, revenueMinor: 0 });
