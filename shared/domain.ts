@@ -73,6 +73,11 @@ export const SaleSchema = z.object({
   source: SaleSourceSchema,
   by: RoleSchema,
   voidedAt: time.nullable(),
+  /**
+   * Sold on presale (stock was 0, issue 17): counted in the product's presale.sold, not taken
+   * from stock, so a void or refund gives back quota, not stock. False for a sale stored before.
+   */
+  presale: z.boolean().default(false),
 });
 export type Sale = z.infer<typeof SaleSchema>;
 

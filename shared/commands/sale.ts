@@ -56,7 +56,14 @@ export const saleRecord = defineCommand('sale.record', {
       return fail('price_changed', `the price changed to ${p.priceMinor} minor units`, 'unitPriceMinor');
     }
     if (p.soldOutManual) return fail('sold_out', `"${p.name}" is marked sold out`, 'productId');
-    if (p.stock !== null && quantity > p.stock) {
+    // [R10] a presale sells only once the stock is 0, and a sale is all stock or all presale:
+    // one that straddles (2 left, 5 asked) is refused, so every sale ships at one date and a
+    // void gives back to one place. The host sells the 2, then the presale takes the rest.
+    const presale = p.stock === 0 && p.presale !== null;
+    if (presale) {
+      const left = p.presale!.quota === null ? Infinity : p.presale!.quota - p.presale!.sold;
+      if (quantity > left) return fail('out_of_stock', `only ${Math.max(0, left)} of "${p.name}" left on presale, ${quantity} asked`, 'quantity');
+    } else if (p.stock !== null && quantity > p.stock) {
       return fail('out_of_stock', `only ${p.stock} of "${p.name}" left, ${quantity} asked`, 'quantity');
     }
     const amount = quantity * p.priceMinor;
@@ -72,9 +79,11 @@ export const saleRecord = defineCommand('sale.record', {
       source: ctx.source,
       by: ctx.by,
       voidedAt: null,
+      presale,
     };
-    const stock = p.stock === null ? null : p.stock - quantity;
-    const next: Product = { ...p, stock, sold: p.sold + quantity, revenueMinor: p.revenueMinor + amount };
+    const next: Product = presale
+      ? { ...p, sold: p.sold + quantity, revenueMinor: p.revenueMinor + amount, presale: { ...p.presale!, sold: p.presale!.sold + quantity } }
+      : { ...p, stock: p.stock === null ? null : p.stock - quantity, sold: p.sold + quantity, revenueMinor: p.revenueMinor + amount };
     next.soldOut = soldOutOf(next);
     const events: RoomEvent[] = [{ type: 'sale.recorded', sale }];
     if (next.soldOut && !p.soldOut) events.push({ type: 'product.soldOut', productId: p.id, soldOut: true });
@@ -141,11 +150,14 @@ function uncount(state: RoomState, sale: Sale, units: number, stopsCounting: boo
   const events: RoomEvent[] = [event];
   if (!found) return { ok: true, state: { ...state, totals }, events, result: { saleId: sale.id } };
   const p = found.product;
+  // [R10] a presale sale gives back quota (if the presale is still there; one cleared since has
+  // none to take it), never stock: its units were never taken from stock.
   const next: Product = {
     ...p,
-    stock: p.stock === null ? null : p.stock + units,
+    stock: p.stock === null || sale.presale ? p.stock : p.stock + units,
     sold: p.sold - units,
     revenueMinor: p.revenueMinor - amount,
+    presale: sale.presale && p.presale ? { ...p.presale, sold: Math.max(0, p.presale.sold - units) } : p.presale,
   };
   next.soldOut = soldOutOf(next);
   if (p.soldOut && !next.soldOut) events.push({ type: 'product.soldOut', productId: p.id, soldOut: false });

@@ -32,6 +32,8 @@ const expected = JSON.parse(readFileSync(join(FIXTURE, 'expected.json'), 'utf8')
  * them (after the host's fields, before the aggregates), so what the relay sends keeps one key order.
  */
 const ADDED_SINCE_FIXTURE = { netWeightGrams: null, grade: '', harvestDate: null, producer: '', traceUrl: null };
+/** And the presale (issue 17), after the aggregates: a product stored before reads as none. */
+const PRESALE_SINCE_FIXTURE = { presale: null };
 for (const kind of ['sqlite', 'redis'] as const) {
   for (const room of Object.values(expected[kind])) {
     for (const loaded of [room.loaded, room.prefetch.room]) {
@@ -39,7 +41,7 @@ for (const kind of ['sqlite', 'redis'] as const) {
       const state = (loaded as { state: { products: Record<string, unknown>[]; totals: Record<string, unknown> } }).state;
       // totals.weightGrams (issue 17) came later too: an older room reads it as 0, its sales not re-weighed.
       state.totals = { ...state.totals, weightGrams: 0 };
-      state.products = state.products.map(({ sold, revenueMinor, soldOutManual, soldOut, ...fields }) => ({ ...fields, ...ADDED_SINCE_FIXTURE, sold, revenueMinor, soldOutManual, soldOut }));
+      state.products = state.products.map(({ sold, revenueMinor, soldOutManual, soldOut, ...fields }) => ({ ...fields, ...ADDED_SINCE_FIXTURE, sold, revenueMinor, soldOutManual, soldOut, ...PRESALE_SINCE_FIXTURE }));
     }
   }
 }
@@ -80,10 +82,10 @@ const quiet = pino({ level: 'silent' });
 
 /**
  * A sale as today's code reads back one the fixture's release wrote: that release had no
- * refunds, so every sale has refundedQuantity 0 (a field added with a default, see
- * stored-room.ts) and is otherwise what it read then. The fixture itself stays as it was written.
+ * refunds nor presales, so every sale has refundedQuantity 0 and presale false (fields added
+ * with a default, see stored-room.ts; SQLite adds their columns) and is otherwise what it read then. The fixture itself stays as it was written.
  */
-const withoutRefunds = (sale: unknown) => ({ ...(sale as object), refundedQuantity: 0 });
+const withoutRefunds = (sale: unknown) => ({ ...(sale as object), refundedQuantity: 0, presale: false });
 const salesById = (sales: unknown) => Object.fromEntries(Object.entries(sales as Record<string, unknown>).map(([id, s]) => [id, withoutRefunds(s)]));
 
 describe.each(['sqlite', 'redis'] as const)('a %s store written by the release before stored formats', (kind) => {

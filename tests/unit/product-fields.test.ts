@@ -14,7 +14,7 @@ import { FIELD_OF_CSV_HEADER, newProduct, PRODUCT_FIELDS, withChanges } from '..
  * this order), with the farm fields of issue 17 (one table entry each) after the old fields.
  */
 const FARM_FIELDS = ['netWeightGrams', 'grade', 'harvestDate', 'producer', 'traceUrl'];
-const PRODUCT_KEYS = ['id', 'sku', 'name', 'priceMinor', 'originalPriceMinor', 'unit', 'stock', 'imageUrl', 'origin', 'tagline', 'obsScene', ...FARM_FIELDS, 'sold', 'revenueMinor', 'soldOutManual', 'soldOut'];
+const PRODUCT_KEYS = ['id', 'sku', 'name', 'priceMinor', 'originalPriceMinor', 'unit', 'stock', 'imageUrl', 'origin', 'tagline', 'obsScene', ...FARM_FIELDS, 'sold', 'revenueMinor', 'soldOutManual', 'soldOut', 'presale'];
 /** Their blank values: what a product.add without them, and a product stored before them, holds. */
 const FARM_BLANKS = { netWeightGrams: null, grade: '', harvestDate: null, producer: '', traceUrl: null };
 
@@ -53,7 +53,7 @@ describe('product field table', () => {
     expect(Object.keys(base)).toEqual(PRODUCT_KEYS);
     expect(base).toEqual({
       id: 'p1', sku: 'POM', name: '芦柑', priceMinor: 5990, originalPriceMinor: null, unit: '', stock: null, imageUrl: null,
-      origin: '', tagline: '', obsScene: null, ...FARM_BLANKS, sold: 0, revenueMinor: 0, soldOutManual: false, soldOut: false,
+      origin: '', tagline: '', obsScene: null, ...FARM_BLANKS, sold: 0, revenueMinor: 0, soldOutManual: false, soldOut: false, presale: null,
     });
     expect(newProduct('p2', { sku: 'E', name: 'e', priceMinor: 1, stock: 0, obsScene: '' })).toMatchObject({ stock: 0, soldOut: true, obsScene: null });
     expect(newProduct('p3', { sku: 'E', name: 'e', priceMinor: 1, obsScene: 'Close-up', imageUrl: null, unit: 'kg' })).toMatchObject({ obsScene: 'Close-up', imageUrl: null, unit: 'kg' });

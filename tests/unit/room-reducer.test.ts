@@ -21,6 +21,8 @@ const SAMPLE: Record<CommandType, (ids: Ids) => Input> = {
   'sale.void': () => ({ type: 'sale.void', saleId: 'first-sale' }),
   'sale.refund': () => ({ type: 'sale.refund', saleId: 'first-sale', quantity: 1 }),
   'stock.set': (i) => ({ type: 'stock.set', productId: i.pom, stock: 10 }),
+  'presale.set': (i) => ({ type: 'presale.set', productId: i.egg, shipBy: '2026-09-20', quota: 100 }),
+  'presale.clear': (i) => ({ type: 'presale.clear', productId: i.egg }),
   'ticker.push': () => ({ type: 'ticker.push', text: '下单备注“直播间”' }),
   'ticker.clear': () => ({ type: 'ticker.clear' }),
   'countdown.start': () => ({ type: 'countdown.start', seconds: 60, label: '限时' }),
@@ -541,7 +543,7 @@ describe('immutability and identity', () => {
       const old = before.products.find((x) => x.id === next.id);
       if (old && !touched.has(next.id)) expect(next).toBe(old);
     }
-    if (!type.startsWith('product.') && !type.startsWith('sale.') && !type.startsWith('queue.') && type !== 'stock.set') {
+    if (!type.startsWith('product.') && !type.startsWith('sale.') && !type.startsWith('queue.') && !type.startsWith('presale.') && type !== 'stock.set') {
       expect(out.state.products).toBe(before.products);
     }
   });

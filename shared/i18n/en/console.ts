@@ -182,6 +182,8 @@ export const consoleWords = {
   'command.sale.void': 'Sale not undone.',
   'command.sale.refund': 'Refund not recorded.',
   'command.stock.set': 'Stock not changed.',
+  'command.presale.set': 'Presale not set.',
+  'command.presale.clear': 'Presale not ended.',
   'command.ticker.push': 'Ticker message not sent.',
   'command.ticker.clear': 'Ticker not cleared.',
   'command.countdown.start': 'Countdown not started.',

@@ -179,6 +179,8 @@ export const consoleWords: ConsoleWords = {
   'command.sale.void': 'Vente non annulée.',
   'command.sale.refund': 'Remboursement non enregistré.',
   'command.stock.set': 'Stock non modifié.',
+  'command.presale.set': 'Prévente non enregistrée.',
+  'command.presale.clear': 'Prévente non terminée.',
   'command.ticker.push': 'Message du bandeau non envoyé.',
   'command.ticker.clear': 'Bandeau non vidé.',
   'command.countdown.start': 'Compte à rebours non démarré.',

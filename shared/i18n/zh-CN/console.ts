@@ -178,6 +178,8 @@ export const consoleWords: ConsoleWords = {
   'command.sale.void': '销售未撤销。',
   'command.sale.refund': '退款未记录。',
   'command.stock.set': '库存未修改。',
+  'command.presale.set': '预售未设置。',
+  'command.presale.clear': '预售未结束。',
   'command.ticker.push': '字幕未发送。',
   'command.ticker.clear': '字幕未清空。',
   'command.countdown.start': '倒计时未开始。',

@@ -1,0 +1,60 @@
+/**
+ * The presale commands (issue 17): a harvest sells out long before the season ends, so the host
+ * opens a presale that takes over when the stock reaches 0 — sales go on, counted in
+ * presale.sold and shipped from shipBy, until the quota is used. [R10] of
+ * shared/room-reducer.ts lives here and in ./sale.ts (which decides stock or presale per sale).
+ */
+import { z } from 'zod';
+import { type Product } from '../domain.js';
+import { findProduct, soldOutOf, unknownProduct, withProduct, type RoomEvent } from './apply.js';
+import { defineCommand, productRef } from './define.js';
+import type { RoomState } from '../domain.js';
+
+/** The product with its presale changed, and the events: sold-out follows (no stamp while it runs). */
+function withPresale(state: RoomState, index: number, p: Product, presale: Product['presale']) {
+  const next: Product = { ...p, presale };
+  next.soldOut = soldOutOf(next);
+  const events: RoomEvent[] = [{ type: 'product.updated', productId: p.id }];
+  if (next.soldOut !== p.soldOut) events.push({ type: 'product.soldOut', productId: p.id, soldOut: next.soldOut });
+  return { ok: true as const, state: { ...state, products: withProduct(state, index, next) }, events, result: { productId: p.id } };
+}
+
+/**
+ * Opens a presale, or changes the date or quota of the one running: what it sold so far stays
+ * counted (a quota lowered below it closes the presale: sold out). `quota` null: no limit.
+ */
+export const presaleSet = defineCommand('presale.set', {
+  fields: {
+    ...productRef,
+    // z.iso.date: a real day written YYYY-MM-DD, as harvestDate.
+    shipBy: z.iso.date('must be a date written YYYY-MM-DD'),
+    quota: z
+      .number({ error: 'must be a whole number of units, or null for no limit' })
+      .int('must be a whole number of units')
+      .min(1, 'must be at least 1')
+      .max(10_000_000, 'must be at most 10000000')
+      .nullable(),
+  },
+  apply(state, cmd) {
+    const found = findProduct(state, cmd.productId);
+    if (!found) return unknownProduct(cmd.productId);
+    const p = found.product;
+    return withPresale(state, found.index, p, { shipBy: cmd.shipBy, quota: cmd.quota, sold: p.presale?.sold ?? 0 });
+  },
+});
+
+/**
+ * Ends the presale: at stock 0 the product is sold out again. Its presale sales stay recorded
+ * and counted in sold; a void of one afterwards has no quota to give back (./sale.ts uncount).
+ * Clearing a product with none is accepted and changes nothing but the version.
+ */
+export const presaleClear = defineCommand('presale.clear', {
+  fields: productRef,
+  apply(state, cmd) {
+    const found = findProduct(state, cmd.productId);
+    if (!found) return unknownProduct(cmd.productId);
+    return withPresale(state, found.index, found.product, null);
+  },
+});
+
+export const PRESALE_COMMANDS = [presaleSet, presaleClear] as const;
