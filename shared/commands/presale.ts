@@ -5,10 +5,30 @@
  * shared/room-reducer.ts lives here and in ./sale.ts (which decides stock or presale per sale).
  */
 import { z } from 'zod';
-import { type Product } from '../domain.js';
+import { IdSchema, type Product } from '../domain.js';
+import { fail } from './refusals.js';
 import { findProduct, soldOutOf, unknownProduct, withProduct, type RoomEvent } from './apply.js';
 import { defineCommand, productRef } from './define.js';
 import type { RoomState } from '../domain.js';
+
+/** What a host gives for a presale: presale.set's fields, and a catalog row's presale columns (shared/catalog-csv.ts). */
+export const PresaleInputSchema = z.strictObject({
+  // z.iso.date: a real day written YYYY-MM-DD, as harvestDate.
+  shipBy: z.iso.date('must be a date written YYYY-MM-DD'),
+  quota: z
+    .number({ error: 'must be a whole number of units, or null for no limit' })
+    .int('must be a whole number of units')
+    .min(1, 'must be at least 1')
+    .max(10_000_000, 'must be at most 10000000')
+    .nullable(),
+});
+export type PresaleInput = z.infer<typeof PresaleInputSchema>;
+
+function findSku(state: RoomState, sku: string): { index: number; product: Product } | undefined {
+  const index = state.products.findIndex((p) => p.sku === sku);
+  const product = state.products[index];
+  return product ? { index, product } : undefined;
+}
 
 /** The product with its presale changed, and the events: sold-out follows (no stamp while it runs). */
 function withPresale(state: RoomState, index: number, p: Product, presale: Product['presale']) {
@@ -24,20 +44,13 @@ function withPresale(state: RoomState, index: number, p: Product, presale: Produ
  * counted (a quota lowered below it closes the presale: sold out). `quota` null: no limit.
  */
 export const presaleSet = defineCommand('presale.set', {
-  fields: {
-    ...productRef,
-    // z.iso.date: a real day written YYYY-MM-DD, as harvestDate.
-    shipBy: z.iso.date('must be a date written YYYY-MM-DD'),
-    quota: z
-      .number({ error: 'must be a whole number of units, or null for no limit' })
-      .int('must be a whole number of units')
-      .min(1, 'must be at least 1')
-      .max(10_000_000, 'must be at most 10000000')
-      .nullable(),
-  },
+  // By productId, or by SKU as sale.record: a catalog import sets the presale of a row it has
+  // just added through the outbox, before it knows the id the relay gave it.
+  fields: { productId: IdSchema.optional(), sku: z.string().trim().min(1).max(64).optional(), ...PresaleInputSchema.shape },
+  refine: { check: (c) => c.productId !== undefined || c.sku !== undefined, message: 'give productId or sku', path: ['productId'] },
   apply(state, cmd) {
-    const found = findProduct(state, cmd.productId);
-    if (!found) return unknownProduct(cmd.productId);
+    const found = cmd.productId !== undefined ? findProduct(state, cmd.productId) : findSku(state, cmd.sku!);
+    if (!found) return cmd.productId !== undefined ? unknownProduct(cmd.productId) : fail('unknown_sku', `no product with SKU "${cmd.sku}" in this room`, 'sku');
     const p = found.product;
     return withPresale(state, found.index, p, { shipBy: cmd.shipBy, quota: cmd.quota, sold: p.presale?.sold ?? 0 });
   },

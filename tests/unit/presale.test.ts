@@ -130,6 +130,13 @@ describe('[R10] presale at stock 0', () => {
     }
   });
 
+  it('presale.set by SKU (a catalog import\'s row), and an unknown SKU refused naming sku', () => {
+    const { r, p } = room(0);
+    r.ok({ type: 'presale.set', sku: 'POM', shipBy: '2026-09-20', quota: 7 });
+    expect(p()).toMatchObject({ presale: { shipBy: '2026-09-20', quota: 7, sold: 0 }, soldOut: false });
+    expect(refusal(r.send({ type: 'presale.set', sku: 'NOPE', shipBy: '2026-09-20', quota: 1 }))).toMatchObject({ code: 'not_found', reason: 'unknown_sku', field: 'sku' });
+  });
+
   it('refuses an unknown product', () => {
     const { r } = room(0);
     expect(refusal(r.send({ type: 'presale.set', productId: 'nope', shipBy: '2026-09-20', quota: 1 }))).toMatchObject({ code: 'not_found', reason: 'unknown_product', field: 'productId' });
@@ -144,6 +151,7 @@ describe('presale command schemas', () => {
     ['quota 0', { quota: 0 }, 'quota', 'must be at least 1'],
     ['quota not whole', { quota: 2.5 }, 'quota', 'must be a whole number of units'],
     ['quota missing (null is no limit, absent is a mistake)', { quota: undefined }, 'quota', 'or null for no limit'],
+    ['neither productId nor sku', { productId: undefined }, 'productId', 'give productId or sku'],
   ])('refuses %s, naming the field', (_n, over, field, message) => {
     const r = set(over);
     expect(r.ok).toBe(false);

@@ -122,6 +122,39 @@ describe('farm fields (issue 17): one table entry each', () => {
     expect(withChanges(p, { harvestDate: '', traceUrl: '' } as never)).toMatchObject({ harvestDate: null, traceUrl: null });
   });
 
+  it('imports the presale columns (预售发货日期/presale ships, 预售数量/presale quota) as a row\'s presale, with a per-row error for each wrong cell', () => {
+    const zh = parseCatalogCsv(
+      [
+        '货号,名称,售价,库存,预售发货日期,预售数量',
+        'YS-POM,会理石榴,69.90,0,2026-09-20,500',
+        'DS-PEAR,砀山梨,39.90,10,2026-10-01,',
+        'RICE,大米,59.90,,,',
+        'BAD-1,a,1,0,,20',
+        'BAD-2,b,1,0,2026-02-30,20',
+        'BAD-3,c,1,0,20/09/2026,',
+        'BAD-4,d,1,0,2026-09-20,lots',
+        'BAD-5,e,1,0,2026-09-20,0',
+      ].join('\n'),
+      'CNY',
+    );
+    expect(zh.ignoredColumns).toEqual([]);
+    expect(zh.rows.map((r) => [r.product.sku, r.presale])).toEqual([
+      ['YS-POM', { shipBy: '2026-09-20', quota: 500 }],
+      ['DS-PEAR', { shipBy: '2026-10-01', quota: null }],
+      ['RICE', null],
+    ]);
+    expect(zh.errors.map((e) => [e.line, e.field, e.code])).toEqual([
+      [5, 'shipBy', 'required'],
+      [6, 'shipBy', 'date'],
+      [7, 'shipBy', 'date'],
+      [8, 'quota', 'not_whole_number'],
+      [9, 'quota', 'invalid'],
+    ]);
+    const en = parseCatalogCsv('SKU,Name,Price,Stock,Presale ships,Presale quota\nA,a,1,0,2026-09-20,25\n', 'CNY');
+    expect(en.errors).toEqual([]);
+    expect(en.rows[0]?.presale).toEqual({ shipBy: '2026-09-20', quota: 25 });
+  });
+
   it('imports the zh-CN, English and French columns, with a per-row error for each wrong cell', () => {
     const zh = parseCatalogCsv(
       [

@@ -101,6 +101,8 @@ export const consoleWords = {
   'field.netWeightGrams': 'Net weight per unit (g)',
   'field.grade': 'Grade',
   'field.harvestDate': 'Harvest date',
+  'field.presaleShipBy': 'Presale ships on',
+  'field.presaleQuota': 'Presale quota',
   'field.dateExample': 'YYYY-MM-DD',
   'field.producer': 'Producer',
   'field.traceUrl': 'Traceability URL',

@@ -101,6 +101,8 @@ export const consoleWords: ConsoleWords = {
   'field.netWeightGrams': 'Poids net par unité (g)',
   'field.grade': 'Catégorie',
   'field.harvestDate': 'Date de récolte',
+  'field.presaleShipBy': 'Prévente : expédition le',
+  'field.presaleQuota': 'Quota de prévente',
   'field.dateExample': 'AAAA-MM-JJ',
   'field.producer': 'Producteur',
   'field.traceUrl': 'Lien de traçabilité',

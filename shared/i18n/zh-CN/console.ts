@@ -100,6 +100,8 @@ export const consoleWords: ConsoleWords = {
   'field.netWeightGrams': '每件净重（克）',
   'field.grade': '等级',
   'field.harvestDate': '采摘日期',
+  'field.presaleShipBy': '预售发货日期',
+  'field.presaleQuota': '预售数量',
   'field.dateExample': 'YYYY-MM-DD',
   'field.producer': '生产者',
   'field.traceUrl': '溯源链接',
