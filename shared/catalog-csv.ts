@@ -10,6 +10,26 @@ import Papa from 'papaparse';
 import { ProductInputSchema, productIssue, type ProductInput, type ProductIssueCode } from './domain.js';
 import { FIELD_OF_CSV_HEADER, PRODUCT_FIELD_META, PRODUCT_FIELDS, type ProductField } from './product-fields.js';
 import { parseAmount, type DecimalMark, type MoneyError } from './money.js';
+import { PresaleInputSchema, type PresaleInput } from './commands/presale.js';
+
+/**
+ * The presale columns (issue 17). A presale is not a product field (product.add does not take
+ * one; presale.set keeps it, with what it sold), so these are not in the field table: a row
+ * with them is imported as product.add, then presale.set. Errors name shipBy / quota, the
+ * names the side panel labels (extension/ui/relay-errors.ts).
+ */
+const PRESALE_HEADERS: Readonly<Record<string, keyof PresaleInput>> = {
+  presale_ships: 'shipBy',
+  presale_ship_date: 'shipBy',
+  预售发货日期: 'shipBy',
+  prévente_expédition: 'shipBy',
+  prevente_expedition: 'shipBy',
+  presale_quota: 'quota',
+  预售数量: 'quota',
+  quota_prévente: 'quota',
+  quota_prevente: 'quota',
+};
+const presaleOfHeader = (h: string): keyof PresaleInput | undefined => (Object.hasOwn(PRESALE_HEADERS, h) ? PRESALE_HEADERS[h] : undefined);
 
 /**
  * The field a header names (its spellings, lower-cased with spaces/dashes as underscores, are in
@@ -23,6 +43,8 @@ export interface CsvRow {
   /** 1-based line in the file (the header is line 1). */
   line: number;
   product: ProductInput;
+  /** The row's presale columns, when it fills them: imported as presale.set after product.add. */
+  presale: PresaleInput | null;
 }
 
 /** Why a row (or the header) was refused. */
@@ -127,7 +149,7 @@ export function parseCatalogCsv(text: string, currency: string): CsvImport {
   }
   const decimalMark = fileDecimalMark(delimiter);
   const headers = fields ?? [];
-  const ignoredColumns = headers.filter((h) => fieldOfHeader(h) === undefined);
+  const ignoredColumns = headers.filter((h) => fieldOfHeader(h) === undefined && presaleOfHeader(h) === undefined);
   const missing = REQUIRED.filter((f) => !headers.some((h) => fieldOfHeader(h) === f)).map((f) => PRODUCT_FIELD_META[f].csv.column);
   if (missing.length > 0) {
     errors.push({ line: 1, field: '(header)', code: 'missing_columns', params: { columns: missing.join(', ') } });
@@ -138,7 +160,10 @@ export function parseCatalogCsv(text: string, currency: string): CsvImport {
   records.forEach(({ record, line }) => {
     const draft: Record<string, unknown> = {};
     const rowErrors: CsvRowError[] = [];
+    const presaleCells: Partial<Record<keyof PresaleInput, string>> = {};
     for (const [header, raw] of Object.entries(record)) {
+      const presaleField = presaleOfHeader(header);
+      if (presaleField && raw !== undefined) presaleCells[presaleField] = String(raw).trim();
       const field = fieldOfHeader(header);
       if (!field || raw === undefined) continue;
       const value = String(raw).trim();
@@ -161,6 +186,7 @@ export function parseCatalogCsv(text: string, currency: string): CsvImport {
         draft[field] = value;
       }
     }
+    const presale = presaleOfRow(presaleCells, line, rowErrors);
     if (rowErrors.length === 0) {
       const r = ProductInputSchema.safeParse(draft);
       if (!r.success) for (const issue of r.error.issues) rowErrors.push({ line, ...productIssue(issue) });
@@ -169,11 +195,36 @@ export function parseCatalogCsv(text: string, currency: string): CsvImport {
         if (first !== undefined) rowErrors.push({ line, field: 'sku', code: 'duplicate_sku', params: { sku: r.data.sku, line: first } });
         else {
           seen.set(r.data.sku, line);
-          rows.push({ line, product: r.data });
+          rows.push({ line, product: r.data, presale });
         }
       }
     }
     errors.push(...rowErrors);
   });
   return { rows, errors, ignoredColumns, decimalMark, delimiter };
+}
+
+/**
+ * A row's presale: none when both cells are empty; a quota without a ship date is refused
+ * (shipBy required), an empty quota is no limit, and the rest is presale.set's own schema.
+ */
+function presaleOfRow(cells: Partial<Record<keyof PresaleInput, string>>, line: number, errors: CsvRowError[]): PresaleInput | null {
+  const shipBy = cells.shipBy ?? '';
+  const quota = cells.quota ?? '';
+  if (shipBy === '' && quota === '') return null;
+  if (shipBy === '') {
+    errors.push({ line, field: 'shipBy', code: 'required', params: {} });
+    return null;
+  }
+  if (quota !== '' && !/^\d+$/.test(quota)) {
+    errors.push({ line, field: 'quota', code: 'not_whole_number', params: { value: quota } });
+    return null;
+  }
+  const r = PresaleInputSchema.safeParse({ shipBy, quota: quota === '' ? null : Number(quota) });
+  if (r.success) return r.data;
+  for (const issue of r.error.issues) {
+    const field = String(issue.path[0]);
+    errors.push(issue.code === 'invalid_format' ? { line, field, code: 'date', params: { value: shipBy } } : { line, field, code: issue.code === 'too_big' ? 'too_large' : 'invalid', params: { value: quota } });
+  }
+  return null;
 }

@@ -56,7 +56,7 @@ export const SaleSourceSchema = z.union([
   }),
 ]);
 export type SaleSource = z.infer<typeof SaleSourceSchema>;
-/** A shop's feed or a seller page: it reports sales that happened, which are counted even beyond the stock ([R10]). */
+/** A shop's feed or a seller page: it reports sales that happened, which are counted even beyond the stock ([R11]). */
 export const isFactSource = (source: SaleSource): boolean => source.startsWith('feed:') || source.startsWith('page:');
 
 export const SaleSchema = z.object({
@@ -75,10 +75,25 @@ export const SaleSchema = z.object({
   source: SaleSourceSchema,
   by: RoleSchema,
   voidedAt: time.nullable(),
+  /**
+   * Sold on presale (stock was 0, issue 17): counted in the product's presale.sold, not taken
+   * from stock, so a void or refund gives back quota, not stock. False for a sale stored before.
+   */
+  presale: z.boolean().default(false),
 });
 export type Sale = z.infer<typeof SaleSchema>;
 
-export const TotalsSchema = z.object({ sold: count, revenueMinor: count, orders: count });
+export const TotalsSchema = z.object({
+  sold: count,
+  revenueMinor: count,
+  orders: count,
+  /**
+   * Grams sold (Σ counted units × the product's netWeightGrams; a product without one adds 0),
+   * kept by the sale commands like sold and revenue (issue 17). A room stored before it existed
+   * reads as 0: its earlier sales are not re-weighed.
+   */
+  weightGrams: count.default(0),
+});
 export type Totals = z.infer<typeof TotalsSchema>;
 
 /** The authoritative room state, exactly what clients receive and GET /api/rooms/:room returns. */
@@ -110,7 +125,7 @@ export function emptyRoom(id: string, info: RoomInfo, now: number): RoomState {
     cardVisible: false,
     ticker: [],
     countdown: null,
-    totals: { sold: 0, revenueMinor: 0, orders: 0 },
+    totals: { sold: 0, revenueMinor: 0, orders: 0, weightGrams: 0 },
     updatedAt: now,
   };
 }

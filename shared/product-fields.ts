@@ -193,7 +193,7 @@ export function newProduct(id: string, input: ProductInput): Product {
     product[f] = normalised(f, given === undefined && blank !== 'required' ? blank : given);
   }
   const stock = product.stock as Product['stock'];
-  Object.assign(product, { sold: 0, revenueMinor: 0, soldOutManual: false, soldOut: stock === 0 });
+  Object.assign(product, { sold: 0, revenueMinor: 0, soldOutManual: false, soldOut: stock === 0, presale: null });
   return product as unknown as Product;
 }
 

@@ -65,10 +65,16 @@ export const ProductSchema = z.object({
   revenueMinor: z.number().int(),
   /** Set by product.soldOut; cleared by a restock. */
   soldOutManual: z.boolean(),
-  /** Derived: stock === 0 or marked sold out by hand. */
+  /** Derived: marked sold out by hand, or stock 0 with no presale running (./commands/apply.ts soldOutOf). */
   soldOut: z.boolean(),
   /**
-   * Units a shop feed or a seller page counted beyond the stock ([R10]); absent when none. The
+   * The presale that follows the stock (presale.set, issue 17): once stock is 0, sales go on as
+   * presale sales until `sold` reaches `quota` (null: no limit); shipped from `shipBy`
+   * (YYYY-MM-DD). Null: none (also for a product stored before presales existed).
+   */
+  presale: z.object({ shipBy: z.string(), quota: z.number().int().nullable(), sold: z.number().int() }).nullable().default(null),
+  /**
+   * Units a shop feed or a seller page counted beyond the stock ([R11]); absent when none. The
    * panel shows it to the host; a void or refund of such sales gives these back first, so the
    * stock never grows by units it never had.
    */

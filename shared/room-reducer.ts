@@ -21,7 +21,13 @@
  *      still count a unit; a product's sold and revenueMinor likewise over its own sales. A
  *      refund (sale.refund) lowers a sale's counted units and gives their stock back; one beyond
  *      them is refused (refund_too_large); a void gives back only the units still counted.
- * [R10] a sale from a shop feed or a seller page (`feed:…`, `page:…` sources) reports an order
+ * [R10] presale (issue 17): a product with a presale is not sold out at stock 0 until its quota
+ *      is used (soldOut = manual mark, or stock 0 and no open presale). At stock 0 a sale is a
+ *      presale sale (Sale.presale; presale.sold += quantity, stock stays 0); one beyond the
+ *      quota left is refused (out_of_stock, nothing changes). A sale is all stock or all
+ *      presale: with stock left, one above it is refused as before. A restock sells from stock
+ *      again; a void or refund of a presale sale gives back quota, not stock.
+ * [R11] a sale from a shop feed or a seller page (`feed:…`, `page:…` sources) reports an order
  *      already paid: it is counted even beyond the stock or on a product marked sold out; the
  *      stock stops at 0. A void or refund of it gives back only what it took from the stock.
  */

@@ -1,12 +1,9 @@
 /**
  * The weight sold, from each product's declared net weight (netWeightGrams, per unit): what an
- * official reports in tonnes. Derived from the products wherever it is shown (the overlay's
- * card and room lines; the API's totals are to carry it too), not kept in the reducer's
- * totals: a product's `sold` is already kept exact under sale.record, void and refund
- * ([R6]), so Σ sold × netWeightGrams needs no second bookkeeping that every sale command (and
- * every future one) would have to keep in step, and no stored format or migration. Its cost,
- * said plainly: the sales of a removed product leave the weight (they stay in sold/revenue),
- * and a corrected net weight re-weighs what was already sold (the right figure for a report).
+ * official reports in tonnes. The room's figure is kept by the sale commands in
+ * `totals.weightGrams` (shared/commands/sale.ts), so the sales of a removed product keep their
+ * weight as they keep their revenue; the products' sum here is the card's line and the
+ * overlay's fallback for a relay from before totals carried it.
  * Type-only imports: the overlay bundles this without zod.
  */
 import type { Product } from './domain.js';

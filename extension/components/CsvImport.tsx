@@ -36,7 +36,12 @@ export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }
   async function importRows() {
     setBusy(true);
     try {
-      for (const row of fresh) await s.command({ type: 'product.add', product: row.product });
+      for (const row of fresh) {
+        await s.command({ type: 'product.add', product: row.product });
+        // A row's presale columns become presale.set on the product just added (not a product
+        // field), by SKU: the outbox sends them in order, before the relay's id is known here.
+        if (row.presale) await s.command({ type: 'presale.set', sku: row.product.sku, ...row.presale });
+      }
       setParsed(null);
       onDone();
     } finally {

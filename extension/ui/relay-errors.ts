@@ -81,6 +81,8 @@ const FIELD_KEYS: Record<string, MessageKey> = {
   position: 'field.position',
   toIndex: 'field.position',
   orderId: 'field.orderId',
+  shipBy: 'field.presaleShipBy',
+  quota: 'field.presaleQuota',
 };
 
 export function fieldLabelKey(field: string | null | undefined): MessageKey | null {

@@ -91,6 +91,7 @@ CREATE TABLE IF NOT EXISTS sales (
   by_role TEXT NOT NULL,
   voided_at INTEGER,
   answer TEXT,
+  presale INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (room_id, id)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS sales_order ON sales (room_id, order_id) WHERE order_id IS NOT NULL;
@@ -99,7 +100,7 @@ CREATE INDEX IF NOT EXISTS sales_time ON sales (room_id, at, id);
 
 type Meta = Omit<RoomState, 'products'>;
 
-const SALE_COLUMNS = 'id, order_id, product_id, quantity, refunded_quantity, unit_price_minor, at, source, by_role, voided_at';
+const SALE_COLUMNS = 'id, order_id, product_id, quantity, refunded_quantity, unit_price_minor, at, source, by_role, voided_at, presale';
 
 interface TokenRow {
   token_host: string;
@@ -120,6 +121,7 @@ function saleOfRow(s: SaleRow): Sale {
     source: s.source,
     by: s.by_role,
     voidedAt: s.voided_at,
+    presale: s.presale === 1,
   };
 }
 
@@ -134,6 +136,8 @@ interface SaleRow {
   source: Sale['source'];
   by_role: Role;
   voided_at: number | null;
+  /** 0/1: SQLite has no boolean. */
+  presale: number;
 }
 
 export class SqliteRoomStore implements RoomStore {
@@ -158,6 +162,8 @@ export class SqliteRoomStore implements RoomStore {
     const saleColumns = new Set((this.db.pragma('table_info(sales)') as { name: string }[]).map((c) => c.name));
     if (!saleColumns.has('answer')) this.db.exec('ALTER TABLE sales ADD COLUMN answer TEXT');
     if (!saleColumns.has('refunded_quantity')) this.db.exec('ALTER TABLE sales ADD COLUMN refunded_quantity INTEGER NOT NULL DEFAULT 0');
+    // Nor, before 2026-12-03, sales.presale (issue 17): their sales were all from stock (0).
+    if (!saleColumns.has('presale')) this.db.exec('ALTER TABLE sales ADD COLUMN presale INTEGER NOT NULL DEFAULT 0');
     openSqliteFormat(this.db);
     if (level === 'FULL' && options.path !== ':memory:') {
       // The WAL file exists once the schema was written; it lives as long as the connection
@@ -186,7 +192,7 @@ export class SqliteRoomStore implements RoomStore {
       deleteProduct: db.prepare('DELETE FROM products WHERE room_id = ? AND id = ?'),
       insertCommand: db.prepare('INSERT INTO commands (room_id, id, version, type, by_role, at, answer) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       insertSale: db.prepare(
-        'INSERT INTO sales (room_id, id, order_id, product_id, quantity, refunded_quantity, unit_price_minor, at, source, by_role, voided_at, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO sales (room_id, id, order_id, product_id, quantity, refunded_quantity, unit_price_minor, at, source, by_role, voided_at, answer, presale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       // What a void or a refund changes of a recorded sale (the rest of a sale never changes).
       updateSale: db.prepare('UPDATE sales SET voided_at = ?, refunded_quantity = ? WHERE room_id = ? AND id = ?'),
@@ -225,7 +231,7 @@ export class SqliteRoomStore implements RoomStore {
       else this.stmt.insertCommand.run(roomId, e.command.id, e.answer.version, e.command.type, e.by, e.at, answer);
     }
     for (const s of sales.sales.values()) {
-      if (sales.recorded.has(s.id)) this.stmt.insertSale.run(roomId, s.id, s.orderId, s.productId, s.quantity, s.refundedQuantity, s.unitPriceMinor, s.at, s.source, s.by, s.voidedAt, carried.get(s.id) ?? null);
+      if (sales.recorded.has(s.id)) this.stmt.insertSale.run(roomId, s.id, s.orderId, s.productId, s.quantity, s.refundedQuantity, s.unitPriceMinor, s.at, s.source, s.by, s.voidedAt, carried.get(s.id) ?? null, s.presale ? 1 : 0);
       else this.stmt.updateSale.run(s.voidedAt, s.refundedQuantity, roomId, s.id);
     }
   }

@@ -45,8 +45,14 @@ export type Applied = { ok: true; state: RoomState; events: RoomEvent[]; result?
 /** One command's case of the reducer. */
 export type Apply<C> = (state: RoomState, cmd: C, ctx: ApplyContext) => Applied | Refusal;
 
-export function soldOutOf(p: Pick<Product, 'stock' | 'soldOutManual'>): boolean {
-  return p.stock === 0 || p.soldOutManual;
+/** A presale that still takes orders: the product has one and its quota is not used up. */
+export function presaleOpen(p: Pick<Product, 'presale'>): boolean {
+  return p.presale !== null && (p.presale.quota === null || p.presale.sold < p.presale.quota);
+}
+
+/** [R5] sold out: marked by hand, or no stock left and no presale open to sell on. */
+export function soldOutOf(p: Pick<Product, 'stock' | 'soldOutManual' | 'presale'>): boolean {
+  return (p.stock === 0 && !presaleOpen(p)) || p.soldOutManual;
 }
 
 export function withProduct(state: RoomState, index: number, next: Product): Product[] {

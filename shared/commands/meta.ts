@@ -40,6 +40,8 @@ export const COMMAND_META = {
   // unlike sale.void (a host's correction of a sale that should not have been), which stays the host's.
   'sale.refund': { roles: SALES, label: 'command.sale.refund' },
   'stock.set': { roles: HOST, label: 'command.stock.set' },
+  'presale.set': { roles: HOST, label: 'command.presale.set' },
+  'presale.clear': { roles: HOST, label: 'command.presale.clear' },
   'ticker.push': { roles: COHOST, label: 'command.ticker.push' },
   'ticker.clear': { roles: COHOST, label: 'command.ticker.clear' },
   'countdown.start': { roles: COHOST, label: 'command.countdown.start' },

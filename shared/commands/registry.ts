@@ -23,6 +23,7 @@ import type { LookupKeys } from './define.js';
 import type { CommandType } from './meta.js';
 import { CARD_COMMANDS } from './card.js';
 import { COUNTDOWN_COMMANDS } from './countdown.js';
+import { PRESALE_COMMANDS } from './presale.js';
 import { PRODUCT_COMMANDS } from './product.js';
 import { QUEUE_COMMANDS } from './queue.js';
 import { ROOM_COMMANDS } from './room.js';
@@ -36,6 +37,7 @@ export const COMMANDS = [
   ...CARD_COMMANDS,
   ...SALE_COMMANDS,
   ...STOCK_COMMANDS,
+  ...PRESALE_COMMANDS,
   ...TICKER_COMMANDS,
   ...COUNTDOWN_COMMANDS,
   ...ROOM_COMMANDS,

@@ -55,13 +55,20 @@ export const saleRecord = defineCommand('sale.record', {
     if (cmd.unitPriceMinor !== undefined && cmd.unitPriceMinor !== p.priceMinor) {
       return fail('price_changed', `the price changed to ${p.priceMinor} minor units`, 'unitPriceMinor');
     }
-    // [R10] A shop's paid order (a `feed:` source) or a seller page's count (`page:`) is a fact,
+    // [R11] A shop's paid order (a `feed:` source) or a seller page's count (`page:`) is a fact,
     // not a request: refusing it would only make the shop retry for hours. It is counted even
-    // beyond the stock, which stays at 0 (sold out), and the panel shows the oversell. The
-    // stock's limits hold for what the host and the API ask.
+    // beyond the stock (which stays at 0: sold out, and the panel shows the oversell) or the
+    // presale's quota. The limits hold for what the host and the API ask.
     const fact = isFactSource(ctx.source);
     if (!fact && p.soldOutManual) return fail('sold_out', `"${p.name}" is marked sold out`, 'productId');
-    if (!fact && p.stock !== null && quantity > p.stock) {
+    // [R10] a presale sells only once the stock is 0, and a sale is all stock or all presale:
+    // one that straddles (2 left, 5 asked) is refused, so every sale ships at one date and a
+    // void gives back to one place. The host sells the 2, then the presale takes the rest.
+    const presale = p.stock === 0 && p.presale !== null;
+    if (presale) {
+      const left = p.presale!.quota === null ? Infinity : p.presale!.quota - p.presale!.sold;
+      if (!fact && quantity > left) return fail('out_of_stock', `only ${Math.max(0, left)} of "${p.name}" left on presale, ${quantity} asked`, 'quantity');
+    } else if (!fact && p.stock !== null && quantity > p.stock) {
       return fail('out_of_stock', `only ${p.stock} of "${p.name}" left, ${quantity} asked`, 'quantity');
     }
     const amount = quantity * p.priceMinor;
@@ -77,10 +84,12 @@ export const saleRecord = defineCommand('sale.record', {
       source: ctx.source,
       by: ctx.by,
       voidedAt: null,
+      presale,
     };
-    const beyond = p.stock === null ? 0 : Math.max(0, quantity - p.stock);
-    const stock = p.stock === null ? null : p.stock - quantity + beyond;
-    const next: Product = { ...p, stock, sold: p.sold + quantity, revenueMinor: p.revenueMinor + amount };
+    const beyond = presale || p.stock === null ? 0 : Math.max(0, quantity - p.stock);
+    const next: Product = presale
+      ? { ...p, sold: p.sold + quantity, revenueMinor: p.revenueMinor + amount, presale: { ...p.presale!, sold: p.presale!.sold + quantity } }
+      : { ...p, stock: p.stock === null ? null : p.stock - quantity + beyond, sold: p.sold + quantity, revenueMinor: p.revenueMinor + amount };
     if (beyond > 0) next.oversold = (p.oversold ?? 0) + beyond;
     next.soldOut = soldOutOf(next);
     const events: RoomEvent[] = [{ type: 'sale.recorded', sale }];
@@ -90,7 +99,12 @@ export const saleRecord = defineCommand('sale.record', {
       state: {
         ...state,
         products: withProduct(state, found.index, next),
-        totals: { sold: state.totals.sold + quantity, revenueMinor: state.totals.revenueMinor + amount, orders: state.totals.orders + 1 },
+        totals: {
+          sold: state.totals.sold + quantity,
+          revenueMinor: state.totals.revenueMinor + amount,
+          orders: state.totals.orders + 1,
+          weightGrams: state.totals.weightGrams + quantity * (p.netWeightGrams ?? 0),
+        },
       },
       events,
       result: { saleId: sale.id, productId: p.id },
@@ -129,22 +143,30 @@ function countedUnits(sale: Pick<Sale, 'quantity' | 'refundedQuantity'>): number
  */
 function uncount(state: RoomState, sale: Sale, units: number, stopsCounting: boolean, event: RoomEvent): Applied {
   const amount = units * sale.unitPriceMinor;
+  const found = findProduct(state, sale.productId);
+  // The weight comes off at the product's net weight now (the sale does not keep one): a removed
+  // product's sales keep their weight, as they keep their revenue; a net weight corrected since
+  // re-weighs the units taken back, so the total never goes below 0.
+  const grams = units * (found?.product.netWeightGrams ?? 0);
   const totals = {
     sold: state.totals.sold - units,
     revenueMinor: state.totals.revenueMinor - amount,
     orders: state.totals.orders - (stopsCounting ? 1 : 0),
+    weightGrams: Math.max(0, state.totals.weightGrams - grams),
   };
   const events: RoomEvent[] = [event];
-  const found = findProduct(state, sale.productId);
   if (!found) return { ok: true, state: { ...state, totals }, events, result: { saleId: sale.id } };
   const { oversold, ...p } = found.product;
-  // Units counted beyond the stock come back first: they were never in it ([R10]).
-  const notInStock = Math.min(units, oversold ?? 0);
+  // [R10] a presale sale gives back quota (if the presale is still there; one cleared since has
+  // none to take it), never stock: its units were never taken from stock. [R11] Units counted
+  // beyond the stock come back first: they were never in it either.
+  const notInStock = sale.presale ? 0 : Math.min(units, oversold ?? 0);
   const next: Product = {
     ...p,
-    stock: p.stock === null ? null : p.stock + units - notInStock,
+    stock: p.stock === null || sale.presale ? p.stock : p.stock + units - notInStock,
     sold: p.sold - units,
     revenueMinor: p.revenueMinor - amount,
+    presale: sale.presale && p.presale ? { ...p.presale, sold: Math.max(0, p.presale.sold - units) } : p.presale,
   };
   if ((oversold ?? 0) > notInStock) next.oversold = oversold! - notInStock;
   next.soldOut = soldOutOf(next);

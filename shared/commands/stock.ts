@@ -11,7 +11,7 @@ export const stockSet = defineCommand('stock.set', {
     const p = found.product;
     // A restock (stock above 0 or unlimited) clears a manual sold-out mark.
     const manual = cmd.stock === 0 ? p.soldOutManual : false;
-    // The host's count supersedes what feeds counted beyond the old stock ([R10]): a later void gives its units back to this stock.
+    // The host's count supersedes what feeds counted beyond the old stock ([R11]): a later void gives its units back to this stock.
     const { oversold: _counted, ...rest } = p;
     const next: Product = { ...rest, stock: cmd.stock, soldOutManual: manual };
     next.soldOut = soldOutOf(next);

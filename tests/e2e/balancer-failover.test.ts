@@ -397,6 +397,6 @@ describe.each(['http', 'tcp'] as const)('two relays on Redis behind haproxy (%s 
     const resend = newLedger();
     for (const orderId of ledger.sent) expect(await postSale(lb().url, room, orderId, resend)).toBe(true);
     const final = await roomState(lb().url, room);
-    expect(final.totals).toEqual({ sold: ledger.sent.length, orders: ledger.sent.length, revenueMinor: ledger.sent.length * 5990 });
+    expect(final.totals).toEqual({ sold: ledger.sent.length, orders: ledger.sent.length, revenueMinor: ledger.sent.length * 5990, weightGrams: 0 });
   });
 });

@@ -8,7 +8,7 @@ import { activeRoomItem, roomsItem, setCachedState } from '../../extension/commo
 
 const product = (id: string, sold = 0): Product => ({
   id, sku: id, name: id, priceMinor: 100, originalPriceMinor: null, unit: '', stock: null, imageUrl: null,
-  origin: '', tagline: '', obsScene: null, netWeightGrams: null, grade: '', harvestDate: null, producer: '', traceUrl: null, sold, revenueMinor: sold * 100, soldOutManual: false, soldOut: false,
+  origin: '', tagline: '', obsScene: null, netWeightGrams: null, grade: '', harvestDate: null, producer: '', traceUrl: null, sold, revenueMinor: sold * 100, soldOutManual: false, soldOut: false, presale: null,
 });
 const room = (products: Product[], version: number): RoomState => ({ ...emptyRoom('r', { title: 't', currency: 'CNY', locale: 'zh-CN' }, 0), products, version });
 

@@ -13,7 +13,7 @@ import { activeRoomItem, obsSettingsItem, roomsItem, setCachedState, settingsIte
 
 const product = (id: string, sold = 0): Product => ({
   id, sku: id, name: `name-${id}`, priceMinor: 100, originalPriceMinor: null, unit: '', stock: null, imageUrl: null,
-  origin: '', tagline: '', obsScene: null, netWeightGrams: null, grade: '', harvestDate: null, producer: '', traceUrl: null, sold, revenueMinor: sold * 100, soldOutManual: false, soldOut: false,
+  origin: '', tagline: '', obsScene: null, netWeightGrams: null, grade: '', harvestDate: null, producer: '', traceUrl: null, sold, revenueMinor: sold * 100, soldOutManual: false, soldOut: false, presale: null,
 });
 const stateOf = (id: string, products: Product[], version: number): RoomState => ({ ...emptyRoom(id, { title: `title-${id}`, currency: 'CNY', locale: 'zh-CN' }, 0), products, version });
 

@@ -368,11 +368,11 @@ describe('farm fields and the weight sold (issue 17)', () => {
     await cmd({ type: 'sale.record', productId: id, quantity: 2 });
     await cmd({ type: 'sale.record', sku: 'NO-W', quantity: 4 });
     const before = await state(room);
-    expect(before.totals).toEqual({ sold: 9, revenueMinor: 5 * 5990 + 400, orders: 3 });
+    expect(before.totals).toEqual({ sold: 9, revenueMinor: 5 * 5990 + 400, orders: 3, weightGrams: 25_000 });
     expect(roomWeightGrams(before.products)).toBe(25_000);
     await cmd({ type: 'sale.void', saleId: first.result.saleId });
     const s = await state(room);
-    expect(s.totals).toEqual({ sold: 6, revenueMinor: 2 * 5990 + 400, orders: 2 });
+    expect(s.totals).toEqual({ sold: 6, revenueMinor: 2 * 5990 + 400, orders: 2, weightGrams: 10_000 });
     expect(roomWeightGrams(s.products)).toBe(10_000);
     expect(s.products[0]).toMatchObject({ ...farm, sold: 2 });
     expect(s.products[1]).toMatchObject({ netWeightGrams: null, grade: '', harvestDate: null, producer: '', traceUrl: null });

@@ -119,7 +119,7 @@ describe('Redis restarted mid-burst', () => {
     const resend = await resendAll({ url: b.url, roomId, token: created.tokens.sales, productId, ledger });
     expect(resend.duplicates).toBe(ledger.sent.length);
     const final = (await api(b.url, `/api/rooms/${roomId}`, { token: host })).json;
-    expect(final.totals).toEqual({ sold: ledger.sent.length, orders: ledger.sent.length, revenueMinor: ledger.sent.length * 5990 });
+    expect(final.totals).toEqual({ sold: ledger.sent.length, orders: ledger.sent.length, revenueMinor: ledger.sent.length * 5990, weightGrams: 0 });
     // The overlay stayed connected through the outage and ends on the current state.
     expect(overlay.socket.connected).toBe(true);
     const seen = overlay.states.find((s) => s.version === final.version) ?? (await waitForState(overlay.socket, (s) => s.version === final.version, 10_000));

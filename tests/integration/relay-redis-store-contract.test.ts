@@ -147,7 +147,7 @@ describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
     const all = await store.listSales(room.id, undefined, 10);
     expect(all.map((s) => [s.id, s.quantity, s.refundedQuantity, s.voidedAt])).toEqual([['sale-1', 3, 1, null], ['sale-2', 2, 2, null]]);
     const stored = (await store.loadRoom(room.id))!.state;
-    expect(stored.totals).toEqual({ sold: 2, revenueMinor: 200, orders: 1 });
+    expect(stored.totals).toEqual({ sold: 2, revenueMinor: 200, orders: 1, weightGrams: 0 });
     expect(stored.products[0]).toMatchObject({ stock: 3, sold: 2, revenueMinor: 200 });
 
     // Another hub on the same store (another process, or after a restart) sees the refunds.
@@ -157,6 +157,24 @@ describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
     expect(await other.submit({ id: 'void-1', type: 'sale.void', saleId: 'sale-1' }, 'host', 'console')).toMatchObject({ ok: true });
     expect((await store.loadRoom(room.id))!.state).toMatchObject({ totals: { sold: 0, revenueMinor: 0, orders: 0 }, products: [{ stock: 5, sold: 0 }] });
     expect((await store.listSales(room.id, undefined, 10))[0]).toMatchObject({ id: 'sale-1', refundedQuantity: 1, voidedAt: 6000 });
+  });
+
+  it('[R10] keeps a sale\'s presale mark and the product\'s presale; another hub voids it and gives back the quota, not stock', async () => {
+    const room = emptyRoom(`room-${kind}-presale`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
+    await store.createRoom(room, HASHES);
+    await store.commit(applyAll(room, [
+      { id: 'add', type: 'product.add', product: { sku: 'A', name: 'a', priceMinor: 100, stock: 1, netWeightGrams: 5000 } },
+      { id: 'pre', type: 'presale.set', productId: 'p1', shipBy: '2026-09-20', quota: 4 },
+      { id: 'from-stock', type: 'sale.record', productId: 'p1', quantity: 1 },
+      { id: 'on-presale', type: 'sale.record', productId: 'p1', quantity: 4 },
+    ]));
+    expect((await store.listSales(room.id, undefined, 10)).map((s) => [s.id, s.presale])).toEqual([['from-stock', false], ['on-presale', true]]);
+    const loaded = (await store.loadRoom(room.id))!.state;
+    expect(loaded.products[0]).toMatchObject({ stock: 0, soldOut: true, presale: { shipBy: '2026-09-20', quota: 4, sold: 4 } });
+    expect(loaded.totals).toEqual({ sold: 5, revenueMinor: 500, orders: 2, weightGrams: 25_000 });
+    const other = (await new RoomHub(store, { now: () => 7000 }, pino({ level: 'silent' }), () => {}).get(room.id))!;
+    expect(await other.submit({ id: 'void-pre', type: 'sale.void', saleId: 'on-presale' }, 'host', 'console')).toMatchObject({ ok: true });
+    expect((await store.loadRoom(room.id))!.state.products[0]).toMatchObject({ stock: 0, soldOut: false, presale: { sold: 0 } });
   });
 
   it('head follows a rotated token hash; an unknown room has no head and no state', async () => {

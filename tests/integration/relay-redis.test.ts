@@ -115,7 +115,7 @@ describe('two relays on one Redis', () => {
     const resend = await resendAll({ url: b.url, roomId, token: created.tokens.sales, productId, ledger });
     expect(resend.duplicates).toBe(fromA.totals.sold);
     const final = (await api(a.url, `/api/rooms/${roomId}`, { token: created.tokens.host })).json;
-    expect(final.totals).toEqual({ sold: ledger.sent.length, orders: ledger.sent.length, revenueMinor: ledger.sent.length * 5990 });
+    expect(final.totals).toEqual({ sold: ledger.sent.length, orders: ledger.sent.length, revenueMinor: ledger.sent.length * 5990, weightGrams: 0 });
   });
 
   it('never sells beyond the stock when both processes sell the last units at once', async () => {
@@ -250,7 +250,7 @@ describe('two relays on one Redis', () => {
     const resend = await resendAll({ url: b.url, roomId, token: created.tokens.sales, productId, ledger });
     expect(resend.duplicates).toBe(ledger.sent.length);
     const stored = (await api(b.url, `/api/rooms/${roomId}`, { token: created.tokens.host })).json;
-    expect(stored.totals).toEqual({ sold: ledger.sent.length, orders: ledger.sent.length, revenueMinor: ledger.sent.length * 5990 });
+    expect(stored.totals).toEqual({ sold: ledger.sent.length, orders: ledger.sent.length, revenueMinor: ledger.sent.length * 5990, weightGrams: 0 });
     // The overlay on the surviving relay ends on the stored state, and never went back in version.
     expect(await stateWhere(overlayOnB, (s) => s.version === stored.version)).toEqual(stored);
     const versions = overlayOnB.states.map((s) => s.version);

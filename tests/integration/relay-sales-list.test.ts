@@ -49,7 +49,7 @@ describe('GET /api/rooms/:room/sales', () => {
     expect(res.json.next).toBeNull();
     expect(res.json.currency).toBe('CNY');
     const counted = list.filter((s) => s.voidedAt === null).reduce((a, s) => a + (s.amountMinor as number), 0);
-    expect(res.json.totals).toEqual({ sold: 5, orders: 4, revenueMinor: counted });
+    expect(res.json.totals).toEqual({ sold: 5, orders: 4, revenueMinor: counted, weightGrams: 0 });
   });
 
   it('pages with an opaque cursor; the pages together are the whole list', async () => {
@@ -107,7 +107,7 @@ describe('GET /api/rooms/:room/sales', () => {
       { id: 's', quantity: 3, refundedQuantity: 2, amountMinor: 17970, voidedAt: null },
       { id: 'kept', quantity: 1, refundedQuantity: 0, amountMinor: 5990 },
     ]);
-    expect(res.json.totals).toEqual({ sold: 2, revenueMinor: 11980, orders: 2 });
+    expect(res.json.totals).toEqual({ sold: 2, revenueMinor: 11980, orders: 2, weightGrams: 0 });
     expect(SALES_CSV_COLUMNS.at(-1)).toBe('refunded_quantity');
     const csv = await (await fetch(`${r.url}/api/rooms/${other.room.id}/sales?format=csv`, { headers: { authorization: `Bearer ${other.tokens.host}` } })).text();
     const parsed = Papa.parse<string[]>(csv.replace(/^\uFEFF/, ''), { skipEmptyLines: true });

@@ -32,12 +32,16 @@ const expected = JSON.parse(readFileSync(join(FIXTURE, 'expected.json'), 'utf8')
  * them (after the host's fields, before the aggregates), so what the relay sends keeps one key order.
  */
 const ADDED_SINCE_FIXTURE = { netWeightGrams: null, grade: '', harvestDate: null, producer: '', traceUrl: null };
+/** And the presale (issue 17), after the aggregates: a product stored before reads as none. */
+const PRESALE_SINCE_FIXTURE = { presale: null };
 for (const kind of ['sqlite', 'redis'] as const) {
   for (const room of Object.values(expected[kind])) {
     for (const loaded of [room.loaded, room.prefetch.room]) {
       if (!loaded) continue;
-      const state = (loaded as { state: { products: Record<string, unknown>[] } }).state;
-      state.products = state.products.map(({ sold, revenueMinor, soldOutManual, soldOut, ...fields }) => ({ ...fields, ...ADDED_SINCE_FIXTURE, sold, revenueMinor, soldOutManual, soldOut }));
+      const state = (loaded as { state: { products: Record<string, unknown>[]; totals: Record<string, unknown> } }).state;
+      // totals.weightGrams (issue 17) came later too: an older room reads it as 0, its sales not re-weighed.
+      state.totals = { ...state.totals, weightGrams: 0 };
+      state.products = state.products.map(({ sold, revenueMinor, soldOutManual, soldOut, ...fields }) => ({ ...fields, ...ADDED_SINCE_FIXTURE, sold, revenueMinor, soldOutManual, soldOut, ...PRESALE_SINCE_FIXTURE }));
     }
   }
 }
@@ -78,10 +82,10 @@ const quiet = pino({ level: 'silent' });
 
 /**
  * A sale as today's code reads back one the fixture's release wrote: that release had no
- * refunds, so every sale has refundedQuantity 0 (a field added with a default, see
- * stored-room.ts) and is otherwise what it read then. The fixture itself stays as it was written.
+ * refunds nor presales, so every sale has refundedQuantity 0 and presale false (fields added
+ * with a default, see stored-room.ts; SQLite adds their columns) and is otherwise what it read then. The fixture itself stays as it was written.
  */
-const withoutRefunds = (sale: unknown) => ({ ...(sale as object), refundedQuantity: 0 });
+const withoutRefunds = (sale: unknown) => ({ ...(sale as object), refundedQuantity: 0, presale: false });
 const salesById = (sales: unknown) => Object.fromEntries(Object.entries(sales as Record<string, unknown>).map(([id, s]) => [id, withoutRefunds(s)]));
 
 describe.each(['sqlite', 'redis'] as const)('a %s store written by the release before stored formats', (kind) => {
@@ -120,7 +124,7 @@ describe.each(['sqlite', 'redis'] as const)('a %s store written by the release b
     // And the room takes new commands on top of what it held.
     const sale = await actor.submit({ id: 'after-upgrade', type: 'sale.record', sku: 'RICE' } as Command, 'sales', 'console');
     expect(sale).toMatchObject({ ok: true, version: 23, duplicate: false });
-    expect((await store.loadRoom('r_fixture_cny'))?.state.totals).toEqual({ sold: 6, revenueMinor: 31890, orders: 4 });
+    expect((await store.loadRoom('r_fixture_cny'))?.state.totals).toEqual({ sold: 6, revenueMinor: 31890, orders: 4, weightGrams: 0 });
   });
 
   it('[R9] refunds a sale recorded before refunds existed, and a void after it gives back only what is left', async () => {
@@ -130,10 +134,10 @@ describe.each(['sqlite', 'redis'] as const)('a %s store written by the release b
     expect(sale).toMatchObject({ quantity: 3, refundedQuantity: 0, voidedAt: null });
     const before = actor.state.totals;
     expect(await actor.submit({ id: 'refund-old', type: 'sale.refund', saleId: sale!.id, quantity: 2 } as Command, 'sales', 'webhook')).toMatchObject({ ok: true, duplicate: false });
-    expect(actor.state.totals).toEqual({ sold: before.sold - 2, revenueMinor: before.revenueMinor - 2 * sale!.unitPriceMinor, orders: before.orders });
+    expect(actor.state.totals).toEqual({ sold: before.sold - 2, revenueMinor: before.revenueMinor - 2 * sale!.unitPriceMinor, orders: before.orders, weightGrams: 0 });
     expect((await store.listSales('r_fixture_eur', undefined, 1))[0]).toMatchObject({ id: sale!.id, refundedQuantity: 2 });
     expect(await actor.submit({ id: 'void-old', type: 'sale.void', saleId: sale!.id } as Command, 'host', 'console')).toMatchObject({ ok: true });
-    expect(actor.state.totals).toEqual({ sold: before.sold - 3, revenueMinor: before.revenueMinor - 3 * sale!.unitPriceMinor, orders: before.orders - 1 });
+    expect(actor.state.totals).toEqual({ sold: before.sold - 3, revenueMinor: before.revenueMinor - 3 * sale!.unitPriceMinor, orders: before.orders - 1, weightGrams: 0 });
   });
 });
 

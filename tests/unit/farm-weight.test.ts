@@ -24,18 +24,25 @@ describe('weight sold through the reducer', () => {
     r.ok({ id: 's2', type: 'sale.record', productId: pom, quantity: 500 });
     r.ok({ id: 's3', type: 'sale.record', productId: egg, quantity: 7 });
     expect(weight()).toBe(12_500_000);
+    expect(r.state.totals.weightGrams).toBe(12_500_000);
     expect(weightSoldGrams(r.product(pom)!)).toBe(12_500_000);
     expect(weightSoldGrams(r.product(egg)!)).toBeNull();
     r.ok({ type: 'sale.void', saleId: 's2' });
     expect(weight()).toBe(10_000_000);
+    expect(r.state.totals.weightGrams).toBe(10_000_000);
+    r.ok({ type: 'sale.refund', saleId: 's1', quantity: 100 });
+    expect(r.state.totals.weightGrams).toBe(9_500_000);
+    r.ok({ type: 'sale.record', id: 's4', productId: pom, quantity: 100 });
     r.ok({ type: 'product.update', productId: pom, changes: { netWeightGrams: 4500 } });
     expect(weight()).toBe(9_000_000);
     r.ok({ type: 'product.update', productId: pom, changes: { netWeightGrams: null } });
     expect(weight()).toBe(0);
     r.ok({ type: 'product.update', productId: pom, changes: { netWeightGrams: 5000 } });
     r.ok({ type: 'product.remove', productId: pom });
-    // Documented cost of deriving: a removed product's sales stay in the totals, not in the weight.
+    // The kept total: a removed product's sales keep their weight, as they keep their revenue;
+    // the products' sum (the card's line) loses them.
     expect(r.state.totals.sold).toBe(2007);
+    expect(r.state.totals.weightGrams).toBe(10_000_000);
     expect(weight()).toBe(0);
   });
 });

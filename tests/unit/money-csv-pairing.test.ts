@@ -209,6 +209,7 @@ describe('parseCatalogCsv', () => {
         tagline: '软籽可嚼，甜度18+',
         obsScene: 'Closeup',
       },
+      presale: null,
     });
   });
 
@@ -230,7 +231,7 @@ describe('parseCatalogCsv', () => {
   it('accepts Chinese headers and reports unknown columns', () => {
     const r = parseCatalogCsv('商品编码,商品名称,价格,库存,颜色\nA1,苹果,12.5,,红\n', 'CNY');
     expect(r.errors).toEqual([]);
-    expect(r.rows).toEqual([{ line: 2, product: { sku: 'A1', name: '苹果', priceMinor: 1250, stock: null } }]);
+    expect(r.rows).toEqual([{ line: 2, product: { sku: 'A1', name: '苹果', priceMinor: 1250, stock: null }, presale: null }]);
     expect(r.ignoredColumns).toEqual(['颜色']);
   });
 
@@ -294,6 +295,7 @@ describe('parseCatalogCsv', () => {
             const row = {
               line,
               product: { sku: `SKU-${i}`, name: p.name, priceMinor: p.priceMinor, stock: p.stock, ...(p.tagline !== undefined && { tagline: p.tagline }) },
+              presale: null,
             };
             line += 1 + (p.name + (p.tagline ?? '')).split('\n').length - 1;
             return row;

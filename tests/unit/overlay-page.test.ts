@@ -50,7 +50,7 @@ describe('weight per unit from the unit text', () => {
 function product(id: string, over: Partial<Product> = {}): Product {
   return {
     id, sku: id, name: `name-${id}`, priceMinor: 100, originalPriceMinor: null, unit: '', stock: null, imageUrl: null,
-    origin: '', tagline: '', obsScene: null, netWeightGrams: null, grade: '', harvestDate: null, producer: '', traceUrl: null, sold: 0, revenueMinor: 0, soldOutManual: false, soldOut: false, ...over,
+    origin: '', tagline: '', obsScene: null, netWeightGrams: null, grade: '', harvestDate: null, producer: '', traceUrl: null, sold: 0, revenueMinor: 0, soldOutManual: false, soldOut: false, presale: null, ...over,
   };
 }
 

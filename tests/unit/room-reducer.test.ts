@@ -21,6 +21,8 @@ const SAMPLE: Record<CommandType, (ids: Ids) => Input> = {
   'sale.void': () => ({ type: 'sale.void', saleId: 'first-sale' }),
   'sale.refund': () => ({ type: 'sale.refund', saleId: 'first-sale', quantity: 1 }),
   'stock.set': (i) => ({ type: 'stock.set', productId: i.pom, stock: 10 }),
+  'presale.set': (i) => ({ type: 'presale.set', productId: i.egg, shipBy: '2026-09-20', quota: 100 }),
+  'presale.clear': (i) => ({ type: 'presale.clear', productId: i.egg }),
   'ticker.push': () => ({ type: 'ticker.push', text: '下单备注“直播间”' }),
   'ticker.clear': () => ({ type: 'ticker.clear' }),
   'countdown.start': () => ({ type: 'countdown.start', seconds: 60, label: '限时' }),
@@ -207,7 +209,7 @@ describe('applied commands', () => {
     }],
     ['[R4]', 'sale.record lowers stock and adds to product and totals', () => {}, (i) => ({ type: 'sale.record', productId: i.pom, quantity: 2, orderId: 'o-1' }), (a, b, ev, i) => {
       expect(p(a, i.pom)).toMatchObject({ stock: 3, sold: 2, revenueMinor: 11980, soldOut: false });
-      expect(a.totals).toEqual({ sold: b.totals.sold + 2, revenueMinor: b.totals.revenueMinor + 11980, orders: b.totals.orders + 1 });
+      expect(a.totals).toEqual({ sold: b.totals.sold + 2, revenueMinor: b.totals.revenueMinor + 11980, orders: b.totals.orders + 1, weightGrams: 0 });
       expect(ev).toHaveLength(1);
       expect(ev[0]).toMatchObject({ type: 'sale.recorded', sale: { orderId: 'o-1', productId: i.pom, quantity: 2, unitPriceMinor: 5990, source: 'console', by: 'host', voidedAt: null } });
     }],
@@ -229,24 +231,24 @@ describe('applied commands', () => {
     }, () => ({ type: 'sale.void', saleId: 'sale-5' }), (a, _b, ev, i, r) => {
       expect(r.sales.get('sale-5')?.quantity).toBe(5);
       expect(p(a, i.pom)).toMatchObject({ stock: 5, sold: 0, revenueMinor: 0, soldOut: false });
-      expect(a.totals).toEqual({ sold: 2, revenueMinor: 25600, orders: 1 });
+      expect(a.totals).toEqual({ sold: 2, revenueMinor: 25600, orders: 1, weightGrams: 0 });
       expect(ev.map((e) => e.type)).toEqual(['sale.voided', 'product.soldOut']);
       expect(ev[0]).toMatchObject({ sale: { id: 'sale-5', voidedAt: r.now } });
     }],
     ['[R6]', 'sale.void of a removed product still corrects the totals', (r, i) => r.ok({ type: 'product.remove', productId: i.rice }), SAMPLE['sale.void'], (a) => {
-      expect(a.totals).toEqual({ sold: 0, revenueMinor: 0, orders: 0 });
+      expect(a.totals).toEqual({ sold: 0, revenueMinor: 0, orders: 0, weightGrams: 0 });
     }],
     ['[R9]', 'sale.refund of part of a sale lowers its counted units, the product and the totals; it still counts as an order', () => {}, SAMPLE['sale.refund'], (a, _b, ev, i) => {
       expect(p(a, i.rice)).toMatchObject({ stock: null, sold: 1, revenueMinor: 12800, soldOut: false });
-      expect(a.totals).toEqual({ sold: 1, revenueMinor: 12800, orders: 1 });
+      expect(a.totals).toEqual({ sold: 1, revenueMinor: 12800, orders: 1, weightGrams: 0 });
       expect(ev).toEqual([{ type: 'sale.refunded', quantity: 1, sale: expect.objectContaining({ id: 'first-sale', quantity: 2, refundedQuantity: 1, unitPriceMinor: 12800, voidedAt: null }) }]);
     }],
     ['[R9]', 'sale.refund of every unit gives the stock back and the sale no longer counts as an order', (r, i) => {
       r.ok({ id: 'sale-3', type: 'sale.record', productId: i.pom, quantity: 3 });
     }, () => ({ type: 'sale.refund', saleId: 'sale-3', quantity: 3 }), (a, b, _ev, i) => {
-      expect(b.totals).toEqual({ sold: 5, revenueMinor: 25600 + 17970, orders: 2 });
+      expect(b.totals).toEqual({ sold: 5, revenueMinor: 25600 + 17970, orders: 2, weightGrams: 0 });
       expect(p(a, i.pom)).toMatchObject({ stock: 5, sold: 0, revenueMinor: 0 });
-      expect(a.totals).toEqual({ sold: 2, revenueMinor: 25600, orders: 1 });
+      expect(a.totals).toEqual({ sold: 2, revenueMinor: 25600, orders: 1, weightGrams: 0 });
     }],
     ['[R9]', 'sale.refund counts at the sale’s own price, not the product’s price now', (r, i) => {
       r.ok({ type: 'product.update', productId: i.rice, changes: { priceMinor: 9900 } });
@@ -271,7 +273,7 @@ describe('applied commands', () => {
     }],
     ['[R9]', 'sale.refund of a removed product still corrects the totals', (r, i) => r.ok({ type: 'product.remove', productId: i.rice }), () => ({ type: 'sale.refund', saleId: 'first-sale', quantity: 2 }), (a) => {
       expect(a.products.map((x) => x.sku)).toEqual(['POM', 'EGG']);
-      expect(a.totals).toEqual({ sold: 0, revenueMinor: 0, orders: 0 });
+      expect(a.totals).toEqual({ sold: 0, revenueMinor: 0, orders: 0, weightGrams: 0 });
     }],
     ['[R5]', 'stock.set 0 marks sold out', () => {}, (i) => ({ type: 'stock.set', productId: i.pom, stock: 0 }), (a, _b, ev, i) => {
       expect(p(a, i.pom)).toMatchObject({ stock: 0, soldOut: true });
@@ -337,7 +339,7 @@ describe('sequences through processCommand', () => {
     expect(r.send({ type: 'sale.record', productId: ids.pom }).kind).toBe('applied');
   });
 
-  describe('[R10] a paid order from a shop feed or a seller page is counted beyond the stock', () => {
+  describe('[R11] a paid order from a shop feed or a seller page is counted beyond the stock', () => {
     const recorded = (r: TestRelay, input: Record<string, unknown>, source: SaleSource, by: Role = 'sales') => {
       const out = r.send(input, by, source);
       if (out.kind !== 'applied') throw new Error(`expected applied, got ${JSON.stringify(out)}`);
@@ -348,7 +350,7 @@ describe('sequences through processCommand', () => {
       const totals = r.state.totals;
       recorded(r, { type: 'sale.record', productId: ids.pom, quantity: 8, orderId: `${source}:o1` }, source);
       expect(r.product(ids.pom)).toMatchObject({ stock: 0, sold: 8, revenueMinor: 8 * 5990, soldOut: true, oversold: 3 });
-      expect(r.state.totals).toEqual({ sold: totals.sold + 8, revenueMinor: totals.revenueMinor + 8 * 5990, orders: totals.orders + 1 });
+      expect(r.state.totals).toEqual({ ...totals, sold: totals.sold + 8, revenueMinor: totals.revenueMinor + 8 * 5990, orders: totals.orders + 1, weightGrams: totals.weightGrams + 8 * (r.product(ids.pom).netWeightGrams ?? 0) });
     });
     it('the same order from the console or the API is still refused (the stock limits what the host and the API ask)', () => {
       const { r, ids } = fixture();
@@ -374,6 +376,16 @@ describe('sequences through processCommand', () => {
       expect(r.product(ids.pom).oversold).toBeUndefined();
       r.ok({ type: 'sale.void', saleId: a });
       expect(r.product(ids.pom)).toMatchObject({ stock: 5, sold: 0 });
+    });
+    it('with a presale running, a paid order beyond its quota is counted as presale sales all the same; its void gives the quota back', () => {
+      const { r, ids } = fixture();
+      r.ok({ type: 'presale.set', productId: ids.egg, shipBy: '2026-09-20', quota: 2 });
+      expect(r.send({ type: 'sale.record', productId: ids.egg, quantity: 5 }, 'sales', 'api')).toMatchObject({ kind: 'rejected', error: { reason: 'out_of_stock' } });
+      const a = recorded(r, { type: 'sale.record', productId: ids.egg, quantity: 5 }, 'feed:shop-1');
+      expect(r.product(ids.egg)).toMatchObject({ stock: 0, sold: 5, presale: { quota: 2, sold: 5 } });
+      expect(r.product(ids.egg).oversold).toBeUndefined();
+      r.ok({ type: 'sale.void', saleId: a });
+      expect(r.product(ids.egg)).toMatchObject({ stock: 0, sold: 0, presale: { quota: 2, sold: 0 } });
     });
     it('a stock.set by the host supersedes the oversell: a later void gives its units to the new stock', () => {
       const { r, ids } = fixture();
@@ -426,7 +438,7 @@ describe('sequences through processCommand', () => {
     expect(over).toMatchObject({ kind: 'rejected', error: { code: 'conflict', reason: 'refund_too_large', field: 'quantity' } });
     expect(over.kind === 'rejected' && over.error.message).toContain('2 of its 3 units left');
     r.ok({ type: 'sale.refund', saleId, quantity: 2 });
-    expect(r.state.totals).toEqual({ sold: 2, revenueMinor: 25600, orders: 1 });
+    expect(r.state.totals).toEqual({ sold: 2, revenueMinor: 25600, orders: 1, weightGrams: 0 });
     expect(r.product(ids.pom)).toMatchObject({ stock: 5, sold: 0, revenueMinor: 0 });
     expect(r.sales.get(saleId)).toMatchObject({ quantity: 3, refundedQuantity: 3, voidedAt: null });
     const before = r.state;
@@ -443,7 +455,7 @@ describe('sequences through processCommand', () => {
     expect(r.product(ids.pom)).toMatchObject({ stock: 2, sold: 3, revenueMinor: 3 * 5990 });
     r.ok({ type: 'sale.void', saleId });
     expect(r.product(ids.pom)).toMatchObject({ stock: 5, sold: 0, revenueMinor: 0 });
-    expect(r.state.totals).toEqual({ sold: 2, revenueMinor: 25600, orders: 1 });
+    expect(r.state.totals).toEqual({ sold: 2, revenueMinor: 25600, orders: 1, weightGrams: 0 });
     expect(r.sales.get(saleId)).toMatchObject({ refundedQuantity: 1, voidedAt: expect.any(Number) });
   });
 
@@ -451,7 +463,7 @@ describe('sequences through processCommand', () => {
     const { r, ids } = fixture();
     r.ok({ type: 'sale.refund', saleId: 'first-sale', quantity: 2 });
     const refunded = r.state;
-    expect(refunded.totals).toEqual({ sold: 0, revenueMinor: 0, orders: 0 });
+    expect(refunded.totals).toEqual({ sold: 0, revenueMinor: 0, orders: 0, weightGrams: 0 });
     r.ok({ type: 'sale.void', saleId: 'first-sale' });
     expect(r.state.totals).toEqual(refunded.totals);
     expect(r.product(ids.rice)).toMatchObject({ stock: null, sold: 0, revenueMinor: 0 });
@@ -590,7 +602,7 @@ describe('immutability and identity', () => {
       const old = before.products.find((x) => x.id === next.id);
       if (old && !touched.has(next.id)) expect(next).toBe(old);
     }
-    if (!type.startsWith('product.') && !type.startsWith('sale.') && !type.startsWith('queue.') && type !== 'stock.set') {
+    if (!type.startsWith('product.') && !type.startsWith('sale.') && !type.startsWith('queue.') && !type.startsWith('presale.') && type !== 'stock.set') {
       expect(out.state.products).toBe(before.products);
     }
   });

@@ -99,7 +99,7 @@ describe('after-show report', () => {
     const cards: CardChange[] = [];
     for (let i = 0; i < 180; i++) cards.push({ at: M0 + i * MIN, productId: products[i % products.length]!.id });
     for (let i = 0; i < 200_000; i++) {
-      sales.push({ id: `s${i}`, orderId: `o${i}`, productId: products[i % 3]!.id, quantity: 1 + (i % 3), refundedQuantity: i % 50 === 0 ? 1 : 0, unitPriceMinor: 5990, at: M0 + Math.floor((i * 180 * MIN) / 200_000), source: i % 2 ? 'webhook' : 'console', by: 'sales', voidedAt: i % 97 === 0 ? M0 : null });
+      sales.push({ id: `s${i}`, orderId: `o${i}`, productId: products[i % 3]!.id, quantity: 1 + (i % 3), refundedQuantity: i % 50 === 0 ? 1 : 0, unitPriceMinor: 5990, at: M0 + Math.floor((i * 180 * MIN) / 200_000), source: i % 2 ? 'webhook' : 'console', by: 'sales', voidedAt: i % 97 === 0 ? M0 : null, presale: false });
     }
     const t = performance.now();
     const rep = showReport({ state: r.state, sales, cards, from: M0, to: M0 + 180 * MIN });

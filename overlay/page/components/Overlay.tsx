@@ -27,7 +27,8 @@ function CardSlot({ state, options }: { state: OverlayState; options: OverlayOpt
       info={info}
       words={WORDS[options.lang]}
       extras={options}
-      roomGrams={options.weight && room ? roomWeightGrams(room.products) : 0}
+      // The relay's kept total (issue 17); the products' sum only for a relay from before it.
+      roomGrams={options.weight && room ? (room.totals.weightGrams ?? roomWeightGrams(room.products)) : 0}
       leaving={!product}
       onLeft={() => {
         if (state.card.peek()) return;
