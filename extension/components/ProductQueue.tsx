@@ -57,6 +57,8 @@ const ProductRow = memo(function ProductRow({ p, index, total, current, onAir, h
           <span class="product-meta">
             <span class="price">{formatMoney(p.priceMinor, currency, locale)}</span>
             {p.soldOut && <span class="badge sold-out-badge">{t('soldOut')}</span>}
+            {/* Units a shop feed counted beyond the stock ([R11]): the host restocks or tells the shop. */}
+            {p.oversold !== undefined && <span class="badge oversold-badge" data-testid="oversold">{t('oversold', { count: formatCount(p.oversold, locale) })}</span>}
           </span>
           {/* Each figure stays whole; the line wraps between them when the panel is narrow. */}
           <span class="product-stats" data-testid="stats">

@@ -72,6 +72,7 @@ export const consoleWords = {
   restock: 'Restock',
   restockFor: 'Restock {name}',
   soldOut: 'Sold out',
+  oversold: '{count} oversold',
   markSoldOut: 'Mark {name} sold out',
   unmarkSoldOut: 'Back on sale: {name}',
   edit: 'Edit',

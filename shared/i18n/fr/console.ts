@@ -72,6 +72,7 @@ export const consoleWords: ConsoleWords = {
   restock: 'Réassort',
   restockFor: 'Réassort de {name}',
   soldOut: 'Épuisé',
+  oversold: '{count} en survente',
   markSoldOut: 'Marquer {name} épuisé',
   unmarkSoldOut: 'Remettre {name} en vente',
   edit: 'Modifier',

@@ -71,6 +71,7 @@ export const consoleWords: ConsoleWords = {
   restock: '补货',
   restockFor: '为 {name} 补货',
   soldOut: '已售罄',
+  oversold: '超卖 {count}',
   markSoldOut: '将 {name} 标为售罄',
   unmarkSoldOut: '{name} 恢复在售',
   edit: '编辑',
