@@ -18,6 +18,7 @@ import { createBroadcaster } from './broadcaster.js';
 import type { RelayDeps } from './deps.js';
 import { errorOptions, registerErrorAnswers } from './http-errors.js';
 import { registerHttpApi } from './http-routes.js';
+import { jsonOnlyParser } from './json-parser.js';
 import { createLifecycle } from './lifecycle.js';
 import { originPolicy } from './origin-policy.js';
 import { registerPages } from './pages.js';
@@ -48,6 +49,7 @@ export function createApplication(deps: RelayDeps) {
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(app.server, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     serveClient: false,
+    parser: jsonOnlyParser,
     allowRequest: (req, cb) => cb(null, originAllowed(req)),
   });
 
