@@ -25,6 +25,11 @@ export interface CardChange {
   productId: string | null;
 }
 
+/** The product on air in a state: the card's product while the card is shown, else null. */
+export function onAirOf(state: Pick<RoomState, 'cardVisible' | 'currentProductId'>): string | null {
+  return state.cardVisible ? state.currentProductId : null;
+}
+
 export interface ReportTotals {
   orders: number;
   units: number;
