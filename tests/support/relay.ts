@@ -20,7 +20,7 @@ export const ADMIN = 'test-admin-token';
 export interface CreatedRoom {
   room: { id: string; title: string; currency: string; locale: string };
   tokens: Record<Role, string>;
-  links: { overlay: string; host: string; cohost: string; sales: string };
+  links: { overlay: string; host: string; cohost: string; sales: string; report: string };
 }
 
 export interface TestRelay {
