@@ -124,7 +124,7 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
     requireAdmin(req);
     const info = parseBody(CreateRoomSchema, req.body ?? {});
     const id = newRoomId();
-    const state = emptyRoom(id, { title: info.title ?? 'LiveShelf room', currency: info.currency ?? 'CNY', locale: info.locale ?? 'zh-CN' }, clock.now());
+    const state = emptyRoom(id, { ...info, title: info.title ?? 'LiveShelf room', currency: info.currency ?? 'CNY', locale: info.locale ?? 'zh-CN' }, clock.now());
     const { tokens, hashes } = newRoomTokens();
     await hub.create(state, hashes).catch(storageFailed);
     logger.info({ room: id }, 'room created');

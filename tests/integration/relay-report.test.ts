@@ -183,5 +183,8 @@ describe('the room answer and the room fields of the report', () => {
     expect([zone.status, zone.json.error.field]).toEqual([400, 'changes.timeZone']);
     const series = await update({ series: 'x'.repeat(61) });
     expect([series.status, series.json.error.field]).toEqual([400, 'changes.series']);
+    // A room may be created with them too.
+    const created = await r.createRoom({ title: 'Soirée', currency: 'EUR', locale: 'fr', timeZone: 'Europe/Paris', series: 'Marchés de Noël' });
+    expect(created.room).toMatchObject({ timeZone: 'Europe/Paris', series: 'Marchés de Noël' });
   });
 });

@@ -28,7 +28,7 @@ export interface TestRelay {
   relay: Relay;
   store: SqliteRoomStore;
   dataDir: string;
-  createRoom(info?: Partial<{ title: string; currency: string; locale: string }>): Promise<CreatedRoom>;
+  createRoom(info?: Partial<{ title: string; currency: string; locale: string; timeZone: string; series: string }>): Promise<CreatedRoom>;
   close(opts?: { keepData?: boolean }): Promise<void>;
 }
 
