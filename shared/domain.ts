@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { ProductSchema } from './product-schema.js';
-import { CurrencySchema, LocaleSchema, RoleSchema, text } from './values.js';
+import { CurrencySchema, LocaleSchema, RoleSchema, text, TimeZoneSchema } from './values.js';
 
 export { CurrencySchema, IdSchema, LocaleSchema, MinorSchema, ROLES, RoleSchema, StockSchema, type Role } from './values.js';
 export {
@@ -26,6 +26,10 @@ export const RoomInfoSchema = z.strictObject({
   title: text(100).min(1, 'must not be empty'),
   currency: CurrencySchema,
   locale: LocaleSchema,
+  /** Issue 19: the zone the after-show report shows its times in (default: the viewer's). */
+  timeZone: TimeZoneSchema.optional(),
+  /** Issue 19: the series of shows the room belongs to ("Dangshan pear festival"); '' = none. */
+  series: text(60).optional(),
 });
 export type RoomInfo = z.infer<typeof RoomInfoSchema>;
 
@@ -100,7 +104,7 @@ export type Totals = z.infer<typeof TotalsSchema>;
 export const RoomStateSchema = z.object({
   id: z.string(),
   version: count,
-  room: z.object({ title: z.string(), currency: z.string(), locale: z.string() }),
+  room: z.object({ title: z.string(), currency: z.string(), locale: z.string(), timeZone: z.string().optional(), series: z.string().optional() }),
   /** The queue, in show order. */
   products: z.array(ProductSchema),
   currentProductId: z.string().nullable(),

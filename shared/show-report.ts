@@ -25,6 +25,11 @@ export interface CardChange {
   productId: string | null;
 }
 
+/** The product on air in a state: the card's product while the card is shown, else null. */
+export function onAirOf(state: Pick<RoomState, 'cardVisible' | 'currentProductId'>): string | null {
+  return state.cardVisible ? state.currentProductId : null;
+}
+
 export interface ReportTotals {
   orders: number;
   units: number;
@@ -107,6 +112,32 @@ function onAirAt(cards: readonly CardChange[], at: number): string | null {
   return found;
 }
 
+/**
+ * Orders, units and revenue per source, net of voids and refunds, counted as the report counts
+ * them (also the room answer's totals.bySource, so the two never disagree).
+ */
+export class SourceTally {
+  private readonly bySource = new Map<string, ReportSource>();
+  constructor(private readonly sourceOf: (sale: Sale) => { source: string; name: string } = defaultSource) {}
+  /** Adds a sale that still counts `units` (> 0) units. */
+  add(sale: Sale, units: number): void {
+    const key = this.sourceOf(sale);
+    let src = this.bySource.get(key.source);
+    if (!src) this.bySource.set(key.source, (src = { ...key, orders: 0, units: 0, revenueMinor: 0 }));
+    src.orders += 1;
+    src.units += units;
+    src.revenueMinor += units * sale.unitPriceMinor;
+  }
+  /** A sale as stored: skipped when voided or wholly refunded. */
+  addSale(sale: Sale): void {
+    const units = sale.voidedAt === null ? sale.quantity - sale.refundedQuantity : 0;
+    if (units > 0) this.add(sale, units);
+  }
+  list(): ReportSource[] {
+    return [...this.bySource.values()];
+  }
+}
+
 export function showReport(input: ReportInput): ShowReport {
   const { state, cards, from, to } = input;
   const sourceOf = input.sourceName ?? defaultSource;
@@ -128,7 +159,7 @@ export function showReport(input: ReportInput): ShowReport {
   for (let at = first; at < to; at += MINUTE_MS) minutes.push({ at, orders: 0, units: 0, revenueMinor: 0, onAir: onAirAt(cards, at) });
 
   const totals: ReportTotals = { orders: 0, units: 0, revenueMinor: 0, refundedMinor: 0, weightGrams: 0 };
-  const sources = new Map<string, ReportSource>();
+  const sources = new SourceTally(sourceOf);
   for (const s of input.sales) {
     if (s.at < from || s.at >= to || s.voidedAt !== null) continue;
     const units = s.quantity - s.refundedQuantity;
@@ -149,12 +180,7 @@ export function showReport(input: ReportInput): ShowReport {
     }
     if (s.at > r.lastAt) r.lastAt = s.at;
     if (onAirAt(cards, s.at) === s.productId) r.unitsWhileOnAir += units;
-    const key = sourceOf(s);
-    let src = sources.get(key.source);
-    if (!src) sources.set(key.source, (src = { ...key, orders: 0, units: 0, revenueMinor: 0 }));
-    src.orders += 1;
-    src.units += units;
-    src.revenueMinor += revenue;
+    sources.add(s, units);
     const m = minutes[Math.floor((s.at - first) / MINUTE_MS)];
     if (m) {
       m.orders += 1;
@@ -177,7 +203,7 @@ export function showReport(input: ReportInput): ShowReport {
     // Sold out by its stock running out: the last sale that counted emptied it (a product marked sold out by hand has no such moment).
     soldOutAt: queue.get(r.productId)?.stock === 0 && Number.isFinite(lastAt) ? lastAt : null,
   }));
-  return { room: state.id, from, to, totals, products, sources: [...sources.values()], timeline: minutes };
+  return { room: state.id, from, to, totals, products, sources: sources.list(), timeline: minutes };
 }
 
 /** Columns are only ever added at the end, as for the sales CSV. */

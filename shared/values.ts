@@ -73,6 +73,24 @@ export const CurrencySchema = z
     }
   }, 'is not a currency this runtime knows');
 
+/**
+ * An IANA time zone the runtime knows ("Asia/Shanghai", "Europe/Paris", "UTC"): the report shows
+ * times in the host's zone, not the relay's. Intl.DateTimeFormat throws a RangeError for an
+ * unknown one (supportedValuesOf leaves out "UTC" on some runtimes, so it is not the test).
+ */
+export const TimeZoneSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone such as Asia/Shanghai or Europe/Paris');
+
 export const LocaleSchema = z
   .string()
   .min(2)

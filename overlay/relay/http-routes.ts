@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { fieldIssues, type Command } from '../../shared/commands.js';
 import { emptyRoom, RoleSchema, RoomInfoSchema, type Role, type Sale } from '../../shared/domain.js';
 import { saleRecords, salesCsv } from '../../shared/sales-export.js';
-import { overlayLink, pairingLink } from '../../shared/pairing.js';
+import { overlayLink, pairingLink, reportLink } from '../../shared/pairing.js';
 import { PROTOCOL_VERSION, type CommandReply } from '../../shared/protocol.js';
 import { errorBody, submit } from './answers.js';
 import type { Clock, Logger, RelayConfig, RelayHttp } from './deps.js';
@@ -21,6 +21,7 @@ import { SHUTTING_DOWN, type Lifecycle } from './lifecycle.js';
 import { patchRoom } from './patch-room.js';
 import { traceQrSvg } from './trace-qr.js';
 import { registerPeopleRoutes } from './people-routes.js';
+import { registerReportRoutes, sourceTotals } from './report-routes.js';
 import type { RoomActor, RoomHub } from './room-hub.js';
 import type { RoomStore, SalesAfter } from './room-store.js';
 import type { RelayServer } from './socket-session.js';
@@ -65,6 +66,8 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
       host: pairingLink(publicUrl(), roomId, 'host', tokens.host),
       cohost: pairingLink(publicUrl(), roomId, 'cohost', tokens.cohost),
       sales: pairingLink(publicUrl(), roomId, 'sales', tokens.sales),
+      // The after-show report page, opened with the host token (issue 19).
+      report: reportLink(publicUrl(), roomId, tokens.host),
     };
   }
 
@@ -104,6 +107,8 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
   }
 
   registerPeopleRoutes(app, { io, store, clock, publicUrl, authorize, parseBody, storageFailed });
+  registerReportRoutes(app, { store, clock, authorize, parseBody, storageFailed });
+  const bySource = sourceTotals(store);
 
   app.get('/healthz', async () => ({ ok: true, relay: version, protocol: PROTOCOL_VERSION, time: clock.now() }));
 
@@ -120,16 +125,24 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
     requireAdmin(req);
     const info = parseBody(CreateRoomSchema, req.body ?? {});
     const id = newRoomId();
-    const state = emptyRoom(id, { title: info.title ?? 'LiveShelf room', currency: info.currency ?? 'CNY', locale: info.locale ?? 'zh-CN' }, clock.now());
+    const state = emptyRoom(id, { ...info, title: info.title ?? 'LiveShelf room', currency: info.currency ?? 'CNY', locale: info.locale ?? 'zh-CN' }, clock.now());
     const { tokens, hashes } = newRoomTokens();
     await hub.create(state, hashes).catch(storageFailed);
     logger.info({ room: id }, 'room created');
     return reply.code(201).send({ room: { id, ...state.room, version: state.version }, tokens, links: links(id, tokens) });
   });
 
-  app.get<{ Params: { room: string } }>('/api/rooms/:room', async (req) => {
-    const { actor } = await authorize(req, req.params.room);
-    return actor.state;
+  const RoomQuerySchema = z.strictObject({ totals: z.literal('bySource', { error: 'the only extra totals are "bySource"' }).optional() });
+  app.get<{ Params: { room: string }; Querystring: Record<string, string> }>('/api/rooms/:room', async (req) => {
+    const { actor, role } = await authorize(req, req.params.room);
+    const q = parseBody(RoomQuerySchema, req.query);
+    const state = actor.state;
+    if (q.totals === undefined) return state;
+    // ?totals=bySource: totals.bySource, the relay's, read from the store (report-routes.ts says
+    // why not the reducer's). Asked for, so that the plain answer stays exactly the state the
+    // sockets receive (clients and tests compare the two); for the roles that may read sales.
+    if (role !== 'host' && role !== 'sales') throw new HttpError(errorBody('forbidden', `the ${role} token may not read the sales by source: use the host or sales token`));
+    return { ...state, totals: { ...state.totals, bySource: await bySource(state).catch(storageFailed) } };
   });
 
   // The card's traceability QR (issue 17): any role's token, the overlay's in the query.

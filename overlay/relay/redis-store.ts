@@ -10,6 +10,7 @@
  *   ls:{id}:sales     hash  sale id → sale JSON (read through the Sale schema: one written before
  *                           refunds existed has no refundedQuantity, which reads as 0)
  *   ls:{id}:orders    hash  orderId → sale id
+ *   ls:{id}:cards     list  card history (issue 19): {at, productId} JSON, in commit order
  *
  * The commit is one Lua script: it refuses when the stored version is not the patch's base
  * (CommitConflict) and otherwise writes everything, so a commit is all or nothing. The batch
@@ -24,6 +25,7 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
+import type { CardChange } from '../../shared/show-report.js';
 import { CommitConflict, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredPerson, type TokenHashes } from './room-store.js';
 import { readStoredRoom, readStoredSale, redisRoomFormat } from './stored-room.js';
 
@@ -39,7 +41,7 @@ const ROLE_FIELDS = ['token_host', 'token_cohost', 'token_sales', 'token_overlay
 
 function keysOf(roomId: string): string[] {
   const t = `ls:{${roomId}}`;
-  return [`${t}:room`, `${t}:products`, `${t}:answers`, `${t}:sales`, `${t}:orders`];
+  return [`${t}:room`, `${t}:products`, `${t}:answers`, `${t}:sales`, `${t}:orders`, `${t}:cards`];
 }
 
 interface Script {
@@ -52,9 +54,10 @@ function script(lua: string): Script {
 }
 
 /**
- * KEYS: room, products, answers, sales, orders.
- * ARGV: prevVersion, nextVersion, meta, order ('' = unchanged), then four counted sections:
- * product upserts (id, json pairs), product deletes (ids), answers (pairs), sales (pairs), orders (pairs).
+ * KEYS: room, products, answers, sales, orders, cards.
+ * ARGV: prevVersion, nextVersion, meta, order ('' = unchanged), then counted sections:
+ * product upserts (id, json pairs), product deletes (ids), answers (pairs), sales (pairs), orders (pairs),
+ * card changes (JSON each, appended to the cards list).
  */
 const COMMIT = script(`
 local v = redis.call('HGET', KEYS[1], 'version')
@@ -71,11 +74,13 @@ for k = 3, 5 do
   n = tonumber(ARGV[i]); i = i + 1
   for _ = 1, n do redis.call('HSET', KEYS[k], ARGV[i], ARGV[i + 1]); i = i + 2 end
 end
+n = tonumber(ARGV[i]); i = i + 1
+for _ = 1, n do redis.call('RPUSH', KEYS[6], ARGV[i]); i = i + 1 end
 return 'OK'
 `);
 
 /**
- * KEYS: room, products, answers, sales, orders.
+ * KEYS: room, products, answers, sales, orders, cards (unused).
  * ARGV: knownVersion, then counted sections: command ids, sale ids, order ids.
  * Returns { version, room fields or false, products (flat) or false, answers, sales, orders } (flat pairs).
  */
@@ -222,7 +227,7 @@ export class RedisRoomStore implements RoomStore {
     return result;
   }
 
-  async commit({ next, patch, entries, sales }: CommitBatch): Promise<void> {
+  async commit({ next, patch, entries, sales, cards }: CommitBatch): Promise<void> {
     const { products: _p, ...meta } = next;
     // The patch carries only the products whose object changed (the reducer keeps the others identical).
     const upserts: string[] = [];
@@ -238,6 +243,7 @@ export class RedisRoomStore implements RoomStore {
     const args: (string | number)[] = [String(patch.baseVersion), String(next.version), JSON.stringify(meta satisfies Meta), order];
     args.push(upserts.length / 2, ...upserts, deletes.length, ...deletes);
     args.push(answers.length / 2, ...answers, written.length / 2, ...written, orders.length / 2, ...orders);
+    args.push(cards.length, ...cards.map((c) => JSON.stringify({ at: c.at, productId: c.productId })));
     const res = await this.run(COMMIT, next.id, args);
     if (res === 'CONFLICT') throw new CommitConflict(next.id, patch.baseVersion);
     if (res !== 'OK') throw new Error(`unexpected commit reply ${String(res)}`);
@@ -293,6 +299,19 @@ export class RedisRoomStore implements RoomStore {
     all.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const from = after ? all.findIndex((s) => s.at > after.at || (s.at === after.at && s.id > after.id)) : 0;
     return from < 0 ? [] : all.slice(from, from + limit);
+  }
+
+  // ---- card history (issue 19) ----
+  /** The whole list, filtered here: a show changes its card hundreds of times, not millions. */
+  async listCardChanges(roomId: string, from = -Infinity, to = Infinity): Promise<CardChange[]> {
+    const key = keysOf(roomId)[5]!;
+    const all = (await this.redis.lrange(key, 0, -1)).map((json) => JSON.parse(json) as CardChange);
+    const out: CardChange[] = [];
+    for (const c of all) {
+      if (c.at < from) out[0] = c;
+      else if (c.at < to) out.push(c);
+    }
+    return out;
   }
 
   async close(): Promise<void> {

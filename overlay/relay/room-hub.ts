@@ -18,6 +18,7 @@ import { STATUS_OF } from '../../shared/protocol.js';
 import { processCommand, type CommandAnswer, type RoomError } from '../../shared/room-reducer.js';
 import { diffRoom, type RoomPatch } from '../../shared/room-patch.js';
 import { foldSales, noSalesWritten, saleLookups } from '../../shared/sales-fold.js';
+import { onAirOf, type CardChange } from '../../shared/show-report.js';
 import { CommitConflict, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomStore, type TokenHashes } from './room-store.js';
 import type { Clock, Logger } from './deps.js';
 import { hashToken, roleOfHash } from './tokens.js';
@@ -175,6 +176,7 @@ export class RoomActor {
     const ctxBase = { answer: (id: string) => newAnswers.get(id) ?? answers.get(id), ...saleLookups(written, pre) };
     let state = prev;
     const entries: CommitEntry[] = [];
+    const cards: CardChange[] = [];
     const replies: { p: Pending; reply: CommandReply }[] = [];
     for (const p of batch) {
       const now = this.clock.now();
@@ -187,7 +189,10 @@ export class RoomActor {
         replies.push({ p, reply: out.answer });
         continue;
       }
+      const wasOnAir = onAirOf(state);
       state = out.state;
+      const onAir = onAirOf(state);
+      if (onAir !== wasOnAir) cards.push({ at: now, productId: onAir });
       newAnswers.set(p.command.id, out.answer);
       foldSales(written, out.events);
       entries.push({ command: p.command, by: p.by, at: now, answer: out.answer, events: out.events });
@@ -197,7 +202,7 @@ export class RoomActor {
       // The one diff of this commit: the store writes its products, the broadcast sends it.
       const patch = diffRoom(prev, state);
       try {
-        await this.store.commit({ next: state, patch, entries, sales: written });
+        await this.store.commit({ next: state, patch, entries, sales: written, cards });
       } catch (err) {
         if (err instanceof CommitConflict) return 'conflict';
         throw err;

@@ -22,6 +22,7 @@ import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer, RoomEvent } from '../../shared/room-reducer.js';
 import type { RoomPatch } from '../../shared/room-patch.js';
 import type { SalesWritten } from '../../shared/sales-fold.js';
+import type { CardChange } from '../../shared/show-report.js';
 
 export type TokenHashes = Record<Role, string>;
 
@@ -77,6 +78,12 @@ export interface CommitBatch {
   entries: readonly CommitEntry[];
   /** The sales the entries' events wrote and the orderIds they recorded (foldSales). */
   sales: SalesWritten;
+  /**
+   * Card history (issue 19): one row per entry that changed the product on air (onAirOf) —
+   * card.show/next/hide, or the removal of the product on the card — in entry order. Written in
+   * the same atomic commit, so the report's "on air" never disagrees with the state.
+   */
+  cards: readonly CardChange[];
 }
 
 /** Where a page of sales ended: the next one starts after this time and sale id. */
@@ -140,4 +147,12 @@ export interface RoomStore {
   /** Revokes (deletes) a person; false when there was none of that id. */
   removePerson(roomId: string, personId: string): Promise<boolean>;
   close(): Promise<void>;
+
+  // ---- card history (issue 19, the after-show report) ----
+  /**
+   * The card changes of the room in the order they were committed: those at or after `from`
+   * and before `to`, preceded by the last one before `from` (what the card showed when the
+   * window opened), so a report of [from, to) has every change it needs and no more.
+   */
+  listCardChanges(roomId: string, from?: number, to?: number): Promise<CardChange[]>;
 }

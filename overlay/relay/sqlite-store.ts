@@ -19,6 +19,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
+import type { CardChange } from '../../shared/show-report.js';
 import { CommitConflict, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredPerson, type TokenHashes } from './room-store.js';
 import { openSqliteFormat, readStoredRoom, STORED_FORMAT } from './stored-room.js';
 import { WalSync, type SyncFn, type SyncNowFn } from './wal-sync.js';
@@ -96,6 +97,14 @@ CREATE TABLE IF NOT EXISTS sales (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS sales_order ON sales (room_id, order_id) WHERE order_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS sales_time ON sales (room_id, at, id);
+-- Card history (issue 19): what the card showed from "at" on (product_id NULL = hidden).
+-- A rowid table: changes of the same millisecond keep their commit order.
+CREATE TABLE IF NOT EXISTS card_changes (
+  room_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  product_id TEXT
+);
+CREATE INDEX IF NOT EXISTS card_changes_time ON card_changes (room_id, at);
 `;
 
 type Meta = Omit<RoomState, 'products'>;
@@ -197,6 +206,10 @@ export class SqliteRoomStore implements RoomStore {
       // What a void or a refund changes of a recorded sale (the rest of a sale never changes).
       updateSale: db.prepare('UPDATE sales SET voided_at = ?, refunded_quantity = ? WHERE room_id = ? AND id = ?'),
       salesPage: db.prepare(`SELECT ${SALE_COLUMNS} FROM sales WHERE room_id = ? AND (at, id) > (?, ?) ORDER BY at, id LIMIT ?`),
+      insertCard: db.prepare('INSERT INTO card_changes (room_id, at, product_id) VALUES (?, ?, ?)'),
+      // The change in effect at `from` (the last before it), then those in [from, to).
+      cardsBefore: db.prepare('SELECT at, product_id AS productId FROM card_changes WHERE room_id = ? AND at < ? ORDER BY at DESC, rowid DESC LIMIT 1'),
+      cardsIn: db.prepare('SELECT at, product_id AS productId FROM card_changes WHERE room_id = ? AND at >= ? AND at < ? ORDER BY at, rowid'),
       setToken: {
         host: db.prepare('UPDATE rooms SET token_host = ? WHERE id = ?'),
         cohost: db.prepare('UPDATE rooms SET token_cohost = ? WHERE id = ?'),
@@ -210,7 +223,7 @@ export class SqliteRoomStore implements RoomStore {
 
   private readonly prefetchTx;
 
-  private writeCommit({ next, patch, entries, sales }: CommitBatch): void {
+  private writeCommit({ next, patch, entries, sales, cards }: CommitBatch): void {
     const roomId = next.id;
     const stored = this.stmt.version.get(roomId) as { v: number } | undefined;
     if (stored?.v !== patch.baseVersion) throw new CommitConflict(roomId, patch.baseVersion);
@@ -234,6 +247,7 @@ export class SqliteRoomStore implements RoomStore {
       if (sales.recorded.has(s.id)) this.stmt.insertSale.run(roomId, s.id, s.orderId, s.productId, s.quantity, s.refundedQuantity, s.unitPriceMinor, s.at, s.source, s.by, s.voidedAt, carried.get(s.id) ?? null, s.presale ? 1 : 0);
       else this.stmt.updateSale.run(s.voidedAt, s.refundedQuantity, roomId, s.id);
     }
+    for (const c of cards) this.stmt.insertCard.run(roomId, c.at, c.productId);
   }
 
   /** Once the WAL holding what was written so far is on disk (at once in NORMAL and FULL_INLINE). */
@@ -358,6 +372,16 @@ export class SqliteRoomStore implements RoomStore {
   async listSales(roomId: string, after: SalesAfter | undefined, limit: number): Promise<Sale[]> {
     const rows = this.stmt.salesPage.all(roomId, after?.at ?? -1, after?.id ?? '', limit) as SaleRow[];
     return rows.map(saleOfRow);
+  }
+
+  // ---- card history (issue 19) ----
+  async listCardChanges(roomId: string, from = -Infinity, to = Infinity): Promise<CardChange[]> {
+    // SQLite binds no Infinity: the widest integers instead.
+    const lo = Number.isFinite(from) ? from : Number.MIN_SAFE_INTEGER;
+    const hi = Number.isFinite(to) ? to : Number.MAX_SAFE_INTEGER;
+    const before = this.stmt.cardsBefore.get(roomId, lo) as CardChange | undefined;
+    const inside = this.stmt.cardsIn.all(roomId, lo, hi) as CardChange[];
+    return before ? [before, ...inside] : inside;
   }
 
   /** Idempotent: the relay and a test harness may both close it (closing the fd twice could close another file's). */

@@ -19,6 +19,7 @@ import { SqliteRoomStore } from '../../overlay/relay/sqlite-store.js';
 import { RoomHub } from '../../overlay/relay/room-hub.js';
 import pino from 'pino';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
+import { onAirOf, type CardChange } from '../../shared/show-report.js';
 
 const HASHES = { host: 'h-host', cohost: 'h-cohost', sales: 'h-sales', overlay: 'h-overlay' };
 let redis: TestRedis;
@@ -44,15 +45,17 @@ function applyAll(state: RoomState, commands: Command[]): CommitBatch {
   const sales = noSalesWritten();
   let next = state;
   const entries: CommitEntry[] = [];
+  const cards: CardChange[] = [];
   for (const command of commands) {
     const out = processCommand(next, command, { now: 1000 + next.version, by: 'host', source: 'console', answer: (id) => answers.get(id), ...saleLookups(sales) });
     if (out.kind !== 'applied') throw new Error(`not applied: ${JSON.stringify(out)}`);
     answers.set(command.id, out.answer);
     foldSales(sales, out.events);
     entries.push({ command, by: 'host', at: 1000, answer: out.answer, events: out.events });
+    if (onAirOf(out.state) !== onAirOf(next)) cards.push({ at: 1000, productId: onAirOf(out.state) });
     next = out.state;
   }
-  return { next, patch: diffRoom(state, next), entries, sales };
+  return { next, patch: diffRoom(state, next), entries, sales, cards };
 }
 
 describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
@@ -201,5 +204,48 @@ describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
     expect(await store.removePerson(room.id, 'pe_li')).toBe(false);
     expect(await store.personByToken(room.id, 'h-li')).toBeUndefined();
     expect(await store.listPeople(room.id)).toEqual([wang]);
+  });
+
+  // ---- card history (issue 19) ----
+  it('keeps the card history: each commit that changes the product on air appends {at, productId}, a stale one nothing; a window comes with the change in effect at its start', async () => {
+    const room = emptyRoom(`room-${kind}-cards`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
+    await store.createRoom(room, HASHES);
+    let now = 1000;
+    const actor = (await new RoomHub(store, { now: () => now }, pino({ level: 'silent' }), () => {}).get(room.id))!;
+    const run = async (at: number, command: Command) => {
+      now = at;
+      expect(await actor.submit(command, 'host', 'console')).toMatchObject({ ok: true });
+    };
+    await run(1000, { id: 'a1', type: 'product.add', product: { sku: 'A', name: 'a', priceMinor: 100, stock: null } });
+    await run(1001, { id: 'a2', type: 'product.add', product: { sku: 'B', name: 'b', priceMinor: 100, stock: null } });
+    await run(2000, { id: 'c1', type: 'card.show', productId: 'p1' });
+    await run(2500, { id: 'c1b', type: 'card.show', productId: 'p1' }); // already on air: no change
+    await run(3000, { id: 'c2', type: 'card.next' });
+    await run(4000, { id: 'c3', type: 'card.hide' });
+    await run(5000, { id: 'c4', type: 'card.show', productId: 'p1' });
+    await run(5500, { id: 'r0', type: 'product.remove', productId: 'p2' }); // not on air: no change
+    await run(6000, { id: 'r1', type: 'product.remove', productId: 'p1' }); // on air: the card goes dark
+    const all = [
+      { at: 2000, productId: 'p1' },
+      { at: 3000, productId: 'p2' },
+      { at: 4000, productId: null },
+      { at: 5000, productId: 'p1' },
+      { at: 6000, productId: null },
+    ];
+    expect(await store.listCardChanges(room.id)).toEqual(all);
+    expect(await store.listCardChanges(room.id, 3500, 5000)).toEqual([all[1], all[2]]);
+    expect(await store.listCardChanges(room.id, 3001, 6001)).toEqual(all.slice(1));
+    expect(await store.listCardChanges(room.id, 0, 2000)).toEqual([]);
+    expect(await store.listCardChanges('no-such-room')).toEqual([]);
+
+    // A commit refused as stale writes no card change either (same transaction / script).
+    const loaded = (await store.loadRoom(room.id))!.state;
+    const stale = applyAll({ ...loaded, version: loaded.version - 1 }, [
+      { id: 'a9', type: 'product.add', product: { sku: 'C', name: 'c', priceMinor: 100, stock: null } },
+      { id: 'c9', type: 'card.next' },
+    ]);
+    expect(stale.cards).toHaveLength(1);
+    await expect(store.commit(stale)).rejects.toBeInstanceOf(CommitConflict);
+    expect(await store.listCardChanges(room.id)).toEqual(all);
   });
 });

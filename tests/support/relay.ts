@@ -20,7 +20,7 @@ export const ADMIN = 'test-admin-token';
 export interface CreatedRoom {
   room: { id: string; title: string; currency: string; locale: string };
   tokens: Record<Role, string>;
-  links: { overlay: string; host: string; cohost: string; sales: string };
+  links: { overlay: string; host: string; cohost: string; sales: string; report: string };
 }
 
 export interface TestRelay {
@@ -28,7 +28,7 @@ export interface TestRelay {
   relay: Relay;
   store: SqliteRoomStore;
   dataDir: string;
-  createRoom(info?: Partial<{ title: string; currency: string; locale: string }>): Promise<CreatedRoom>;
+  createRoom(info?: Partial<{ title: string; currency: string; locale: string; timeZone: string; series: string }>): Promise<CreatedRoom>;
   close(opts?: { keepData?: boolean }): Promise<void>;
 }
 

@@ -156,6 +156,10 @@ describe('RoomInfoSchema', () => {
     [{ title: 'x', currency: 'RMB', locale: 'zh-CN' }, false],
     [{ title: 'x', currency: 'CNY', locale: 'zh_CN!' }, false],
     [{ title: 'x', currency: 'CNY', locale: 'zh-CN', extra: 1 }, false],
+    [{ title: 'x', currency: 'CNY', locale: 'zh-CN', timeZone: 'Asia/Shanghai', series: '砀山梨花节' }, true],
+    [{ title: 'x', currency: 'EUR', locale: 'fr', timeZone: 'UTC' }, true],
+    [{ title: 'x', currency: 'CNY', locale: 'zh-CN', timeZone: 'Mars/Olympus_Mons' }, false],
+    [{ title: 'x', currency: 'CNY', locale: 'zh-CN', series: 'x'.repeat(61) }, false],
   ])('%j valid: %s', (info, ok) => {
     expect(RoomInfoSchema.safeParse(info).success).toBe(ok);
   });

@@ -1,0 +1,100 @@
+/**
+ * The after-show report (issue 19; prints figures, not a test): a room of N sales (default
+ * 100,000) over a 3-hour show, a card change every 3 minutes, some voids and refunds, written
+ * through the room actor into a SQLite file (the path the relay's commits take, without the
+ * network, so seeding takes seconds); then the relay is started on that file as its own
+ * process (`npm start`) and GET /api/rooms/:room/report is timed, JSON and both CSVs, cold
+ * (first request) and warm. Aim (issue 19): ≤ 1 s.
+ * Run: npx tsx bench/report.bench.ts [--sales 100000]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { emptyRoom } from '../shared/domain.js';
+import { RoomHub } from '../overlay/relay/room-hub.js';
+import { SqliteRoomStore } from '../overlay/relay/sqlite-store.js';
+import { newRoomTokens } from '../overlay/relay/tokens.js';
+import { freePort, spawnRelay } from '../tests/support/relay-process.js';
+import { BENCH_ADMIN } from './bench-support.js';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const SALES = arg('--sales', 100_000);
+const PRODUCTS = 20;
+const SHOW_MS = 3 * 3600_000;
+// A show that ended an hour ago (the default window runs to the relay's now).
+const T0 = Math.floor((Date.now() - SHOW_MS - 3600_000) / 60_000) * 60_000;
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+
+const dataDir = mkdtempSync(join(tmpdir(), 'liveshelf-report-bench-'));
+console.log(`LiveShelf report — ${SALES} sales, ${PRODUCTS} products, ${new Date().toISOString()}, load average ${load()} on ${cpus().length} cores`);
+try {
+  // ---- seed through the room actor (a fake clock walks through the show) ----
+  const seedStart = performance.now();
+  const store = new SqliteRoomStore({ path: join(dataDir, 'liveshelf.sqlite'), synchronous: 'NORMAL' });
+  const roomId = 'r_reportbench';
+  const { tokens, hashes } = newRoomTokens();
+  await store.createRoom(emptyRoom(roomId, { title: '砀山酥梨 · 三小时专场', currency: 'CNY', locale: 'zh-CN' }, T0), hashes);
+  let now = T0 - 60_000;
+  const actor = (await new RoomHub(store, { now: () => now }, pino({ level: 'silent' }), () => {}).get(roomId))!;
+  const ids: string[] = [];
+  for (let p = 0; p < PRODUCTS; p++) {
+    const a = await actor.submit({ id: `add-${p}`, type: 'product.add', product: { sku: `SKU-${p}`, name: `商品 ${p}`, priceMinor: 990 + p * 100, stock: null, netWeightGrams: 500 * (p + 1) } }, 'host', 'console');
+    if (!a.ok) throw new Error(JSON.stringify(a));
+    ids.push((a.result as { productId: string }).productId);
+  }
+  const BATCH = 500;
+  const step = SHOW_MS / SALES;
+  let card = -1;
+  for (let i = 0; i < SALES; i += BATCH) {
+    now = T0 + Math.floor(i * step);
+    const onAir = Math.floor((now - T0) / 180_000) % PRODUCTS;
+    if (onAir !== card) {
+      card = onAir;
+      await actor.submit({ id: `card-${i}`, type: 'card.show', productId: ids[onAir]! }, 'host', 'console');
+    }
+    const batch = [];
+    for (let j = i; j < Math.min(i + BATCH, SALES); j++) {
+      // Most sales go to the product on air, as in a show.
+      const p = j % 4 === 0 ? ids[j % PRODUCTS]! : ids[onAir]!;
+      batch.push(actor.submit({ id: `s-${j}`, type: 'sale.record', productId: p, quantity: 1 + (j % 3) }, 'sales', j % 2 ? 'webhook' : 'api'));
+    }
+    await Promise.all(batch);
+    await actor.submit({ id: `void-${i}`, type: 'sale.void', saleId: `s-${i}` }, 'host', 'console');
+    await actor.submit({ id: `refund-${i}`, type: 'sale.refund', saleId: `s-${i + 2}`, quantity: 1 }, 'host', 'console');
+  }
+  await store.close();
+  console.log(`  seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+
+  // ---- the relay as its own process on that file ----
+  const port = await freePort();
+  const relay = await spawnRelay({ port, dataDir, adminToken: BENCH_ADMIN });
+  try {
+    const timed = async (label: string, query: string) => {
+      const t = performance.now();
+      const res = await fetch(`${relay.url}/api/rooms/${roomId}/report${query}`, { headers: { authorization: `Bearer ${tokens.host}` } });
+      const body = await res.text();
+      const ms = performance.now() - t;
+      if (res.status !== 200) throw new Error(`${label}: ${res.status} ${body.slice(0, 200)}`);
+      return { label, ms, bytes: body.length, body };
+    };
+    const window = `?from=${T0}&to=${T0 + SHOW_MS}`;
+    const runs = [await timed('JSON, cold (first request)', window)];
+    for (let i = 0; i < 3; i++) runs.push(await timed(`JSON, warm #${i + 1}`, window));
+    runs.push(await timed('JSON, whole room (default window)', ''));
+    runs.push(await timed('per-product CSV', `${window}&format=csv`));
+    runs.push(await timed('timeline CSV', `${window}&format=timeline.csv`));
+    const report = JSON.parse(runs[0]!.body) as { totals: { orders: number; units: number; revenueMinor: number }; timeline: unknown[] };
+    for (const r of runs) console.log(`  ${r.label.padEnd(36)} ${r.ms.toFixed(0).padStart(5)} ms  ${(r.bytes / 1024).toFixed(0)} KB`);
+    console.log(`  report: ${report.totals.orders} orders, ${report.totals.units} units, ${report.timeline.length} minutes`);
+    const worst = Math.max(...runs.map((r) => r.ms));
+    console.log(`  worst ${worst.toFixed(0)} ms — aim ≤ 1000 ms: ${worst <= 1000 ? 'met' : 'NOT met'}`);
+  } finally {
+    await relay.kill();
+  }
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
