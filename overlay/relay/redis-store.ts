@@ -10,6 +10,8 @@
  *   ls:{id}:sales     hash  sale id → sale JSON (read through the Sale schema: one written before
  *                           refunds existed has no refundedQuantity, which reads as 0)
  *   ls:{id}:orders    hash  orderId → sale id
+ *   ls:{id}:audit     stream the audit log (issue 18): entry id `<seq>-0` (seq = the version the
+ *                           command led to), field `e` = the entry's JSON; appended by the commit script
  *
  * The commit is one Lua script: it refuses when the stored version is not the patch's base
  * (CommitConflict) and otherwise writes everything, so a commit is all or nothing. The batch
@@ -22,6 +24,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { AuditEntry } from '../../shared/audit.js';
 import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
 import { CommitConflict, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredPerson, type TokenHashes } from './room-store.js';
@@ -39,7 +42,7 @@ const ROLE_FIELDS = ['token_host', 'token_cohost', 'token_sales', 'token_overlay
 
 function keysOf(roomId: string): string[] {
   const t = `ls:{${roomId}}`;
-  return [`${t}:room`, `${t}:products`, `${t}:answers`, `${t}:sales`, `${t}:orders`];
+  return [`${t}:room`, `${t}:products`, `${t}:answers`, `${t}:sales`, `${t}:orders`, `${t}:audit`];
 }
 
 interface Script {
@@ -52,9 +55,10 @@ function script(lua: string): Script {
 }
 
 /**
- * KEYS: room, products, answers, sales, orders.
- * ARGV: prevVersion, nextVersion, meta, order ('' = unchanged), then four counted sections:
- * product upserts (id, json pairs), product deletes (ids), answers (pairs), sales (pairs), orders (pairs).
+ * KEYS: room, products, answers, sales, orders, audit.
+ * ARGV: prevVersion, nextVersion, meta, order ('' = unchanged), then counted sections:
+ * product upserts (id, json pairs), product deletes (ids), answers (pairs), sales (pairs), orders (pairs),
+ * audit entries (seq, json pairs).
  */
 const COMMIT = script(`
 local v = redis.call('HGET', KEYS[1], 'version')
@@ -71,6 +75,8 @@ for k = 3, 5 do
   n = tonumber(ARGV[i]); i = i + 1
   for _ = 1, n do redis.call('HSET', KEYS[k], ARGV[i], ARGV[i + 1]); i = i + 2 end
 end
+n = tonumber(ARGV[i]); i = i + 1
+for _ = 1, n do redis.call('XADD', KEYS[6], ARGV[i] .. '-0', 'e', ARGV[i + 1]); i = i + 2 end
 return 'OK'
 `);
 
@@ -235,9 +241,11 @@ export class RedisRoomStore implements RoomStore {
     for (const s of sales.sales.values()) written.push(s.id, JSON.stringify(s));
     const orders: string[] = [];
     for (const [orderId, saleId] of sales.orders) orders.push(orderId, saleId);
+    const audit: string[] = [];
+    for (const e of entries) audit.push(String(e.audit.seq), JSON.stringify(e.audit));
     const args: (string | number)[] = [String(patch.baseVersion), String(next.version), JSON.stringify(meta satisfies Meta), order];
     args.push(upserts.length / 2, ...upserts, deletes.length, ...deletes);
-    args.push(answers.length / 2, ...answers, written.length / 2, ...written, orders.length / 2, ...orders);
+    args.push(answers.length / 2, ...answers, written.length / 2, ...written, orders.length / 2, ...orders, audit.length / 2, ...audit);
     const res = await this.run(COMMIT, next.id, args);
     if (res === 'CONFLICT') throw new CommitConflict(next.id, patch.baseVersion);
     if (res !== 'OK') throw new Error(`unexpected commit reply ${String(res)}`);
@@ -286,6 +294,23 @@ export class RedisRoomStore implements RoomStore {
     await this.redis.multi().hdel(people, personId).hdel(tokens, p.tokenHash).exec();
     return true;
   }
+
+  // ---- audit log (issue 18): appended by the COMMIT script, read here ----
+  async listAudit(roomId: string, after: number, limit: number): Promise<AuditEntry[]> {
+    const key = keysOf(roomId)[5]!;
+    const rows = (await this.redis.xrange(key, `${after + 1}-0`, '+', 'COUNT', limit)) as [string, string[]][];
+    return rows.map(([, fields]) => JSON.parse(fields[1] ?? 'null') as AuditEntry);
+  }
+
+  async touchPerson(roomId: string, personId: string, at: number): Promise<void> {
+    const [people] = this.peopleKeys(roomId);
+    const json = await this.redis.hget(people, personId);
+    if (json == null) return;
+    // Read-modify-write without a lock: a revoke in between would re-add a revoked person, so
+    // the write is only made if the hash field still exists (HSETXX does not exist: a tiny script).
+    await this.redis.eval("if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 1", 1, people, personId, JSON.stringify({ ...(JSON.parse(json) as StoredPerson), lastSeenAt: at }));
+  }
+  // ---- end audit log ----
 
   async listSales(roomId: string, after: SalesAfter | undefined, limit: number): Promise<Sale[]> {
     const [, , , salesKey] = keysOf(roomId) as [string, string, string, string];

@@ -17,6 +17,7 @@
  * - Nothing holds every answer or sale of a room in memory: a batch reads what it needs
  *   (`prefetch`), which is what lets another process have written the rest.
  */
+import type { AuditEntry } from '../../shared/audit.js';
 import type { Command } from '../../shared/commands.js';
 import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer, RoomEvent } from '../../shared/room-reducer.js';
@@ -65,6 +66,8 @@ export interface CommitEntry {
   at: number;
   answer: CommandAnswer;
   events: RoomEvent[];
+  /** The audit log's entry of this command (shared/audit.ts), written in the same commit. */
+  audit: AuditEntry;
 }
 
 /** One batch to commit, as the room actor made it. */
@@ -139,5 +142,12 @@ export interface RoomStore {
   personByToken(roomId: string, tokenHash: string): Promise<StoredPerson | undefined>;
   /** Revokes (deletes) a person; false when there was none of that id. */
   removePerson(roomId: string, personId: string): Promise<boolean>;
+
+  // ---- audit log (issue 18): entries are written by `commit` (CommitEntry.audit) ----
+  /** Up to `limit` audit entries of the room in seq order, those with seq > `after`. */
+  listAudit(roomId: string, after: number, limit: number): Promise<AuditEntry[]>;
+  /** Sets a person's lastSeenAt (the relay throttles how often); nothing when there is no such person. */
+  touchPerson(roomId: string, personId: string, at: number): Promise<void>;
+  // ---- end audit log ----
   close(): Promise<void>;
 }

@@ -17,6 +17,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { AuditEntry } from '../../shared/audit.js';
 import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
 import { CommitConflict, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredPerson, type TokenHashes } from './room-store.js';
@@ -95,6 +96,14 @@ CREATE TABLE IF NOT EXISTS sales (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS sales_order ON sales (room_id, order_id) WHERE order_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS sales_time ON sales (room_id, at, id);
+-- audit log (issue 18): one row per applied command, keyed by the version it led to, so each
+-- commit appends at the right edge of the B-tree (no random-id page per row).
+CREATE TABLE IF NOT EXISTS audit (
+  room_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  entry TEXT NOT NULL,
+  PRIMARY KEY (room_id, seq)
+) WITHOUT ROWID;
 `;
 
 type Meta = Omit<RoomState, 'products'>;
@@ -190,6 +199,11 @@ export class SqliteRoomStore implements RoomStore {
       ),
       // What a void or a refund changes of a recorded sale (the rest of a sale never changes).
       updateSale: db.prepare('UPDATE sales SET voided_at = ?, refunded_quantity = ? WHERE room_id = ? AND id = ?'),
+      // ---- audit log ----
+      insertAudit: db.prepare('INSERT INTO audit (room_id, seq, entry) VALUES (?, ?, ?)'),
+      auditPage: db.prepare('SELECT entry FROM audit WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
+      touchPerson: db.prepare('UPDATE people SET last_seen_at = ? WHERE room_id = ? AND id = ?'),
+      // ---- end audit log ----
       salesPage: db.prepare(`SELECT ${SALE_COLUMNS} FROM sales WHERE room_id = ? AND (at, id) > (?, ?) ORDER BY at, id LIMIT ?`),
       setToken: {
         host: db.prepare('UPDATE rooms SET token_host = ? WHERE id = ?'),
@@ -220,6 +234,7 @@ export class SqliteRoomStore implements RoomStore {
     // any other command keeps its answer in `commands`.
     const carried = new Map<string, string>();
     for (const e of entries) {
+      this.stmt.insertAudit.run(roomId, e.audit.seq, JSON.stringify(e.audit));
       const answer = JSON.stringify(e.answer);
       if (e.command.type === 'sale.record' && sales.recorded.has(e.command.id)) carried.set(e.command.id, answer);
       else this.stmt.insertCommand.run(roomId, e.command.id, e.answer.version, e.command.type, e.by, e.at, answer);
@@ -348,6 +363,18 @@ export class SqliteRoomStore implements RoomStore {
     await this.synced();
     return r.changes > 0;
   }
+
+  // ---- audit log (issue 18): written by writeCommit, read here ----
+  async listAudit(roomId: string, after: number, limit: number): Promise<AuditEntry[]> {
+    return (this.stmt.auditPage.all(roomId, after, limit) as { entry: string }[]).map((r) => JSON.parse(r.entry) as AuditEntry);
+  }
+
+  /** Not awaited by the relay and not worth an fsync of its own: it rides with the next commit's. */
+  async touchPerson(roomId: string, personId: string, at: number): Promise<void> {
+    this.refuseIfFailed();
+    this.stmt.touchPerson.run(at, roomId, personId);
+  }
+  // ---- end audit log ----
 
   async listSales(roomId: string, after: SalesAfter | undefined, limit: number): Promise<Sale[]> {
     const rows = this.stmt.salesPage.all(roomId, after?.at ?? -1, after?.id ?? '', limit) as SaleRow[];
