@@ -21,6 +21,7 @@ import { SHUTTING_DOWN, type Lifecycle } from './lifecycle.js';
 import { patchRoom } from './patch-room.js';
 import { traceQrSvg } from './trace-qr.js';
 import { registerPeopleRoutes } from './people-routes.js';
+import { registerAuditRoutes } from './audit-routes.js';
 import type { RoomActor, RoomHub } from './room-hub.js';
 import type { RoomStore, SalesAfter } from './room-store.js';
 import type { RelayServer } from './socket-session.js';
@@ -108,6 +109,7 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
   }
 
   registerPeopleRoutes(app, { io, store, clock, publicUrl, authorize, parseBody, storageFailed });
+  registerAuditRoutes(app, { store, authorize, parseBody, storageFailed });
 
   app.get('/healthz', async () => ({ ok: true, relay: version, protocol: PROTOCOL_VERSION, time: clock.now() }));
 
