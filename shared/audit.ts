@@ -33,6 +33,8 @@ export interface AuditSummary {
   /** product.update / room.update: the fields it changed. */
   fields?: string[];
   toIndex?: number;
+  /** command.undo: the id of the command it reversed. */
+  undone?: string;
   soldOut?: boolean;
 }
 
@@ -44,6 +46,8 @@ export interface AuditEntry {
   type: CommandType;
   by: Sender;
   summary: AuditSummary;
+  /** Set once a command.undo reversed this command: that undo's command id. */
+  undoneBy?: string;
 }
 
 const nameOf = (state: RoomState, id: string | undefined): string | undefined => (id === undefined ? undefined : state.products.find((p) => p.id === id)?.name);
@@ -94,5 +98,7 @@ export function auditSummary(prev: RoomState, next: RoomState, command: Command,
       return {};
     case 'room.update':
       return { fields: Object.keys(command.changes) };
+    case 'command.undo':
+      return { undone: command.commandId };
   }
 }

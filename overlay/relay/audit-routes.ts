@@ -54,7 +54,8 @@ export function registerAuditRoutes(app: RelayHttp, { store, authorize, parseBod
         .send(parts.join(''));
     }
     const limit = q.limit ?? 1000;
-    const entries = await store.listAudit(roomId, after, limit).catch(storageFailed);
+    // The reversal record is the relay's own: a client gets the entry without it.
+    const entries = (await store.listAudit(roomId, after, limit).catch(storageFailed)).map(({ inverse: _inverse, ...e }) => e);
     const last = entries[entries.length - 1];
     return { room: roomId, entries, next: entries.length === limit && last ? String(last.seq) : null };
   });

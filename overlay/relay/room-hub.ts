@@ -19,7 +19,8 @@ import { STATUS_OF } from '../../shared/protocol.js';
 import { processCommand, type CommandAnswer, type RoomError } from '../../shared/room-reducer.js';
 import { diffRoom, type RoomPatch } from '../../shared/room-patch.js';
 import { foldSales, noSalesWritten, saleLookups } from '../../shared/sales-fold.js';
-import { CommitConflict, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomStore, type TokenHashes } from './room-store.js';
+import type { LoggedCommand } from '../../shared/commands/undo.js';
+import { CommitConflict, type StoredAudit, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomStore, type TokenHashes } from './room-store.js';
 import type { Clock, Logger } from './deps.js';
 import { hashToken, roleOfHash } from './tokens.js';
 
@@ -142,7 +143,7 @@ export class RoomActor {
     const roomId = this.state.id;
     const commandIds: string[] = [];
     // Each command's definition names the stored records it will look up (shared/commands/).
-    const lookups: LookupKeys = { saleIds: [], orderIds: [] };
+    const lookups: LookupKeys = { saleIds: [], orderIds: [], auditIds: [] };
     for (const { command } of batch) {
       commandIds.push(command.id);
       collectLookups(command, lookups);
@@ -181,7 +182,10 @@ export class RoomActor {
     // Batch-local overlays on what the store had: nothing else changes until the commit is durable.
     const newAnswers = new Map<string, CommandAnswer>();
     const written = noSalesWritten();
-    const ctxBase = { answer: (id: string) => newAnswers.get(id) ?? answers.get(id), ...saleLookups(written, pre) };
+    // The log's entries this batch wrote or undid, over what the store had (command.undo's look-up).
+    const newLogged = new Map<string, LoggedCommand>();
+    const logged = (id: string) => newLogged.get(id) ?? pre.logged?.get(id);
+    const ctxBase = { answer: (id: string) => newAnswers.get(id) ?? answers.get(id), ...saleLookups(written, pre), logged };
     let state = prev;
     const entries: CommitEntry[] = [];
     const replies: { p: Pending; reply: CommandReply }[] = [];
@@ -201,7 +205,14 @@ export class RoomActor {
       newAnswers.set(p.command.id, out.answer);
       foldSales(written, out.events);
       // The audit entry rides in the same commit: seq is the version the command led to ([R1]).
-      const audit = { seq: state.version, at: now, commandId: p.command.id, type: p.command.type, by: p.by, summary: auditSummary(before, state, p.command, out.answer.result) };
+      const audit: StoredAudit = { seq: state.version, at: now, commandId: p.command.id, type: p.command.type, by: p.by, summary: auditSummary(before, state, p.command, out.answer.result) };
+      if (out.inverse) audit.inverse = out.inverse;
+      newLogged.set(p.command.id, { seq: audit.seq, type: audit.type, ...(out.inverse && { inverse: out.inverse }) });
+      for (const ev of out.events) {
+        if (ev.type !== 'command.undone') continue;
+        const target = logged(ev.commandId);
+        if (target) newLogged.set(ev.commandId, { ...target, undoneBy: p.command.id });
+      }
       entries.push({ command: p.command, by: p.by.role, at: now, answer: out.answer, events: out.events, audit });
       replies.push({ p, reply: out.answer });
     }

@@ -17,10 +17,10 @@
 import Database from 'better-sqlite3';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AuditEntry } from '../../shared/audit.js';
 import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
-import { CommitConflict, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredPerson, type TokenHashes } from './room-store.js';
+import type { LoggedCommand } from '../../shared/commands/undo.js';
+import { CommitConflict, undoneMarks, type StoredAudit, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredPerson, type TokenHashes } from './room-store.js';
 import { openSqliteFormat, readStoredRoom, STORED_FORMAT } from './stored-room.js';
 import { WalSync, type SyncFn, type SyncNowFn } from './wal-sync.js';
 
@@ -203,6 +203,8 @@ export class SqliteRoomStore implements RoomStore {
       insertAudit: db.prepare('INSERT INTO audit (room_id, seq, entry) VALUES (?, ?, ?)'),
       auditPage: db.prepare('SELECT entry FROM audit WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
       touchPerson: db.prepare('UPDATE people SET last_seen_at = ? WHERE room_id = ? AND id = ?'),
+      auditAt: db.prepare('SELECT entry FROM audit WHERE room_id = ? AND seq = ?'),
+      markUndone: db.prepare("UPDATE audit SET entry = json_set(entry, '$.undoneBy', ?) WHERE room_id = ? AND seq = ?"),
       // ---- end audit log ----
       salesPage: db.prepare(`SELECT ${SALE_COLUMNS} FROM sales WHERE room_id = ? AND (at, id) > (?, ?) ORDER BY at, id LIMIT ?`),
       setToken: {
@@ -239,6 +241,7 @@ export class SqliteRoomStore implements RoomStore {
       if (e.command.type === 'sale.record' && sales.recorded.has(e.command.id)) carried.set(e.command.id, answer);
       else this.stmt.insertCommand.run(roomId, e.command.id, e.answer.version, e.command.type, e.by, e.at, answer);
     }
+    for (const [seq, undoId] of undoneMarks(entries)) this.stmt.markUndone.run(undoId, roomId, seq);
     for (const s of sales.sales.values()) {
       if (sales.recorded.has(s.id)) this.stmt.insertSale.run(roomId, s.id, s.orderId, s.productId, s.quantity, s.refundedQuantity, s.unitPriceMinor, s.at, s.source, s.by, s.voidedAt, carried.get(s.id) ?? null);
       else this.stmt.updateSale.run(s.voidedAt, s.refundedQuantity, roomId, s.id);
@@ -324,6 +327,18 @@ export class SqliteRoomStore implements RoomStore {
       answerOf(row.id);
     }
     const out: Prefetched = { version: stored.v, answers, sales, orders };
+    // command.undo's targets: the answer gives the version the command led to, which is its entry's seq.
+    if (keys.auditIds?.length) {
+      const logged = new Map<string, LoggedCommand>();
+      for (const id of keys.auditIds) {
+        const a = this.stmt.answer.get(roomId, id, roomId, id) as { answer: string } | undefined;
+        const row = a && (this.stmt.auditAt.get(roomId, (JSON.parse(a.answer) as CommandAnswer).version) as { entry: string } | undefined);
+        if (!row) continue;
+        const e = JSON.parse(row.entry) as StoredAudit;
+        if (e.commandId === id) logged.set(id, { seq: e.seq, type: e.type, ...(e.inverse && { inverse: e.inverse }), ...(e.undoneBy !== undefined && { undoneBy: e.undoneBy }) });
+      }
+      out.logged = logged;
+    }
     if (stored.v !== knownVersion) {
       const room = this.loadSync(roomId);
       if (room) out.room = room;
@@ -365,8 +380,8 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   // ---- audit log (issue 18): written by writeCommit, read here ----
-  async listAudit(roomId: string, after: number, limit: number): Promise<AuditEntry[]> {
-    return (this.stmt.auditPage.all(roomId, after, limit) as { entry: string }[]).map((r) => JSON.parse(r.entry) as AuditEntry);
+  async listAudit(roomId: string, after: number, limit: number): Promise<StoredAudit[]> {
+    return (this.stmt.auditPage.all(roomId, after, limit) as { entry: string }[]).map((r) => JSON.parse(r.entry) as StoredAudit);
   }
 
   /** Not awaited by the relay and not worth an fsync of its own: it rides with the next commit's. */

@@ -221,5 +221,27 @@ describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
     await store.touchPerson(room.id, 'pe_li', 600);
     expect(await store.listPeople(room.id)).toEqual([]);
   });
+
+  it('command.undo reads the entry it reverses through prefetch (also from another hub), and the store marks it undone', async () => {
+    const room = emptyRoom(`room-${kind}-undo`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
+    await store.createRoom(room, HASHES);
+    const quiet = pino({ level: 'silent' });
+    const actor = (await new RoomHub(store, { now: () => 5000 }, quiet, () => {}).get(room.id))!;
+    expect(await actor.submit({ id: 'add', type: 'product.add', product: { sku: 'A', name: 'a', priceMinor: 100, stock: 5 } }, 'host', 'console')).toMatchObject({ ok: true });
+    expect(await actor.submit({ id: 'show', type: 'card.show', productId: 'p1' }, { role: 'cohost', personId: 'pe_wang', name: '王县长' }, 'console')).toMatchObject({ ok: true });
+    expect(await actor.submit({ id: 'sale-1', type: 'sale.record', productId: 'p1', quantity: 2 }, 'sales', 'webhook')).toMatchObject({ ok: true });
+    // A fresh hub holds nothing in memory: what it undoes comes from the store.
+    const other = (await new RoomHub(store, { now: () => 6000 }, quiet, () => {}).get(room.id))!;
+    expect(await other.submit({ id: 'undo-show', type: 'command.undo', commandId: 'show' }, 'host', 'console')).toMatchObject({ ok: true, duplicate: false });
+    expect(await other.submit({ id: 'undo-sale', type: 'command.undo', commandId: 'sale-1' }, 'host', 'console')).toMatchObject({ ok: true });
+    expect(await other.submit({ id: 'undo-add', type: 'command.undo', commandId: 'add' }, 'host', 'console')).toMatchObject({ ok: false, error: { reason: 'not_undoable' } });
+    expect(await actor.submit({ id: 'undo-show-2', type: 'command.undo', commandId: 'show' }, 'host', 'console')).toMatchObject({ ok: false, error: { reason: 'already_undone' } });
+    const state = (await store.loadRoom(room.id))!.state;
+    expect([state.currentProductId, state.cardVisible, state.totals.sold, state.products[0]!.stock]).toEqual([null, false, 0, 5]);
+    const log = await store.listAudit(room.id, 0, 100);
+    expect(log.map((e) => [e.commandId, e.undoneBy ?? null])).toEqual([['add', null], ['show', 'undo-show'], ['sale-1', 'undo-sale'], ['undo-show', null], ['undo-sale', null]]);
+    expect(log[1]!.by).toEqual({ role: 'cohost', personId: 'pe_wang', name: '王县长' });
+    expect((await store.listSales(room.id, undefined, 10))[0]!.voidedAt).toBe(6000);
+  });
   // ---- end audit log ----
 });

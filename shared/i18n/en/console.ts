@@ -187,6 +187,7 @@ export const consoleWords = {
   'command.countdown.start': 'Countdown not started.',
   'command.countdown.stop': 'Countdown not stopped.',
   'command.room.update': 'Room not changed.',
+  'command.command.undo': 'Not undone.',
   // Why, and what to do: one per reducer reason, then per protocol code (relay-errors.ts).
   'relayError.productName': '“{name}”',
   'relayError.thisProduct': 'this product',
@@ -203,6 +204,10 @@ export const consoleWords = {
   'relayError.amount_too_large': 'The amount is too large for the room totals. Check the quantity.',
   'relayError.unknown_sale': 'The relay has no record of this sale (it may have been refused), so there is nothing to undo.',
   'relayError.already_voided': 'This sale was already undone; nothing more to do.',
+  'relayError.superseded': 'Something changed it again since: undoing this would overwrite the later change.',
+  'relayError.not_undoable': 'This kind of action cannot be undone.',
+  'relayError.unknown_command': 'That action is not in this room’s log.',
+  'relayError.already_undone': 'This action was already undone.',
   'relayError.refund_too_large': 'This sale has fewer units left to refund than asked (part of it was refunded already). Check the quantity against the sales list.',
   'relayError.idempotency_mismatch': 'This order id was already recorded with another product, quantity or price: nothing was changed. Send a new order id for a new sale.',
   'relayError.unknown_message': 'That ticker message is already gone; nothing to clear.',
