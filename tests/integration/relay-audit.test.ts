@@ -104,7 +104,47 @@ describe('audit log', () => {
     }
   });
 
-  it('survives a restart of the relay on the same database', async () => {
+  it("undoes a named co-host's card over the socket, refuses a superseded undo and a co-host's undo, and logs the undo", async () => {
+    const { room, id, productId } = await roomWithPear();
+    const other = (await api(r.url, `/api/rooms/${id}/commands`, { token: room.tokens.host, body: { id: 'add-rice', type: 'product.add', product: { sku: 'RICE', name: '五常大米', priceMinor: 12800 } } })).json.result.productId as string;
+    const invited = await api(r.url, `/api/rooms/${id}/people`, { token: room.tokens.host, body: { name: '王县长', role: 'cohost' } });
+    const { socket: wang } = await connectClient(r.url, id, invited.json.token);
+    const { socket: host } = await connectClient(r.url, id, room.tokens.host);
+    expect(await send(wang, { id: 'show-pear', type: 'card.show', productId })).toMatchObject({ ok: true });
+    // A co-host may not undo, not even their own command.
+    expect(await send(wang, { id: 'u0', type: 'command.undo', commandId: 'show-pear' })).toMatchObject({ ok: false, error: { status: 403, reason: 'role' } });
+    expect(await send(host, { id: 'u1', type: 'command.undo', commandId: 'show-pear' })).toMatchObject({ ok: true, duplicate: false });
+    const state = (await api(r.url, `/api/rooms/${id}`, { token: room.tokens.host })).json;
+    expect([state.currentProductId, state.cardVisible]).toEqual([null, false]);
+    expect(await send(host, { id: 'u1', type: 'command.undo', commandId: 'show-pear' })).toMatchObject({ ok: true, duplicate: true });
+    expect(await send(host, { id: 'u2', type: 'command.undo', commandId: 'show-pear' })).toMatchObject({ ok: false, error: { status: 409, reason: 'already_undone', field: 'commandId' } });
+
+    // Superseded: the card changed again since.
+    expect(await send(wang, { id: 'show-pear-2', type: 'card.show', productId })).toMatchObject({ ok: true });
+    expect(await send(wang, { id: 'show-rice', type: 'card.show', productId: other })).toMatchObject({ ok: true });
+    expect(await send(host, { id: 'u3', type: 'command.undo', commandId: 'show-pear-2' })).toMatchObject({ ok: false, error: { status: 409, reason: 'superseded', field: 'commandId' } });
+    expect(await send(host, { id: 'u4', type: 'command.undo', commandId: 'add-rice' })).toMatchObject({ ok: false, error: { status: 400, reason: 'not_undoable' } });
+    expect(await send(host, { id: 'u5', type: 'command.undo', commandId: 'never-sent' })).toMatchObject({ ok: false, error: { status: 404, reason: 'unknown_command' } });
+
+    // A sale undone over HTTP is voided: the totals go back.
+    const sale = await api(r.url, `/api/rooms/${id}/commands`, { token: room.tokens.host, body: { id: 'sale-9', type: 'sale.record', productId, quantity: 3 } });
+    expect(sale.status).toBe(200);
+    expect((await api(r.url, `/api/rooms/${id}/commands`, { token: room.tokens.host, body: { id: 'u6', type: 'command.undo', commandId: 'sale-9' } })).status).toBe(200);
+    const after = (await api(r.url, `/api/rooms/${id}`, { token: room.tokens.host })).json;
+    expect(after.totals).toEqual({ sold: 0, revenueMinor: 0, orders: 0 });
+
+    const log = (await api(r.url, `/api/rooms/${id}/audit`, { token: room.tokens.host })).json.entries as { commandId: string; type: string; by: { name?: string }; summary: Record<string, unknown>; undoneBy?: string; inverse?: unknown }[];
+    const show = log.find((e) => e.commandId === 'show-pear')!;
+    expect(show).toMatchObject({ by: { name: '王县长' }, summary: { name: '砀山酥梨' }, undoneBy: 'u1' });
+    expect(log.find((e) => e.commandId === 'u1')).toMatchObject({ type: 'command.undo', by: { role: 'host' }, summary: { undone: 'show-pear' } });
+    expect(log.find((e) => e.commandId === 'sale-9')?.undoneBy).toBe('u6');
+    // The reversal record stays in the relay.
+    expect(log.some((e) => 'inverse' in e)).toBe(false);
+    wang.close();
+    host.close();
+  });
+
+  it('survives a restart of the relay on the same database, and undoes after it', async () => {
     const dataDir = r.dataDir;
     const { room, id } = await roomWithPear();
     expect((await api(r.url, `/api/rooms/${id}/commands`, { token: room.tokens.host, body: { id: 'hide', type: 'card.hide' } })).status).toBe(200);
@@ -114,5 +154,9 @@ describe('audit log', () => {
     const after = await api(r.url, `/api/rooms/${id}/audit`, { token: room.tokens.host });
     expect(after.json.entries).toEqual(before);
     expect(before.map((e: { type: string }) => e.type)).toEqual(['product.add', 'card.hide']);
+    // What the undo reverses was read from the database, not from memory.
+    expect((await api(r.url, `/api/rooms/${id}/commands`, { token: room.tokens.host, body: { id: 'undo-hide', type: 'command.undo', commandId: 'hide' } })).json).toMatchObject({ ok: true, duplicate: false });
+    const entries = (await api(r.url, `/api/rooms/${id}/audit`, { token: room.tokens.host })).json.entries;
+    expect(entries.map((e: { commandId: string; undoneBy?: string }) => [e.commandId, e.undoneBy ?? null])).toEqual([['add-pear', null], ['hide', 'undo-hide'], ['undo-hide', null]]);
   });
 });
