@@ -36,13 +36,14 @@ import { roleMay } from './commands.js';
 import { HANDLERS } from './commands/registry.js';
 import type { Apply, ApplyContext, CommandResult, RoomEvent } from './commands/apply.js';
 import { fail, type RoomError } from './commands/refusals.js';
+import { inverseOf, type Inverse } from './commands/undo.js';
 import type { RoomState, Sale } from './domain.js';
 
 export { ERROR_STATUS, REFUSAL_REASONS, type RefusalReason, type RoomError, type RoomErrorCode } from './commands/refusals.js';
 export { productIdAt, type ApplyContext, type CommandResult, type RoomEvent } from './commands/apply.js';
 
 export type ApplyOutcome =
-  | { ok: true; state: RoomState; events: RoomEvent[]; result: CommandResult; duplicateOfSale?: undefined }
+  | { ok: true; state: RoomState; events: RoomEvent[]; result: CommandResult; duplicateOfSale?: undefined; inverse?: Inverse }
   | { ok: true; duplicateOfSale: Sale; state: RoomState; events: []; result: CommandResult }
   | { ok: false; error: RoomError };
 
@@ -63,12 +64,10 @@ export function applyCommand(state: RoomState, command: Command, ctx: ApplyConte
   if (out.duplicateOfSale) {
     return { ok: true, duplicateOfSale: out.duplicateOfSale, state, events: [], result: out.result ?? {} };
   }
-  return {
-    ok: true,
-    state: { ...out.state, version: state.version + 1, updatedAt: ctx.now },
-    events: out.events,
-    result: out.result ?? {},
-  };
+  const next = { ...out.state, version: state.version + 1, updatedAt: ctx.now };
+  // What command.undo needs to reverse it, recorded now (shared/commands/undo.ts [U1]).
+  const inverse = inverseOf(state, next, command);
+  return { ok: true, state: next, events: out.events, result: out.result ?? {}, ...(inverse && { inverse }) };
 }
 
 /** What the sender of an applied command gets back (also for a duplicate, with duplicate: true). */
@@ -85,7 +84,7 @@ export interface ProcessContext extends ApplyContext {
 }
 
 export type ProcessOutcome =
-  | { kind: 'applied'; state: RoomState; events: RoomEvent[]; answer: CommandAnswer }
+  | { kind: 'applied'; state: RoomState; events: RoomEvent[]; answer: CommandAnswer; inverse?: Inverse }
   | { kind: 'duplicate'; answer: CommandAnswer }
   | { kind: 'rejected'; error: RoomError };
 
@@ -106,5 +105,5 @@ export function processCommand(state: RoomState, command: Command, ctx: ProcessC
       answer: first ? { ...first, duplicate: true } : { ok: true, version: state.version, duplicate: true, result: out.result },
     };
   }
-  return { kind: 'applied', state: out.state, events: out.events, answer: { ok: true, version: out.state.version, duplicate: false, result: out.result } };
+  return { kind: 'applied', state: out.state, events: out.events, answer: { ok: true, version: out.state.version, duplicate: false, result: out.result }, ...(out.inverse && { inverse: out.inverse }) };
 }

@@ -48,6 +48,10 @@ export const REASON_KEYS = {
   currency_locked: 'relayError.currency_locked',
   role: 'relayError.role',
   stale_version: 'relayError.stale_version',
+  superseded: 'relayError.superseded',
+  not_undoable: 'relayError.not_undoable',
+  unknown_command: 'relayError.unknown_command',
+  already_undone: 'relayError.already_undone',
 } as const satisfies Record<RefusalReason, MessageKey>;
 
 /**

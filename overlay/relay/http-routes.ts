@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
+import type { Sender } from '../../shared/audit.js';
 import { fieldIssues, type Command } from '../../shared/commands.js';
 import { emptyRoom, RoleSchema, RoomInfoSchema, type Role, type Sale } from '../../shared/domain.js';
 import { saleRecords, salesCsv } from '../../shared/sales-export.js';
@@ -22,6 +23,7 @@ import { patchRoom } from './patch-room.js';
 import { traceQrSvg } from './trace-qr.js';
 import { registerPeopleRoutes } from './people-routes.js';
 import { registerReportRoutes, sourceTotals } from './report-routes.js';
+import { registerAuditRoutes } from './audit-routes.js';
 import type { RoomActor, RoomHub } from './room-hub.js';
 import type { RoomStore, SalesAfter } from './room-store.js';
 import type { RelayServer } from './socket-session.js';
@@ -72,14 +74,18 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
   }
 
   /** `token`: the one an <img> sends in its URL (it cannot send a header); else the Authorization header's. */
-  async function authorize(req: FastifyRequest, roomId: string, token = bearer(req)): Promise<{ actor: RoomActor; role: Role }> {
+  async function authorize(req: FastifyRequest, roomId: string, token = bearer(req)): Promise<{ actor: RoomActor; role: Role; by: Sender }> {
     if (!token) throw new HttpError(errorBody('unauthorized', 'send a room token as "Authorization: Bearer <token>"'));
     // fresh: another relay process may have changed the room or rotated a token.
     const actor = await hub.fresh(roomId).catch(storageFailed);
     if (!actor) throw new HttpError(errorBody('not_found', `no room "${roomId}" on this relay`));
-    const role = (await hub.identify(roomId, token, actor.tokenHashes).catch(storageFailed))?.role;
-    if (!role) throw new HttpError(errorBody('unauthorized', 'this token is not valid for this room (it may have been rotated)'));
-    return { actor, role };
+    const who = await hub.identify(roomId, token, actor.tokenHashes).catch(storageFailed);
+    if (!who) throw new HttpError(errorBody('unauthorized', 'this token is not valid for this room (it may have been rotated)'));
+    const { role, personId, name } = who;
+    if (personId !== undefined) hub.seen(roomId, personId);
+    // Who the audit log names for a write: the person, or the shared role token.
+    const by: Sender = personId === undefined ? { role } : { role, personId, ...(name !== undefined && { name }) };
+    return { actor, role, by };
   }
 
   /** The store is unreachable (Redis down): a clear 503, nothing was changed. */
@@ -109,6 +115,7 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
   registerPeopleRoutes(app, { io, store, clock, publicUrl, authorize, parseBody, storageFailed });
   registerReportRoutes(app, { store, clock, authorize, parseBody, storageFailed });
   const bySource = sourceTotals(store);
+  registerAuditRoutes(app, { store, authorize, parseBody, storageFailed });
 
   app.get('/healthz', async () => ({ ok: true, relay: version, protocol: PROTOCOL_VERSION, time: clock.now() }));
 
@@ -155,13 +162,13 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
   });
 
   app.post<{ Params: { room: string } }>('/api/rooms/:room/commands', async (req, reply) => {
-    const { actor, role } = await authorize(req, req.params.room);
+    const { actor, role, by } = await authorize(req, req.params.room);
     if (role === 'overlay') throw new HttpError(errorBody('forbidden', 'the overlay token is read-only'));
-    return send(reply, await submit(actor, role, req.body, 'api'));
+    return send(reply, await submit(actor, by, req.body, 'api'));
   });
 
   app.post<{ Params: { room: string } }>('/api/rooms/:room/sales', async (req, reply) => {
-    const { actor, role } = await authorize(req, req.params.room);
+    const { actor, role, by } = await authorize(req, req.params.room);
     if (role !== 'sales' && role !== 'host') throw new HttpError(errorBody('forbidden', `the ${role} token may not record sales: use the sales or host token`));
     const b = parseBody(SaleWebhookSchema, req.body);
     // The command id is derived from the order id, so a webhook retried by the shop is one sale.
@@ -174,7 +181,7 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
       ...(b.quantity !== undefined && { quantity: b.quantity }),
       ...(b.unitPriceMinor !== undefined && { unitPriceMinor: b.unitPriceMinor }),
     };
-    return send(reply, await actor.submit(command, role, 'webhook'));
+    return send(reply, await actor.submit(command, by, 'webhook'));
   });
 
   // ---- the room's sales, for reconciling orders after the stream ----

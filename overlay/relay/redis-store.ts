@@ -11,6 +11,9 @@
  *                           refunds existed has no refundedQuantity, which reads as 0)
  *   ls:{id}:orders    hash  orderId → sale id
  *   ls:{id}:cards     list  card history (issue 19): {at, productId} JSON, in commit order
+ *   ls:{id}:audit     stream the audit log (issue 18): entry id `<seq>-0` (seq = the version the
+ *                           command led to), field `e` = the entry's JSON; appended by the commit script
+ *   ls:{id}:undone    hash  seq → id of the command.undo that undid that entry (stream entries are immutable)
  *
  * The commit is one Lua script: it refuses when the stored version is not the patch's base
  * (CommitConflict) and otherwise writes everything, so a commit is all or nothing. The batch
@@ -26,7 +29,8 @@ import { Redis } from 'ioredis';
 import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
 import type { CardChange } from '../../shared/show-report.js';
-import { CommitConflict, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredPerson, type TokenHashes } from './room-store.js';
+import type { LoggedCommand } from '../../shared/commands/undo.js';
+import { CommitConflict, undoneMarks, type StoredAudit, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredPerson, type TokenHashes } from './room-store.js';
 import { readStoredRoom, readStoredSale, redisRoomFormat } from './stored-room.js';
 
 export interface RedisStoreOptions {
@@ -41,7 +45,7 @@ const ROLE_FIELDS = ['token_host', 'token_cohost', 'token_sales', 'token_overlay
 
 function keysOf(roomId: string): string[] {
   const t = `ls:{${roomId}}`;
-  return [`${t}:room`, `${t}:products`, `${t}:answers`, `${t}:sales`, `${t}:orders`, `${t}:cards`];
+  return [`${t}:room`, `${t}:products`, `${t}:answers`, `${t}:sales`, `${t}:orders`, `${t}:cards`, `${t}:audit`, `${t}:undone`];
 }
 
 interface Script {
@@ -54,10 +58,10 @@ function script(lua: string): Script {
 }
 
 /**
- * KEYS: room, products, answers, sales, orders, cards.
+ * KEYS: room, products, answers, sales, orders, cards, audit, undone.
  * ARGV: prevVersion, nextVersion, meta, order ('' = unchanged), then counted sections:
  * product upserts (id, json pairs), product deletes (ids), answers (pairs), sales (pairs), orders (pairs),
- * card changes (JSON each, appended to the cards list).
+ * card changes (JSON each, appended to the cards list), audit entries (seq, json pairs), undo marks (seq, undo command id pairs).
  */
 const COMMIT = script(`
 local v = redis.call('HGET', KEYS[1], 'version')
@@ -76,13 +80,18 @@ for k = 3, 5 do
 end
 n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do redis.call('RPUSH', KEYS[6], ARGV[i]); i = i + 1 end
+n = tonumber(ARGV[i]); i = i + 1
+for _ = 1, n do redis.call('XADD', KEYS[7], ARGV[i] .. '-0', 'e', ARGV[i + 1]); i = i + 2 end
+n = tonumber(ARGV[i]); i = i + 1
+for _ = 1, n do redis.call('HSET', KEYS[8], ARGV[i], ARGV[i + 1]); i = i + 2 end
 return 'OK'
 `);
 
 /**
- * KEYS: room, products, answers, sales, orders, cards (unused).
- * ARGV: knownVersion, then counted sections: command ids, sale ids, order ids.
- * Returns { version, room fields or false, products (flat) or false, answers, sales, orders } (flat pairs).
+ * KEYS: room, products, answers, sales, orders, cards (unused), audit, undone.
+ * ARGV: knownVersion, then counted sections: command ids, sale ids, order ids, audit ids (command.undo targets).
+ * Returns { version, room fields or false, products (flat) or false, answers, sales, orders } (flat pairs),
+ * then the audit ids found as flat triples (id, entry JSON, undo id or '').
  */
 const PREFETCH = script(`
 local head = redis.call('HMGET', KEYS[1], 'version', 'meta', 'order', 'token_host', 'token_cohost', 'token_sales', 'token_overlay', 'format')
@@ -106,6 +115,21 @@ end
 local commandIds = section()
 local saleIds = section()
 local orderIds = section()
+local auditIds = section()
+-- command.undo's targets: the answer's version is the seq of the command's audit entry.
+local logged = {}
+for _, id in ipairs(auditIds) do
+  local a = redis.call('HGET', KEYS[3], id)
+  if a then
+    local seq = tostring(cjson.decode(a).version)
+    local rows = redis.call('XRANGE', KEYS[7], seq .. '-0', seq .. '-0')
+    if rows[1] then
+      logged[#logged + 1] = id
+      logged[#logged + 1] = rows[1][2][2]
+      logged[#logged + 1] = redis.call('HGET', KEYS[8], seq) or ''
+    end
+  end
+end
 local orders = found(KEYS[5], orderIds)
 for j = 2, #orders, 2 do
   saleIds[#saleIds + 1] = orders[j]
@@ -117,7 +141,7 @@ if head[1] ~= ARGV[1] then
   room = head
   products = redis.call('HGETALL', KEYS[2])
 end
-return { head[1], room, products, found(KEYS[3], commandIds), found(KEYS[4], saleIds), orders }
+return { head[1], room, products, found(KEYS[3], commandIds), found(KEYS[4], saleIds), orders, logged }
 `);
 
 function pairs(flat: unknown): [string, string][] {
@@ -210,15 +234,24 @@ export class RedisRoomStore implements RoomStore {
 
   async prefetch(roomId: string, knownVersion: number, keys: BatchKeys): Promise<Prefetched> {
     const args: (string | number)[] = [String(knownVersion)];
-    for (const ids of [keys.commandIds, keys.saleIds, keys.orderIds]) args.push(ids.length, ...ids);
-    const out = (await this.run(PREFETCH, roomId, args)) as [string, (string | null)[] | null, string[] | null, string[], string[], string[]];
-    const [version, head, productsFlat, answersFlat, salesFlat, ordersFlat] = out;
+    for (const ids of [keys.commandIds, keys.saleIds, keys.orderIds, keys.auditIds ?? []]) args.push(ids.length, ...ids);
+    const out = (await this.run(PREFETCH, roomId, args)) as [string, (string | null)[] | null, string[] | null, string[], string[], string[], string[]];
+    const [version, head, productsFlat, answersFlat, salesFlat, ordersFlat, loggedFlat] = out;
     const result: Prefetched = {
       version: Number(version),
       answers: new Map(pairs(answersFlat).map(([id, json]) => [id, JSON.parse(json) as CommandAnswer])),
       sales: new Map(pairs(salesFlat).map(([id, json]) => [id, readStoredSale(roomId, id, json)])),
       orders: new Map(pairs(ordersFlat)),
     };
+    if (keys.auditIds?.length) {
+      const logged = new Map<string, LoggedCommand>();
+      for (let i = 0; i + 2 < loggedFlat.length; i += 3) {
+        const e = JSON.parse(String(loggedFlat[i + 1])) as StoredAudit;
+        const undoneBy = String(loggedFlat[i + 2]);
+        logged.set(String(loggedFlat[i]), { seq: e.seq, type: e.type, ...(e.inverse && { inverse: e.inverse }), ...(undoneBy !== '' && { undoneBy }) });
+      }
+      result.logged = logged;
+    }
     if (head) {
       const [, meta, order, ...rest] = head;
       const tokens = tokensOf(rest.slice(0, ROLE_FIELDS.length));
@@ -240,10 +273,15 @@ export class RedisRoomStore implements RoomStore {
     for (const s of sales.sales.values()) written.push(s.id, JSON.stringify(s));
     const orders: string[] = [];
     for (const [orderId, saleId] of sales.orders) orders.push(orderId, saleId);
+    const audit: string[] = [];
+    for (const e of entries) audit.push(String(e.audit.seq), JSON.stringify(e.audit));
+    const undone: string[] = [];
+    for (const [seq, undoId] of undoneMarks(entries)) undone.push(String(seq), undoId);
     const args: (string | number)[] = [String(patch.baseVersion), String(next.version), JSON.stringify(meta satisfies Meta), order];
     args.push(upserts.length / 2, ...upserts, deletes.length, ...deletes);
     args.push(answers.length / 2, ...answers, written.length / 2, ...written, orders.length / 2, ...orders);
     args.push(cards.length, ...cards.map((c) => JSON.stringify({ at: c.at, productId: c.productId })));
+    args.push(audit.length / 2, ...audit, undone.length / 2, ...undone);
     const res = await this.run(COMMIT, next.id, args);
     if (res === 'CONFLICT') throw new CommitConflict(next.id, patch.baseVersion);
     if (res !== 'OK') throw new Error(`unexpected commit reply ${String(res)}`);
@@ -292,6 +330,27 @@ export class RedisRoomStore implements RoomStore {
     await this.redis.multi().hdel(people, personId).hdel(tokens, p.tokenHash).exec();
     return true;
   }
+
+  // ---- audit log (issue 18): appended by the COMMIT script, read here ----
+  async listAudit(roomId: string, after: number, limit: number): Promise<StoredAudit[]> {
+    const keys = keysOf(roomId);
+    const rows = (await this.redis.xrange(keys[6]!, `${after + 1}-0`, '+', 'COUNT', limit)) as [string, string[]][];
+    const entries = rows.map(([, fields]) => JSON.parse(fields[1] ?? 'null') as StoredAudit);
+    if (!entries.length) return entries;
+    // The undo marks live beside the stream (its entries cannot change).
+    const marks = await this.redis.hmget(keys[7]!, ...entries.map((e) => String(e.seq)));
+    return entries.map((e, i) => (marks[i] != null ? { ...e, undoneBy: marks[i] } : e));
+  }
+
+  async touchPerson(roomId: string, personId: string, at: number): Promise<void> {
+    const [people] = this.peopleKeys(roomId);
+    const json = await this.redis.hget(people, personId);
+    if (json == null) return;
+    // Read-modify-write without a lock: a revoke in between would re-add a revoked person, so
+    // the write is only made if the hash field still exists (HSETXX does not exist: a tiny script).
+    await this.redis.eval("if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 1", 1, people, personId, JSON.stringify({ ...(JSON.parse(json) as StoredPerson), lastSeenAt: at }));
+  }
+  // ---- end audit log ----
 
   async listSales(roomId: string, after: SalesAfter | undefined, limit: number): Promise<Sale[]> {
     const [, , , salesKey] = keysOf(roomId) as [string, string, string, string];

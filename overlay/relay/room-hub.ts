@@ -11,6 +11,7 @@
  * its commit is refused if another process committed first, in which case the batch runs
  * again on the stored state (optimistic concurrency on the room version).
  */
+import { auditSummary, type Sender } from '../../shared/audit.js';
 import { collectLookups, type Command, type LookupKeys } from '../../shared/commands.js';
 import type { Role, RoomState, Sale, SaleSource } from '../../shared/domain.js';
 import type { ErrorBody, CommandReply } from '../../shared/protocol.js';
@@ -19,13 +20,14 @@ import { processCommand, type CommandAnswer, type RoomError } from '../../shared
 import { diffRoom, type RoomPatch } from '../../shared/room-patch.js';
 import { foldSales, noSalesWritten, saleLookups } from '../../shared/sales-fold.js';
 import { onAirOf, type CardChange } from '../../shared/show-report.js';
-import { CommitConflict, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomStore, type TokenHashes } from './room-store.js';
+import type { LoggedCommand } from '../../shared/commands/undo.js';
+import { CommitConflict, type StoredAudit, type BatchKeys, type CommitEntry, type LoadedRoom, type Prefetched, type RoomStore, type TokenHashes } from './room-store.js';
 import type { Clock, Logger } from './deps.js';
 import { hashToken, roleOfHash } from './tokens.js';
 
 interface Pending {
   command: Command;
-  by: Role;
+  by: Sender;
   source: SaleSource;
   resolve: (reply: CommandReply) => void;
 }
@@ -51,6 +53,9 @@ export function roomErrorBody(error: RoomError, state?: RoomState): ErrorBody {
 }
 
 const MAX_ATTEMPTS = 20;
+
+/** How often a person's lastSeenAt is written at most (per process). */
+const SEEN_EVERY_MS = 60_000;
 
 const unavailable = (message: string): CommandReply => ({ ok: false, error: { code: 'unavailable', status: 503, message } });
 
@@ -100,9 +105,14 @@ export class RoomActor {
     if (loaded && loaded.state.version > this.state.version) this.room = loaded;
   }
 
-  submit(command: Command, by: Role, source: SaleSource): Promise<CommandReply> {
+  /**
+   * `by`: who sends it. A bare role is a shared role token's sender (and the relay's own
+   * commands: the demo room, a shop feed), so the callers that know no person stay short.
+   */
+  submit(command: Command, by: Sender | Role, source: SaleSource): Promise<CommandReply> {
+    const sender: Sender = typeof by === 'string' ? { role: by } : by;
     return new Promise((resolve) => {
-      this.queue.push({ command, by, source, resolve });
+      this.queue.push({ command, by: sender, source, resolve });
       if (!this.scheduled && !this.running) {
         this.scheduled = true;
         this.drains.count++;
@@ -134,7 +144,7 @@ export class RoomActor {
     const roomId = this.state.id;
     const commandIds: string[] = [];
     // Each command's definition names the stored records it will look up (shared/commands/).
-    const lookups: LookupKeys = { saleIds: [], orderIds: [] };
+    const lookups: LookupKeys = { saleIds: [], orderIds: [], auditIds: [] };
     for (const { command } of batch) {
       commandIds.push(command.id);
       collectLookups(command, lookups);
@@ -173,14 +183,17 @@ export class RoomActor {
     // Batch-local overlays on what the store had: nothing else changes until the commit is durable.
     const newAnswers = new Map<string, CommandAnswer>();
     const written = noSalesWritten();
-    const ctxBase = { answer: (id: string) => newAnswers.get(id) ?? answers.get(id), ...saleLookups(written, pre) };
+    // The log's entries this batch wrote or undid, over what the store had (command.undo's look-up).
+    const newLogged = new Map<string, LoggedCommand>();
+    const logged = (id: string) => newLogged.get(id) ?? pre.logged?.get(id);
+    const ctxBase = { answer: (id: string) => newAnswers.get(id) ?? answers.get(id), ...saleLookups(written, pre), logged };
     let state = prev;
     const entries: CommitEntry[] = [];
     const cards: CardChange[] = [];
     const replies: { p: Pending; reply: CommandReply }[] = [];
     for (const p of batch) {
       const now = this.clock.now();
-      const out = processCommand(state, p.command, { ...ctxBase, now, by: p.by, source: p.source });
+      const out = processCommand(state, p.command, { ...ctxBase, now, by: p.by.role, source: p.source });
       if (out.kind === 'rejected') {
         replies.push({ p, reply: { ok: false, error: roomErrorBody(out.error, state) } });
         continue;
@@ -190,12 +203,22 @@ export class RoomActor {
         continue;
       }
       const wasOnAir = onAirOf(state);
+      const before = state;
       state = out.state;
       const onAir = onAirOf(state);
       if (onAir !== wasOnAir) cards.push({ at: now, productId: onAir });
       newAnswers.set(p.command.id, out.answer);
       foldSales(written, out.events);
-      entries.push({ command: p.command, by: p.by, at: now, answer: out.answer, events: out.events });
+      // The audit entry rides in the same commit: seq is the version the command led to ([R1]).
+      const audit: StoredAudit = { seq: state.version, at: now, commandId: p.command.id, type: p.command.type, by: p.by, summary: auditSummary(before, state, p.command, out.answer.result) };
+      if (out.inverse) audit.inverse = out.inverse;
+      newLogged.set(p.command.id, { seq: audit.seq, type: audit.type, ...(out.inverse && { inverse: out.inverse }) });
+      for (const ev of out.events) {
+        if (ev.type !== 'command.undone') continue;
+        const target = logged(ev.commandId);
+        if (target) newLogged.set(ev.commandId, { ...target, undoneBy: p.command.id });
+      }
+      entries.push({ command: p.command, by: p.by.role, at: now, answer: out.answer, events: out.events, audit });
       replies.push({ p, reply: out.answer });
     }
     if (entries.length) {
@@ -311,12 +334,28 @@ export class RoomHub {
    * (checked against the hashes in hand, no I/O), else a named person's (people-routes.ts,
    * one store read). Hashes the token once.
    */
-  async identify(roomId: string, token: string, hashes: TokenHashes): Promise<{ role: Role; tokenHash: string; personId?: string } | undefined> {
+  async identify(roomId: string, token: string, hashes: TokenHashes): Promise<{ role: Role; tokenHash: string; personId?: string; name?: string } | undefined> {
     const tokenHash = hashToken(token);
     const role = roleOfHash(tokenHash, hashes);
     if (role) return { role, tokenHash };
     const person = await this.store.personByToken(roomId, tokenHash);
-    return person && { role: person.role, tokenHash, personId: person.id };
+    return person && { role: person.role, tokenHash, personId: person.id, name: person.name };
+  }
+
+  /** personId → when this process last wrote their lastSeenAt (see `seen`). */
+  private readonly lastSeenWritten = new Map<string, number>();
+
+  /**
+   * A person connected or sent a command: their lastSeenAt, written at most once a minute per
+   * person and process, and never awaited (the command path does not wait for it; a failed
+   * write only leaves lastSeenAt older).
+   */
+  seen(roomId: string, personId: string): void {
+    const now = this.clock.now();
+    const last = this.lastSeenWritten.get(personId);
+    if (last !== undefined && now - last < SEEN_EVERY_MS) return;
+    this.lastSeenWritten.set(personId, now);
+    this.store.touchPerson(roomId, personId, now).catch((err: unknown) => this.logger.warn({ err, room: roomId }, 'lastSeenAt not written'));
   }
 
   async create(state: RoomState, hashes: TokenHashes): Promise<void> {

@@ -17,6 +17,8 @@
  * - Nothing holds every answer or sale of a room in memory: a batch reads what it needs
  *   (`prefetch`), which is what lets another process have written the rest.
  */
+import type { AuditEntry } from '../../shared/audit.js';
+import type { Inverse, LoggedCommand } from '../../shared/commands/undo.js';
 import type { Command } from '../../shared/commands.js';
 import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer, RoomEvent } from '../../shared/room-reducer.js';
@@ -45,6 +47,8 @@ export interface BatchKeys {
   saleIds: readonly string[];
   /** orderIds of sale.record. */
   orderIds: readonly string[];
+  /** Command ids command.undo reverses: their audit entries (issue 18). */
+  auditIds?: readonly string[];
 }
 
 export interface Prefetched {
@@ -58,6 +62,8 @@ export interface Prefetched {
   sales: Map<string, Sale>;
   /** orderId → sale id, for the orderIds found. */
   orders: Map<string, string>;
+  /** Command id → its audit entry's reversal record, for the auditIds found. */
+  logged?: Map<string, LoggedCommand>;
 }
 
 export interface CommitEntry {
@@ -66,6 +72,18 @@ export interface CommitEntry {
   at: number;
   answer: CommandAnswer;
   events: RoomEvent[];
+  /** The audit log's entry of this command (shared/audit.ts), written in the same commit. */
+  audit: StoredAudit;
+}
+
+/** An audit entry as stored: with the record command.undo reverses it by (never sent to clients). */
+export type StoredAudit = AuditEntry & { inverse?: Inverse };
+
+/** The undo marks a batch's events set: seq of the entry undone → the undo's command id. */
+export function undoneMarks(entries: readonly CommitEntry[]): [number, string][] {
+  const out: [number, string][] = [];
+  for (const e of entries) for (const ev of e.events) if (ev.type === 'command.undone') out.push([ev.seq, e.command.id]);
+  return out;
 }
 
 /** One batch to commit, as the room actor made it. */
@@ -146,6 +164,13 @@ export interface RoomStore {
   personByToken(roomId: string, tokenHash: string): Promise<StoredPerson | undefined>;
   /** Revokes (deletes) a person; false when there was none of that id. */
   removePerson(roomId: string, personId: string): Promise<boolean>;
+
+  // ---- audit log (issue 18): entries are written by `commit` (CommitEntry.audit) ----
+  /** Up to `limit` audit entries of the room in seq order, those with seq > `after`. */
+  listAudit(roomId: string, after: number, limit: number): Promise<StoredAudit[]>;
+  /** Sets a person's lastSeenAt (the relay throttles how often); nothing when there is no such person. */
+  touchPerson(roomId: string, personId: string, at: number): Promise<void>;
+  // ---- end audit log ----
   close(): Promise<void>;
 
   // ---- card history (issue 19, the after-show report) ----

@@ -22,6 +22,8 @@ export interface SocketData {
   patches: boolean;
   /** Set when the token is a named person's (people-routes.ts): revoking them closes this socket. */
   personId?: string;
+  /** That person's name, for the audit log's `by` (issue 18). */
+  name?: string;
 }
 
 export type RelayServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -48,8 +50,9 @@ export function attachSocketSessions(io: RelayServer, { hub, logger, lifecycle, 
       if (!actor) return fail('not_found', `no room "${auth.room}" on this relay`);
       const who = await hub.identify(auth.room, auth.token, actor.tokenHashes);
       if (!who) return fail('unauthorized', 'this token is not valid for this room (it may have been rotated)');
-      const { role, tokenHash, personId } = who;
-      socket.data = { roomId: auth.room, role, tokenHash, bucket: new TokenBucket(rate.perSecond, rate.burst), patches: auth.patches === true, ...(personId !== undefined && { personId }) };
+      const { role, tokenHash, personId, name } = who;
+      socket.data = { roomId: auth.room, role, tokenHash, bucket: new TokenBucket(rate.perSecond, rate.burst), patches: auth.patches === true, ...(personId !== undefined && { personId, ...(name !== undefined && { name }) }) };
+      if (personId !== undefined) hub.seen(auth.room, personId);
       next();
     } catch (err) {
       logger.error({ err }, 'handshake failed');
@@ -83,7 +86,9 @@ export function attachSocketSessions(io: RelayServer, { hub, logger, lifecycle, 
         socket.disconnect(true);
         return;
       }
-      ack(await submit(actor, role, raw, 'console'));
+      const { personId, name } = socket.data;
+      if (personId !== undefined) hub.seen(roomId, personId);
+      ack(await submit(actor, personId === undefined ? role : { role, personId, ...(name !== undefined && { name }) }, raw, 'console'));
     }
 
     socket.on('room.sync', async (ack) => {

@@ -20,7 +20,8 @@ import { dirname } from 'node:path';
 import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
 import type { CardChange } from '../../shared/show-report.js';
-import { CommitConflict, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredPerson, type TokenHashes } from './room-store.js';
+import type { LoggedCommand } from '../../shared/commands/undo.js';
+import { CommitConflict, undoneMarks, type StoredAudit, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredPerson, type TokenHashes } from './room-store.js';
 import { openSqliteFormat, readStoredRoom, STORED_FORMAT } from './stored-room.js';
 import { WalSync, type SyncFn, type SyncNowFn } from './wal-sync.js';
 
@@ -105,6 +106,14 @@ CREATE TABLE IF NOT EXISTS card_changes (
   product_id TEXT
 );
 CREATE INDEX IF NOT EXISTS card_changes_time ON card_changes (room_id, at);
+-- audit log (issue 18): one row per applied command, keyed by the version it led to, so each
+-- commit appends at the right edge of the B-tree (no random-id page per row).
+CREATE TABLE IF NOT EXISTS audit (
+  room_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  entry TEXT NOT NULL,
+  PRIMARY KEY (room_id, seq)
+) WITHOUT ROWID;
 `;
 
 type Meta = Omit<RoomState, 'products'>;
@@ -205,6 +214,13 @@ export class SqliteRoomStore implements RoomStore {
       ),
       // What a void or a refund changes of a recorded sale (the rest of a sale never changes).
       updateSale: db.prepare('UPDATE sales SET voided_at = ?, refunded_quantity = ? WHERE room_id = ? AND id = ?'),
+      // ---- audit log ----
+      insertAudit: db.prepare('INSERT INTO audit (room_id, seq, entry) VALUES (?, ?, ?)'),
+      auditPage: db.prepare('SELECT entry FROM audit WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
+      touchPerson: db.prepare('UPDATE people SET last_seen_at = ? WHERE room_id = ? AND id = ?'),
+      auditAt: db.prepare('SELECT entry FROM audit WHERE room_id = ? AND seq = ?'),
+      markUndone: db.prepare("UPDATE audit SET entry = json_set(entry, '$.undoneBy', ?) WHERE room_id = ? AND seq = ?"),
+      // ---- end audit log ----
       salesPage: db.prepare(`SELECT ${SALE_COLUMNS} FROM sales WHERE room_id = ? AND (at, id) > (?, ?) ORDER BY at, id LIMIT ?`),
       insertCard: db.prepare('INSERT INTO card_changes (room_id, at, product_id) VALUES (?, ?, ?)'),
       // The change in effect at `from` (the last before it), then those in [from, to).
@@ -239,10 +255,12 @@ export class SqliteRoomStore implements RoomStore {
     // any other command keeps its answer in `commands`.
     const carried = new Map<string, string>();
     for (const e of entries) {
+      this.stmt.insertAudit.run(roomId, e.audit.seq, JSON.stringify(e.audit));
       const answer = JSON.stringify(e.answer);
       if (e.command.type === 'sale.record' && sales.recorded.has(e.command.id)) carried.set(e.command.id, answer);
       else this.stmt.insertCommand.run(roomId, e.command.id, e.answer.version, e.command.type, e.by, e.at, answer);
     }
+    for (const [seq, undoId] of undoneMarks(entries)) this.stmt.markUndone.run(undoId, roomId, seq);
     for (const s of sales.sales.values()) {
       if (sales.recorded.has(s.id)) this.stmt.insertSale.run(roomId, s.id, s.orderId, s.productId, s.quantity, s.refundedQuantity, s.unitPriceMinor, s.at, s.source, s.by, s.voidedAt, carried.get(s.id) ?? null, s.presale ? 1 : 0);
       else this.stmt.updateSale.run(s.voidedAt, s.refundedQuantity, roomId, s.id);
@@ -329,6 +347,18 @@ export class SqliteRoomStore implements RoomStore {
       answerOf(row.id);
     }
     const out: Prefetched = { version: stored.v, answers, sales, orders };
+    // command.undo's targets: the answer gives the version the command led to, which is its entry's seq.
+    if (keys.auditIds?.length) {
+      const logged = new Map<string, LoggedCommand>();
+      for (const id of keys.auditIds) {
+        const a = this.stmt.answer.get(roomId, id, roomId, id) as { answer: string } | undefined;
+        const row = a && (this.stmt.auditAt.get(roomId, (JSON.parse(a.answer) as CommandAnswer).version) as { entry: string } | undefined);
+        if (!row) continue;
+        const e = JSON.parse(row.entry) as StoredAudit;
+        if (e.commandId === id) logged.set(id, { seq: e.seq, type: e.type, ...(e.inverse && { inverse: e.inverse }), ...(e.undoneBy !== undefined && { undoneBy: e.undoneBy }) });
+      }
+      out.logged = logged;
+    }
     if (stored.v !== knownVersion) {
       const room = this.loadSync(roomId);
       if (room) out.room = room;
@@ -368,6 +398,18 @@ export class SqliteRoomStore implements RoomStore {
     await this.synced();
     return r.changes > 0;
   }
+
+  // ---- audit log (issue 18): written by writeCommit, read here ----
+  async listAudit(roomId: string, after: number, limit: number): Promise<StoredAudit[]> {
+    return (this.stmt.auditPage.all(roomId, after, limit) as { entry: string }[]).map((r) => JSON.parse(r.entry) as StoredAudit);
+  }
+
+  /** Not awaited by the relay and not worth an fsync of its own: it rides with the next commit's. */
+  async touchPerson(roomId: string, personId: string, at: number): Promise<void> {
+    this.refuseIfFailed();
+    this.stmt.touchPerson.run(at, roomId, personId);
+  }
+  // ---- end audit log ----
 
   async listSales(roomId: string, after: SalesAfter | undefined, limit: number): Promise<Sale[]> {
     const rows = this.stmt.salesPage.all(roomId, after?.at ?? -1, after?.id ?? '', limit) as SaleRow[];

@@ -7,6 +7,7 @@
  */
 import type { Product, Role, RoomState, Sale, SaleSource } from '../domain.js';
 import { fail, type Refusal } from './refusals.js';
+import type { LoggedCommand } from './undo.js';
 
 export type RoomEvent =
   | { type: 'product.added'; productId: string }
@@ -23,7 +24,9 @@ export type RoomEvent =
   | { type: 'stock.changed'; productId: string; stock: number | null }
   | { type: 'ticker.changed' }
   | { type: 'countdown.changed' }
-  | { type: 'room.updated' };
+  | { type: 'room.updated' }
+  /** command.undo reversed the command `commandId`, logged at `seq`: the stores mark its entry undone. */
+  | { type: 'command.undone'; commandId: string; seq: number };
 
 export interface CommandResult {
   productId?: string;
@@ -38,6 +41,11 @@ export interface ApplyContext {
   /** Look-ups of sales already recorded in this room (the relay keeps them in its store). */
   sale(id: string): Sale | undefined;
   saleByOrder(orderId: string): Sale | undefined;
+  /**
+   * Look-up of an applied command in the room's audit log, for command.undo (./undo.ts). Absent
+   * where no log is kept: an undo is then refused `unknown_command`.
+   */
+  logged?(commandId: string): LoggedCommand | undefined;
 }
 
 export type Applied = { ok: true; state: RoomState; events: RoomEvent[]; result?: CommandResult; duplicateOfSale?: Sale };

@@ -34,6 +34,8 @@ type Parsed<T extends CommandType, F extends z.ZodRawShape> = z.output<CommandSc
 export interface LookupKeys {
   saleIds: string[];
   orderIds: string[];
+  /** Command ids whose audit entry (with its reversal record) command.undo reads. */
+  auditIds: string[];
 }
 
 export interface CommandDefinition<T extends CommandType = CommandType, F extends z.ZodRawShape = z.ZodRawShape> {

@@ -33,6 +33,14 @@ export const REFUSAL_REASONS = {
   currency_locked: 'conflict',
   /** [R8] the sender's role may not send this command type. */
   role: 'forbidden',
+  /** command.undo (issue 18, shared/commands/undo.ts): [U2] a later command changed what it would restore. */
+  superseded: 'conflict',
+  /** [U1] a type that command.undo does not reverse. */
+  not_undoable: 'invalid',
+  /** [U3] no applied command of that id in the room's log. */
+  unknown_command: 'not_found',
+  /** [U3] that command was undone already. */
+  already_undone: 'conflict',
   /** [R2] the command's baseVersion is not the room's version. */
   stale_version: 'conflict',
 } as const satisfies Record<string, RoomErrorCode>;

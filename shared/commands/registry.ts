@@ -30,6 +30,7 @@ import { ROOM_COMMANDS } from './room.js';
 import { SALE_COMMANDS } from './sale.js';
 import { STOCK_COMMANDS } from './stock.js';
 import { TICKER_COMMANDS } from './ticker.js';
+import { UNDO_COMMANDS } from './undo.js';
 
 export const COMMANDS = [
   ...PRODUCT_COMMANDS,
@@ -41,6 +42,7 @@ export const COMMANDS = [
   ...TICKER_COMMANDS,
   ...COUNTDOWN_COMMANDS,
   ...ROOM_COMMANDS,
+  ...UNDO_COMMANDS,
 ] as const;
 
 type Definitions = typeof COMMANDS;

@@ -199,10 +199,15 @@ export const saleVoid = defineCommand('sale.void', {
   apply(state, cmd, ctx) {
     const sale = liveSale(cmd.saleId, ctx, '');
     if ('ok' in sale) return sale;
-    const units = countedUnits(sale);
-    return uncount(state, sale, units, units > 0, { type: 'sale.voided', sale: { ...sale, voidedAt: ctx.now } });
+    return voidSale(state, sale, ctx.now);
   },
 });
+
+/** A live sale voided at `now` (sale.void, and command.undo of a sale.record: one path, ./undo.ts). */
+export function voidSale(state: RoomState, sale: Sale, now: number): Applied {
+  const units = countedUnits(sale);
+  return uncount(state, sale, units, units > 0, { type: 'sale.voided', sale: { ...sale, voidedAt: now } });
+}
 
 /**
  * [R9] Refunds `quantity` units of a recorded sale (a shop's partial refund, issue 13): the sale

@@ -13,6 +13,7 @@ import { diffRoom } from '../../shared/room-patch.js';
 import { foldSales, noSalesWritten, saleLookups } from '../../shared/sales-fold.js';
 import { processCommand, type CommandAnswer } from '../../shared/room-reducer.js';
 import type { Command } from '../../shared/commands.js';
+import { auditSummary } from '../../shared/audit.js';
 import { RedisRoomStore } from '../../overlay/relay/redis-store.js';
 import { CommitConflict, type CommitBatch, type CommitEntry, type RoomStore } from '../../overlay/relay/room-store.js';
 import { SqliteRoomStore } from '../../overlay/relay/sqlite-store.js';
@@ -51,7 +52,7 @@ function applyAll(state: RoomState, commands: Command[]): CommitBatch {
     if (out.kind !== 'applied') throw new Error(`not applied: ${JSON.stringify(out)}`);
     answers.set(command.id, out.answer);
     foldSales(sales, out.events);
-    entries.push({ command, by: 'host', at: 1000, answer: out.answer, events: out.events });
+    entries.push({ command, by: 'host', at: 1000, answer: out.answer, events: out.events, audit: { seq: out.state.version, at: 1000, commandId: command.id, type: command.type, by: { role: 'host' }, summary: auditSummary(next, out.state, command, out.answer.result) } });
     if (onAirOf(out.state) !== onAirOf(next)) cards.push({ at: 1000, productId: onAirOf(out.state) });
     next = out.state;
   }
@@ -248,4 +249,62 @@ describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
     await expect(store.commit(stale)).rejects.toBeInstanceOf(CommitConflict);
     expect(await store.listCardChanges(room.id)).toEqual(all);
   });
+  // ---- audit log (issue 18) ----
+  it('appends an audit entry per applied command in the commit, listed in seq order page by page; a stale commit adds none', async () => {
+    const room = emptyRoom(`room-${kind}-audit`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
+    await store.createRoom(room, HASHES);
+    const first = applyAll(room, [
+      { id: 'add', type: 'product.add', product: { sku: 'A', name: '砀山酥梨', priceMinor: 100, stock: 5 } },
+      { id: 'show', type: 'card.show', productId: 'p1' },
+    ]);
+    await store.commit(first);
+    const second = applyAll(first.next, [{ id: 'sale-1', type: 'sale.record', productId: 'p1', quantity: 2 }]);
+    await store.commit(second);
+    await expect(store.commit(applyAll(room, [{ id: 'stale', type: 'ticker.push', text: 'x' }]))).rejects.toBeInstanceOf(CommitConflict);
+    const all = await store.listAudit(room.id, 0, 100);
+    expect(all.map((e) => [e.seq, e.commandId, e.type])).toEqual([
+      [1, 'add', 'product.add'],
+      [2, 'show', 'card.show'],
+      [3, 'sale-1', 'sale.record'],
+    ]);
+    expect(all[1]).toEqual({ seq: 2, at: 1000, commandId: 'show', type: 'card.show', by: { role: 'host' }, summary: { productId: 'p1', name: '砀山酥梨' } });
+    expect(all[2]!.summary).toEqual({ productId: 'p1', name: '砀山酥梨', quantity: 2, saleId: 'sale-1' });
+    expect(await store.listAudit(room.id, 1, 1)).toEqual([all[1]]);
+    expect(await store.listAudit(room.id, 3, 10)).toEqual([]);
+    expect(await store.listAudit('no-such-room', 0, 10)).toEqual([]);
+  });
+
+  it("sets a person's lastSeenAt, and does not bring back a revoked one", async () => {
+    const room = emptyRoom(`room-${kind}-seen`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
+    await store.createRoom(room, HASHES);
+    await store.addPerson(room.id, { id: 'pe_li', name: '李', role: 'cohost', tokenHash: 'h-li', createdAt: 10, lastSeenAt: null });
+    await store.touchPerson(room.id, 'pe_li', 500);
+    expect((await store.listPeople(room.id))[0]?.lastSeenAt).toBe(500);
+    await store.removePerson(room.id, 'pe_li');
+    await store.touchPerson(room.id, 'pe_li', 600);
+    expect(await store.listPeople(room.id)).toEqual([]);
+  });
+
+  it('command.undo reads the entry it reverses through prefetch (also from another hub), and the store marks it undone', async () => {
+    const room = emptyRoom(`room-${kind}-undo`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
+    await store.createRoom(room, HASHES);
+    const quiet = pino({ level: 'silent' });
+    const actor = (await new RoomHub(store, { now: () => 5000 }, quiet, () => {}).get(room.id))!;
+    expect(await actor.submit({ id: 'add', type: 'product.add', product: { sku: 'A', name: 'a', priceMinor: 100, stock: 5 } }, 'host', 'console')).toMatchObject({ ok: true });
+    expect(await actor.submit({ id: 'show', type: 'card.show', productId: 'p1' }, { role: 'cohost', personId: 'pe_wang', name: '王县长' }, 'console')).toMatchObject({ ok: true });
+    expect(await actor.submit({ id: 'sale-1', type: 'sale.record', productId: 'p1', quantity: 2 }, 'sales', 'webhook')).toMatchObject({ ok: true });
+    // A fresh hub holds nothing in memory: what it undoes comes from the store.
+    const other = (await new RoomHub(store, { now: () => 6000 }, quiet, () => {}).get(room.id))!;
+    expect(await other.submit({ id: 'undo-show', type: 'command.undo', commandId: 'show' }, 'host', 'console')).toMatchObject({ ok: true, duplicate: false });
+    expect(await other.submit({ id: 'undo-sale', type: 'command.undo', commandId: 'sale-1' }, 'host', 'console')).toMatchObject({ ok: true });
+    expect(await other.submit({ id: 'undo-add', type: 'command.undo', commandId: 'add' }, 'host', 'console')).toMatchObject({ ok: false, error: { reason: 'not_undoable' } });
+    expect(await actor.submit({ id: 'undo-show-2', type: 'command.undo', commandId: 'show' }, 'host', 'console')).toMatchObject({ ok: false, error: { reason: 'already_undone' } });
+    const state = (await store.loadRoom(room.id))!.state;
+    expect([state.currentProductId, state.cardVisible, state.totals.sold, state.products[0]!.stock]).toEqual([null, false, 0, 5]);
+    const log = await store.listAudit(room.id, 0, 100);
+    expect(log.map((e) => [e.commandId, e.undoneBy ?? null])).toEqual([['add', null], ['show', 'undo-show'], ['sale-1', 'undo-sale'], ['undo-show', null], ['undo-sale', null]]);
+    expect(log[1]!.by).toEqual({ role: 'cohost', personId: 'pe_wang', name: '王县长' });
+    expect((await store.listSales(room.id, undefined, 10))[0]!.voidedAt).toBe(6000);
+  });
+  // ---- end audit log ----
 });

@@ -97,7 +97,7 @@ describe('money in commands is integers only', () => {
 describe('COMMAND_TYPES and roleMay', () => {
   it('lists the sixteen command types of the issue, sale.refund (issue 13) and the presale commands (issue 17)', () => {
     expect([...COMMAND_TYPES].sort()).toEqual(
-      ['card.hide', 'card.next', 'card.show', 'countdown.start', 'countdown.stop', 'product.add', 'product.remove', 'product.soldOut', 'product.update', 'presale.clear', 'presale.set', 'queue.move', 'room.update', 'sale.record', 'sale.refund', 'sale.void', 'stock.set', 'ticker.clear', 'ticker.push'].sort(),
+      ['card.hide', 'card.next', 'card.show', 'command.undo', 'countdown.start', 'countdown.stop', 'product.add', 'product.remove', 'product.soldOut', 'product.update', 'presale.clear', 'presale.set', 'queue.move', 'room.update', 'sale.record', 'sale.refund', 'sale.void', 'stock.set', 'ticker.clear', 'ticker.push'].sort(),
     );
   });
 
@@ -119,7 +119,7 @@ describe('the stored records a batch looks up', () => {
   };
 
   it('are the sales sale.void undoes and the orderIds sale.record repeats, in batch order', () => {
-    const keys: LookupKeys = { saleIds: [], orderIds: [] };
+    const keys: LookupKeys = { saleIds: [], orderIds: [], auditIds: [] };
     for (const c of [
       parsed({ type: 'sale.record', productId: 'p1', orderId: 'o-1' }),
       parsed({ type: 'sale.record', productId: 'p1' }),
@@ -130,13 +130,19 @@ describe('the stored records a batch looks up', () => {
     ]) {
       collectLookups(c, keys);
     }
-    expect(keys).toEqual({ saleIds: ['s-1', 's-2'], orderIds: ['o-1', 'o-2'] });
+    expect(keys).toEqual({ saleIds: ['s-1', 's-2'], orderIds: ['o-1', 'o-2'], auditIds: [] });
   });
 
   it('include the sale a sale.refund refunds', () => {
-    const keys: LookupKeys = { saleIds: [], orderIds: [] };
+    const keys: LookupKeys = { saleIds: [], orderIds: [], auditIds: [] };
     for (const c of [parsed({ type: 'sale.refund', saleId: 's-1', quantity: 1 }), parsed({ type: 'sale.void', saleId: 's-2' })]) collectLookups(c, keys);
-    expect(keys).toEqual({ saleIds: ['s-1', 's-2'], orderIds: [] });
+    expect(keys).toEqual({ saleIds: ['s-1', 's-2'], orderIds: [], auditIds: [] });
+  });
+
+  it("include the audit entry command.undo reverses, and the sale of the same id (undoing a sale.record voids it)", () => {
+    const keys: LookupKeys = { saleIds: [], orderIds: [], auditIds: [] };
+    collectLookups(parsed({ type: 'command.undo', commandId: 'show-1' }), keys);
+    expect(keys).toEqual({ saleIds: ['show-1'], orderIds: [], auditIds: ['show-1'] });
   });
 
   it('sale.refund needs a whole, positive quantity', () => {

@@ -7,6 +7,7 @@
  */
 import { parseCommand, type Command } from '../../shared/commands.js';
 import { emptyRoom, type Role, type RoomState, type SaleSource } from '../../shared/domain.js';
+import type { LoggedCommand } from '../../shared/commands/undo.js';
 import { foldSales, noSalesWritten, saleLookups } from '../../shared/sales-fold.js';
 import {
   applyCommand,
@@ -42,6 +43,8 @@ export class TestRelay {
   readonly sales = this.written.sales;
   readonly orders = this.written.orders;
   private readonly lookups = saleLookups(this.written);
+  /** The audit log's reversal records by command id, as the relay's store keeps them (command.undo). */
+  readonly log = new Map<string, LoggedCommand>();
   now = T0;
   private seq = 0;
 
@@ -56,6 +59,7 @@ export class TestRelay {
       source,
       answer: (id) => this.answers.get(id),
       ...this.lookups,
+      logged: (id) => this.log.get(id),
     };
   }
 
@@ -77,6 +81,11 @@ export class TestRelay {
       this.state = deepFreeze(out.state);
       this.answers.set(command.id, out.answer);
       foldSales(this.written, out.events);
+      this.log.set(command.id, { seq: out.state.version, type: command.type, ...(out.inverse && { inverse: out.inverse }) });
+      for (const ev of out.events) {
+        const target = ev.type === 'command.undone' ? this.log.get(ev.commandId) : undefined;
+        if (target && ev.type === 'command.undone') this.log.set(ev.commandId, { ...target, undoneBy: command.id });
+      }
     }
     this.now += 1000;
     return out;

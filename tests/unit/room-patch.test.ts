@@ -81,6 +81,8 @@ describe('diffRoom / applyPatch', () => {
       { type: 'ticker.push', text: '下单立减 10 元' },
       { type: 'ticker.push', text: '包邮' },
       { type: 'ticker.clear' },
+      // Undoing the clear puts both lines back: a ticker change the patch must carry.
+      { type: 'command.undo', commandId: '' },
       { type: 'countdown.start', seconds: 60, label: '秒杀' },
       { type: 'countdown.stop' },
       { type: 'room.update', changes: { title: 'Renamed room' } },
@@ -88,9 +90,12 @@ describe('diffRoom / applyPatch', () => {
       { type: 'product.add', product: { sku: 'NEW', name: '新品', priceMinor: 100, stock: null } },
     ];
     const covered = new Set<string>(['product.add']);
+    let lastId = '';
     for (const step of steps) {
       const prev = r.state;
-      r.ok(step);
+      const id = r.nextId('step');
+      r.ok({ ...step, id, ...(step.type === 'command.undo' && { commandId: lastId }) });
+      lastId = id;
       expect(r.state.version).toBeGreaterThan(prev.version);
       roundTrip(prev, r.state);
       covered.add(String(step.type));

@@ -1,0 +1,24 @@
+/**
+ * One audit entry as a line of the console's log, in the viewer's language: "王县长 showed
+ * 砀山酥梨 · 14:02:11". The relay stores values only (shared/audit.ts); the words are made
+ * here, so a log read in Paris and in 砀山 says the same thing in two languages. A shared role
+ * token has no name: the line names its role.
+ */
+import type { AuditEntry } from '../../shared/audit.js';
+import type { Locale, MessageKey, Translate } from './i18n.js';
+
+export function auditLine(entry: Pick<AuditEntry, 'type' | 'by' | 'summary' | 'at'>, t: Translate, locale: Locale, timeZone?: string): string {
+  const who = entry.by.name ?? t(`audit.by.${entry.by.role}` as MessageKey);
+  const s = entry.summary;
+  const what = t(`audit.${entry.type}` as MessageKey, {
+    who,
+    name: s.name ?? s.productId ?? '—',
+    quantity: s.quantity ?? 1,
+    stock: s.stock === null ? '∞' : (s.stock ?? ''),
+    text: s.text ?? '',
+    seconds: s.seconds ?? 0,
+    label: s.label ?? '',
+  });
+  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, ...(timeZone !== undefined && { timeZone }) }).format(entry.at);
+  return t('audit.line', { what, time });
+}
