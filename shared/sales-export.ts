@@ -31,7 +31,7 @@ export function saleRecords(sales: readonly Sale[], products: readonly Product[]
 }
 
 /** Columns are only ever added at the end (integrations read them by name or by position). */
-export const SALES_CSV_COLUMNS = ['time', 'order_id', 'sku', 'name', 'quantity', 'unit_price', 'amount', 'currency', 'source', 'by', 'voided_at', 'sale_id', 'product_id', 'refunded_quantity'] as const;
+export const SALES_CSV_COLUMNS = ['time', 'order_id', 'sku', 'name', 'quantity', 'unit_price', 'amount', 'currency', 'source', 'by', 'voided_at', 'sale_id', 'product_id', 'refunded_quantity', 'presale'] as const;
 
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
 
@@ -55,6 +55,8 @@ export function salesCsv(records: readonly SaleRecord[], state: Pick<RoomState, 
     r.productId,
     // Last, where it was added: a sheet or script that reads the columns by position still finds the others.
     String(r.refundedQuantity),
+    // Issue 17: a presale sale ships at the presale's date, not from stock (1/0, as a sheet sums it).
+    r.presale ? '1' : '0',
   ]);
   // escapeFormulae: a name or an order id starting with = + - @ is not run as a formula by a spreadsheet.
   const body = Papa.unparse({ fields: [...SALES_CSV_COLUMNS], data: rows }, { header, newline: '\r\n', escapeFormulae: true });

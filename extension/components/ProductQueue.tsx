@@ -68,6 +68,12 @@ const ProductRow = memo(function ProductRow({ p, index, total, current, onAir, h
             <span>
               · {t('remaining')} <b>{remaining}</b>
             </span>
+            {/* Issue 17: the presale that takes over at stock 0, and what is left of its quota. */}
+            {p.presale && (
+              <span class="badge" data-testid="presale">
+                {t('presale')} {p.presale.shipBy} · {p.presale.quota === null ? t('presaleUnlimited') : t('presaleLeft', { n: formatCount(Math.max(0, p.presale.quota - p.presale.sold), locale) })}
+              </span>
+            )}
             {host && p.revenueMinor > 0 && (
               <span class="row-revenue" title={t('revenue')}>
                 · Σ {formatMoney(p.revenueMinor, currency, locale)}
@@ -107,7 +113,35 @@ function sell(s: ConsoleState, productId: string, quantity: number): void {
   void s.command({ type: 'sale.record', productId, quantity });
 }
 
-/** The opened row's controls: a quantity sale, restock, sold out, edit, move, remove. */
+/**
+ * Presale (issue 17): the ship date and the quota (empty: no limit), set or changed in one go;
+ * ended by its own button. The relay checks both (a bad date or quota is refused naming it).
+ */
+function PresaleControls({ p, t, s }: { p: Product; t: Translate; s: ConsoleState }) {
+  const [shipBy, setShipBy] = useState(p.presale?.shipBy ?? '');
+  const [quota, setQuota] = useState(p.presale?.quota == null ? '' : String(p.presale.quota));
+  return (
+    <form
+      class="row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const q = quota.trim();
+        if (shipBy && (q === '' || /^\d+$/.test(q))) void s.command({ type: 'presale.set', productId: p.id, shipBy, quota: q === '' ? null : Number(q) });
+      }}
+    >
+      <input type="date" required value={shipBy} onInput={(e) => setShipBy(e.currentTarget.value)} aria-label={t('presaleShipsFor', { name: p.name })} />
+      <input type="number" min={1} value={quota} placeholder="∞" onInput={(e) => setQuota(e.currentTarget.value)} aria-label={t('presaleQuotaFor', { name: p.name })} />
+      <button type="submit">{t('presaleSet')}</button>
+      {p.presale && (
+        <button type="button" onClick={() => void s.command({ type: 'presale.clear', productId: p.id })}>
+          {t('presaleClear')}
+        </button>
+      )}
+    </form>
+  );
+}
+
+/** The opened row's controls: a quantity sale, restock, presale, sold out, edit, move, remove. */
 function ProductMore({ p, index, total, t, s, onEdit }: { p: Product; index: number; total: number; t: Translate; s: ConsoleState; onEdit: () => void }) {
   const [qty, setQty] = useState('2');
   const [restock, setRestock] = useState('');
@@ -129,6 +163,7 @@ function ProductMore({ p, index, total, t, s, onEdit }: { p: Product; index: num
         <input type="number" min={0} value={restock} placeholder={p.stock === null ? '∞' : String(p.stock)} onInput={(e) => setRestock(e.currentTarget.value)} aria-label={t('restockFor', { name: p.name })} />
         <button type="submit">{t('restock')}</button>
       </form>
+      <PresaleControls p={p} t={t} s={s} />
       <div class="row">
         <button type="button" onClick={() => void s.command({ type: 'product.soldOut', productId: p.id, soldOut: !p.soldOutManual })}>
           {p.soldOutManual ? t('backOnSale') : t('markSoldOutShort')}

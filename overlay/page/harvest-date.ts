@@ -4,6 +4,7 @@
  * places the day {d} and the month {m} as the language shortens it ("9月", "Sep", "sept."), from
  * Intl in the overlay's language (no month table in the bundle), read in UTC so the day never
  * shifts with the OBS machine's time zone. The year is left out: it is this season's produce.
+ * The presale badge's ship date ("预售 · 9月20日发货") goes through here too, with its own template.
  */
 export function harvestText(date: string, template: string, lang: string): string {
   const [, m = 1, d = 1] = date.split('-').map(Number);

@@ -8,7 +8,7 @@ import type { RoomState } from '../../shared/domain.js';
 const key = (room: string) => `liveshelf.overlay.${room}`;
 
 export function slim(state: RoomState): RoomState {
-  return { ...state, products: state.products.filter((p) => p.id === state.currentProductId || p.soldOut) };
+  return { ...state, products: state.products.filter((p) => p.id === state.currentProductId || p.soldOut || p.stock === 0) };
 }
 
 export function loadLastState(room: string): RoomState | null {

@@ -13,7 +13,8 @@ export type LinkStatus = 'connecting' | 'live' | 'offline';
 export interface TickerItem {
   key: string;
   text: string;
-  soldOut: boolean;
+  /** The badge: a sold-out product, one selling on presale (issue 17), or none (a message). Part of the key, so a change shows at once. */
+  mark?: 'soldOut' | 'presale';
 }
 
 export interface OverlayState {
@@ -49,8 +50,11 @@ export function createOverlayState(): OverlayState {
     const s = room.value;
     const next: TickerItem[] = s
       ? [
-          ...s.products.filter((p) => p.soldOut).map((p) => ({ key: 'p:' + p.id, text: p.name, soldOut: true })),
-          ...s.ticker.map((m) => ({ key: 'm:' + m.id, text: m.text, soldOut: false })),
+          ...s.products.filter((p) => p.soldOut || p.stock === 0).map((p) => {
+            const mark = p.soldOut ? 'soldOut' : 'presale';
+            return { key: mark + p.id, text: p.name, mark };
+          }),
+          ...s.ticker.map((m) => ({ key: 'm:' + m.id, text: m.text })),
         ]
       : [];
     // Keep the same array while the items are the same: a sale must not restart the marquee.

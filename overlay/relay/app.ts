@@ -27,6 +27,18 @@ import { attachSocketSessions, type SocketData } from './socket-session.js';
 
 export const RELAY_VERSION = '0.1.0';
 
+/** The value of every `token=` in a URL's query replaced: the overlay's and the trace QR's links carry the overlay token there. */
+export const redactTokens = (url: string): string => url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
+
+/**
+ * A request as the relay logs it (Fastify logs `req` with a failure): Fastify's own fields,
+ * with the URL's tokens redacted. pino's redact paths cannot reach inside a string, and the
+ * logger's serializers take precedence over Fastify's, so it goes here.
+ */
+export function loggedRequest(req: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number | undefined } }) {
+  return { method: req.method, url: redactTokens(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
+}
+
 export function createApplication(deps: RelayDeps) {
   const { store, clock, logger, config } = deps;
   // Read on use: a relay listening on port 0 learns its URL only after listen().
@@ -35,7 +47,7 @@ export function createApplication(deps: RelayDeps) {
   const originAllowed = originPolicy(config, publicUrl);
 
   const app = Fastify({
-    loggerInstance: logger,
+    loggerInstance: logger.child({}, { serializers: { req: loggedRequest } }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_MESSAGE_BYTES,
     onProtoPoisoning: 'error',

@@ -200,6 +200,31 @@ describe('host console in the side panel', () => {
     await until(async () => (await state()).products.findIndex((p) => p.name === pear) === before - 1);
   });
 
+  it('sets a presale in the opened row, shows the quota left as presale sales come in, and ends it (#17)', async () => {
+    const pear = '砀山酥梨';
+    const row = panel.locator('li.product').filter({ has: panel.getByRole('button', { name: `Show ${pear}`, exact: true }) });
+    if (!(await panel.getByLabel(`Restock ${pear}`).isVisible())) await panel.getByRole('button', { name: `Edit ${pear}`, exact: true }).click();
+    await panel.getByLabel(`Restock ${pear}`).fill('0');
+    await panel.getByRole('button', { name: 'Restock', exact: true }).click();
+    await until(async () => product(await state(), pear)?.stock === 0);
+    await panel.getByLabel(`Presale ship date for ${pear}`).fill('2026-09-20');
+    await panel.getByLabel(`Presale quota for ${pear} (empty: no limit)`).fill('5');
+    await panel.getByRole('button', { name: 'Set presale', exact: true }).click();
+    await until(async () => product(await state(), pear)?.presale?.quota === 5);
+    expect(product(await state(), pear)).toMatchObject({ stock: 0, soldOut: false, presale: { shipBy: '2026-09-20', quota: 5, sold: 0 } });
+    await expect.poll(() => row.getByTestId('presale').textContent()).toBe('Presale 2026-09-20 · presale left 5');
+    await panel.getByRole('button', { name: `+1 ${pear}`, exact: true }).click();
+    await until(async () => product(await state(), pear)?.presale?.sold === 1);
+    await expect.poll(() => row.getByTestId('presale').textContent()).toBe('Presale 2026-09-20 · presale left 4');
+    await panel.getByRole('button', { name: 'End presale', exact: true }).click();
+    await until(async () => product(await state(), pear)?.presale === null);
+    expect(product(await state(), pear)).toMatchObject({ stock: 0, soldOut: true });
+    await expect.poll(() => row.getByTestId('presale').count()).toBe(0);
+    await panel.getByLabel(`Restock ${pear}`).fill('10');
+    await panel.getByRole('button', { name: 'Restock', exact: true }).click();
+    await until(async () => product(await state(), pear)?.stock === 10);
+  });
+
   it('takes screenshots of the side panel in English and Chinese', async () => {
     await panel.getByRole('button', { name: 'Next' }).click();
     await panel.getByLabel('Ticker message').fill('下单备注“石榴”送 1 斤');

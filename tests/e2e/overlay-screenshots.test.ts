@@ -141,6 +141,40 @@ describe('overlay screenshots (tests/artifacts)', () => {
     expect(e).toMatchObject({ 'weight-sold': 'total 12.5 t', 'harvest-date': 'picked 12 Sep' });
   });
 
+  it('a presale when the boxes run out: the pill with the ship date instead of the stamp, the bar on the quota, 预售中 in the ticker, in both layouts', async () => {
+    const id = ids['HL-POM-5KG']!;
+    await ok({ type: 'card.show', productId: id });
+    await ok({ type: 'stock.set', productId: id, stock: 0 });
+    await ok({ type: 'presale.set', productId: id, shipBy: '2026-09-20', quota: 1000 });
+    await ok({ type: 'sale.record', productId: id, quantity: 400 });
+    const read = async (page: Page, into: Record<string, unknown>) => {
+      into.presale = await partText(page, 'presale');
+      into.weight = await partText(page, 'weight-sold');
+      into.stamp = await page.locator('[data-part="sold-out"]').count();
+      into.remaining = await page.locator('[data-part="stock-bar"]').getAttribute('data-remaining');
+      // The pomegranate's own ticker item (the eggs are sold out too, with their own).
+      into.ticker = await page.evaluate(() => [...document.querySelectorAll('[data-part="ticker"] .tick')].map((t) => t.textContent ?? '').find((t) => t.includes('会理软籽石榴')) ?? null);
+    };
+    const zh: Record<string, unknown> = {};
+    await shoot('overlay-presale-landscape', { layout: 'landscape', stats: 'weight' }, { width: 1920, height: 1080 }, '会理软籽石榴', (page) => read(page, zh));
+    // 2,500 sold from stock + 400 on presale, 5 kg each.
+    expect(zh).toMatchObject({ presale: '预售 · 9月20日发货', weight: '共售出 14.5 吨', stamp: 0, remaining: '600' });
+    expect(zh.ticker).toBe('预售中会理软籽石榴');
+    const portrait: Record<string, unknown> = {};
+    await shoot('overlay-presale-portrait', { layout: 'portrait', stats: 'weight' }, { width: 1080, height: 1920 }, '会理软籽石榴', (page) => read(page, portrait));
+    expect(portrait).toMatchObject({ presale: '预售 · 9月20日发货', stamp: 0 });
+    const en: Record<string, unknown> = {};
+    await shoot('overlay-presale-landscape-en', { layout: 'landscape', lang: 'en', theme: 'light' }, { width: 1920, height: 1080 }, '会理软籽石榴', (page) => read(page, en));
+    expect(en).toMatchObject({ presale: 'Presale · ships 20 Sep', stamp: 0 });
+    expect(en.ticker).toBe('PRESALE会理软籽石榴');
+    // The quota used up: sold out, the stamp is back and the ticker says so.
+    await ok({ type: 'sale.record', productId: id, quantity: 600 });
+    const out: Record<string, unknown> = {};
+    await shoot('overlay-presale-sold-out', { layout: 'landscape' }, { width: 1920, height: 1080 }, '会理软籽石榴', (page) => read(page, out));
+    expect(out).toMatchObject({ presale: null, stamp: 1 });
+    expect(out.ticker).toBe('已售罄会理软籽石榴');
+  });
+
   it('sold out, a long name and a bilingual name', async () => {
     await ok({ type: 'card.show', productId: ids['TG-EGG-30'] });
     await shoot('overlay-sold-out', {}, { width: 1920, height: 1080 }, '铜鼓土鸡蛋');

@@ -192,7 +192,10 @@ describe('farm goods on the card (issue 17)', () => {
     await waitForText(zh, '[data-part="weight-sold"]', '共售出 1 吨');
     const small = await addProduct(host, { sku: 'HL-POM-S', name: '会理石榴 尝鲜装', priceMinor: 1990, unit: '一箱', netWeightGrams: 2500 });
     await send(host, { id: cid(), type: 'sale.record', productId: small, quantity: 3 });
-    await waitForText(zh, '[data-part="room-weight"]', '全场 1 吨');
+    // The room's line is the relay's kept total (totals.weightGrams): each sale weighed when it was
+    // recorded, so the correction to 400 g re-weighs the card's line but not the 2,500 sold at 5 kg
+    // (12.5 t + 3 × 2.5 kg = 12,507.5 kg).
+    await waitForText(zh, '[data-part="room-weight"]', '全场 12.5 吨');
     await send(host, { id: cid(), type: 'card.show', productId: small });
     await waitForText(zh, '[data-part="weight-sold"]', '共售出 7.5 kg');
     // No farm fields: no farm line, and without stats=weight no weight at all.

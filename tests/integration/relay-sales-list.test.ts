@@ -108,14 +108,32 @@ describe('GET /api/rooms/:room/sales', () => {
       { id: 'kept', quantity: 1, refundedQuantity: 0, amountMinor: 5990 },
     ]);
     expect(res.json.totals).toEqual({ sold: 2, revenueMinor: 11980, orders: 2, weightGrams: 0 });
-    expect(SALES_CSV_COLUMNS.at(-1)).toBe('refunded_quantity');
+    expect(SALES_CSV_COLUMNS.at(-2)).toBe('refunded_quantity');
     const csv = await (await fetch(`${r.url}/api/rooms/${other.room.id}/sales?format=csv`, { headers: { authorization: `Bearer ${other.tokens.host}` } })).text();
     const parsed = Papa.parse<string[]>(csv.replace(/^\uFEFF/, ''), { skipEmptyLines: true });
     // By position: the columns before it are where they were.
     expect(parsed.data[0]).toEqual([...SALES_CSV_COLUMNS]);
     expect(parsed.data[1]!.slice(4, 7)).toEqual(['3', '59.90', '179.70']);
-    expect(parsed.data[1]!.at(-1)).toBe('2');
-    expect(parsed.data[2]!.at(-1)).toBe('0');
+    expect(parsed.data[1]!.at(-2)).toBe('2');
+    expect(parsed.data[2]!.at(-2)).toBe('0');
+  });
+
+  it('[R10] marks presale sales in the list and in the CSV\'s last column, presale', async () => {
+    const other = await r.createRoom({ title: '预售', currency: 'CNY', locale: 'zh-CN' });
+    const cmd = (body: unknown) => api(r.url, `/api/rooms/${other.room.id}/commands`, { token: other.tokens.host, body });
+    const productId = (await cmd({ id: 'a', type: 'product.add', product: { sku: 'PG', name: '石榴', priceMinor: 5990, stock: 1 } })).json.result.productId as string;
+    expect((await cmd({ id: 'p', type: 'presale.set', productId, shipBy: '2026-09-20', quota: 5 })).json.ok).toBe(true);
+    expect((await cmd({ id: 'stock', type: 'sale.record', productId })).json.ok).toBe(true);
+    expect((await cmd({ id: 'pre', type: 'sale.record', productId, quantity: 5 })).json.ok).toBe(true);
+    const over = await cmd({ id: 'over', type: 'sale.record', productId });
+    expect(over.status).toBe(409);
+    expect(over.json.error).toMatchObject({ reason: 'out_of_stock', field: 'quantity' });
+    const res = await api(r.url, `/api/rooms/${other.room.id}/sales`, { token: other.tokens.sales });
+    expect(res.json.sales.map((s: { id: string; presale: boolean }) => [s.id, s.presale])).toEqual([['stock', false], ['pre', true]]);
+    expect(SALES_CSV_COLUMNS.at(-1)).toBe('presale');
+    const csv = await (await fetch(`${r.url}/api/rooms/${other.room.id}/sales?format=csv`, { headers: { authorization: `Bearer ${other.tokens.host}` } })).text();
+    const rows = Papa.parse<string[]>(csv.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
+    expect(rows.map((row) => row.at(-1))).toEqual(['presale', '0', '1']);
   });
 
   it('streams a CSV longer than the relay reads at once (2,000 sales a page): one BOM, one header, every sale once, in recorded order', async () => {

@@ -72,7 +72,18 @@ describe('overlay state', () => {
   it('lists sold-out products, then pushed messages, in the ticker', () => {
     const s = createOverlayState();
     s.receive(room(1, { products: [product('a', { soldOut: true }), product('b')], ticker: [{ id: 'm1', text: 'hello', at: 0 }] }));
-    expect(s.ticker.value.map((t) => [t.text, t.soldOut])).toEqual([['name-a', true], ['hello', false]]);
+    expect(s.ticker.value.map((t) => [t.text, t.mark])).toEqual([['name-a', 'soldOut'], ['hello', undefined]]);
+  });
+
+  it('lists a product selling on presale (stock 0, not sold out) with the presale badge, and a new ticker when it sells out', () => {
+    const s = createOverlayState();
+    const pre = { stock: 0, presale: { shipBy: '2026-09-20', quota: 5, sold: 4 } };
+    s.receive(room(1, { products: [product('a', pre), product('b', { stock: 3 })] }));
+    const before = s.ticker.value;
+    expect(before.map((t) => [t.text, t.mark])).toEqual([['name-a', 'presale']]);
+    s.receive(room(2, { products: [product('a', { ...pre, soldOut: true, presale: { ...pre.presale, sold: 5 } }), product('b', { stock: 3 })] }));
+    expect(s.ticker.value.map((t) => [t.text, t.mark])).toEqual([['name-a', 'soldOut']]);
+    expect(s.ticker.value).not.toBe(before);
   });
 
   it('keeps the same ticker array across a sale, so the marquee does not restart', () => {

@@ -1,10 +1,9 @@
 /** The whole overlay: card, countdown and ticker on a transparent stage of the chosen layout. */
 import { useRef, useState } from 'preact/hooks';
 import type { Product } from '../../../shared/domain.js';
-import { roomWeightGrams } from '../../../shared/weight-sold.js';
 import type { OverlayOptions } from '../overlay-options.js';
 import type { OverlayState } from '../overlay-state.js';
-import { WORDS } from '../words.js';
+import { setupWords, WORDS } from '../words.js';
 import { Countdown } from './Countdown.js';
 import { ProductCard } from './ProductCard.js';
 import { SetupNotice } from './SetupNotice.js';
@@ -27,8 +26,10 @@ function CardSlot({ state, options }: { state: OverlayState; options: OverlayOpt
       info={info}
       words={WORDS[options.lang]}
       extras={options}
-      // The relay's kept total (issue 17); the products' sum only for a relay from before it.
-      roomGrams={options.weight && room ? (room.totals.weightGrams ?? roomWeightGrams(room.products)) : 0}
+      // The relay's kept total (issue 17; the card reads it only with stats=weight). The relay
+      // serves this page, so they are one release; a last state saved before it (localStorage)
+      // has none, and the line is not shown.
+      roomGrams={room!.totals.weightGrams}
       leaving={!product}
       onLeft={() => {
         if (state.card.peek()) return;
@@ -57,7 +58,7 @@ export function Overlay({ state, options }: { state: OverlayState; options: Over
       style={{ '--scale': String(options.scale) }}
     >
       {problem ? (
-        <SetupNotice text={words.setup[problem]} />
+        <SetupNotice text={setupWords(words, problem)} />
       ) : (
         <>
           <CardSlot state={state} options={options} />

@@ -70,6 +70,10 @@ export function ProductCard({
   const meta = [product.origin, product.unit].filter(Boolean).join(' · ');
   const { grade, harvestDate, producer } = product;
   const discounted = product.originalPriceMinor !== null && product.originalPriceMinor > product.priceMinor;
+  // Selling on presale (issue 17): no stock left, not sold out (the reducer keeps soldOut so).
+  const presale = product.stock === 0 && !product.soldOut ? product.presale : null;
+  // The bar shows what is left to sell: the presale's quota while it runs (none without a limit), else the stock.
+  const bar = presale ? presale.quota !== null && [presale.quota - presale.sold, presale.sold] : product.stock !== null && [product.stock, product.sold];
   return (
     <section
       class={`card${product.soldOut ? ' is-sold-out' : ''}`}
@@ -123,8 +127,16 @@ export function ProductCard({
         </div>
         <div class="live">
           <SoldCount value={product.sold} locale={locale} label={words.sold} />
-          {product.stock !== null && <StockBar remaining={product.stock} sold={product.sold} locale={locale} label={words.left} />}
+          {bar && <StockBar remaining={bar[0]!} sold={bar[1]!} locale={locale} label={words.left} />}
         </div>
+        {/* In place of the sold-out stamp: the grade's pill, in the price's colour. */}
+        {presale && (
+          <p class="farm">
+            <span class="grade presale" data-part="presale">
+              {harvestText(presale.shipBy, words.presaleShips, extras.lang)}
+            </span>
+          </p>
+        )}
         {(extras.revenue || grams !== null || roomWeight) && (
           <div class="stats">
             {extras.revenue && (

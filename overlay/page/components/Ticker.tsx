@@ -27,15 +27,15 @@ const CRAWL_STEP_PX = 4; // whole pixels, ~27 steps a second at SPEED_PX_S: unde
 
 function Tick({ t, words, at }: { t: TickerItem; words: Words; at?: 'on' | 'off' | undefined }) {
   return (
-    <span class={t.soldOut ? 'tick tick-sold' : 'tick'} data-at={at}>
-      {t.soldOut && <em class="tick-badge">{words.soldOut}</em>}
+    <span class={t.mark ? 'tick tick-sold' : 'tick'} data-at={at}>
+      {t.mark && <em class="tick-badge">{words[t.mark]}</em>}
       {t.text}
     </span>
   );
 }
 
 function Crawl({ items, words }: { items: TickerItem[]; words: Words }) {
-  const chars = items.reduce((n, t) => n + t.text.length + (t.soldOut ? words.soldOut.length + 2 : 2), 0);
+  const chars = items.reduce((n, t) => n + t.text.length + (t.mark ? words[t.mark].length + 2 : 2), 0);
   const seconds = Math.max(12, Math.round((chars * PX_PER_CHAR) / SPEED_PX_S));
   const run = (hidden?: boolean) => (
     <span class="ticker-run" aria-hidden={hidden ? 'true' : undefined}>

@@ -17,6 +17,9 @@ export const overlayWords = {
   harvested: 'picked {d} {m}',
   // Under the card's QR code: what a viewer's phone will open (the product's traceability page).
   traceQr: 'scan to trace',
+  // Presale (issue 17): the ticker's badge for it, and the card's badge with the ship date ({d} {m} as harvested).
+  presale: 'PRESALE',
+  presaleShips: 'Presale · ships {d} {m}',
   'setup.missing': "LiveShelf: this overlay link is incomplete (no room or token) — copy the overlay URL again from the host console",
   'setup.unauthorized': "LiveShelf: this overlay link's token was refused — copy the overlay URL again from the host console",
   'setup.not_found': 'LiveShelf: the relay has no room for this overlay link — copy the overlay URL again from the host console',
