@@ -5,7 +5,8 @@
  * network, so seeding takes seconds); then the relay is started on that file as its own
  * process (`npm start`) and GET /api/rooms/:room/report is timed, JSON and both CSVs, cold
  * (first request) and warm. Aim (issue 19): ≤ 1 s.
- * Run: npx tsx bench/report.bench.ts [--sales 100000]
+ * `--redis`: the same on a redis-server this bench starts (the relay with LIVESHELF_REDIS_URL).
+ * Run: npx tsx bench/report.bench.ts [--sales 100000] [--redis]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -13,7 +14,10 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { emptyRoom } from '../shared/domain.js';
 import { RoomHub } from '../overlay/relay/room-hub.js';
+import { RedisRoomStore } from '../overlay/relay/redis-store.js';
+import type { RoomStore } from '../overlay/relay/room-store.js';
 import { SqliteRoomStore } from '../overlay/relay/sqlite-store.js';
+import { startRedis, type TestRedis } from '../tests/support/redis-server.js';
 import { newRoomTokens } from '../overlay/relay/tokens.js';
 import { freePort, spawnRelay } from '../tests/support/relay-process.js';
 import { BENCH_ADMIN } from './bench-support.js';
@@ -29,12 +33,20 @@ const SHOW_MS = 3 * 3600_000;
 const T0 = Math.floor((Date.now() - SHOW_MS - 3600_000) / 60_000) * 60_000;
 const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 
+const onRedis = process.argv.includes('--redis');
+let redis: TestRedis | undefined;
 const dataDir = mkdtempSync(join(tmpdir(), 'liveshelf-report-bench-'));
-console.log(`LiveShelf report — ${SALES} sales, ${PRODUCTS} products, ${new Date().toISOString()}, load average ${load()} on ${cpus().length} cores`);
+console.log(`LiveShelf report — ${SALES} sales, ${PRODUCTS} products, ${onRedis ? 'Redis' : 'SQLite'}, ${new Date().toISOString()}, load average ${load()} on ${cpus().length} cores`);
 try {
   // ---- seed through the room actor (a fake clock walks through the show) ----
   const seedStart = performance.now();
-  const store = new SqliteRoomStore({ path: join(dataDir, 'liveshelf.sqlite'), synchronous: 'NORMAL' });
+  let store: RoomStore;
+  if (onRedis) {
+    redis = await startRedis();
+    const r = new RedisRoomStore({ url: redis.url });
+    await r.connect();
+    store = r;
+  } else store = new SqliteRoomStore({ path: join(dataDir, 'liveshelf.sqlite'), synchronous: 'NORMAL' });
   const roomId = 'r_reportbench';
   const { tokens, hashes } = newRoomTokens();
   await store.createRoom(emptyRoom(roomId, { title: '砀山酥梨 · 三小时专场', currency: 'CNY', locale: 'zh-CN' }, T0), hashes);
@@ -71,7 +83,7 @@ try {
 
   // ---- the relay as its own process on that file ----
   const port = await freePort();
-  const relay = await spawnRelay({ port, dataDir, adminToken: BENCH_ADMIN });
+  const relay = await spawnRelay({ port, dataDir, adminToken: BENCH_ADMIN, ...(redis && { env: { LIVESHELF_REDIS_URL: redis.url } }) });
   try {
     const timed = async (label: string, query: string) => {
       const t = performance.now();
@@ -96,5 +108,6 @@ try {
     await relay.kill();
   }
 } finally {
+  await redis?.dispose();
   rmSync(dataDir, { recursive: true, force: true });
 }
