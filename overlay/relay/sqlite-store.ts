@@ -19,7 +19,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
-import { CommitConflict, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredPerson, type TokenHashes } from './room-store.js';
+import { CommitConflict, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredFeed, type StoredPerson, type TokenHashes } from './room-store.js';
 import { openSqliteFormat, readStoredRoom, STORED_FORMAT } from './stored-room.js';
 import { WalSync, type SyncFn, type SyncNowFn } from './wal-sync.js';
 
@@ -68,6 +68,14 @@ CREATE TABLE IF NOT EXISTS people (
   PRIMARY KEY (room_id, id)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS people_token ON people (room_id, token_hash);
+-- Feeds (issue 13): keyed by id alone, since a hook URL names the feed and not the room.
+CREATE TABLE IF NOT EXISTS feeds (
+  id TEXT PRIMARY KEY,
+  room_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  data TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS feeds_room ON feeds (room_id, created_at);
 CREATE TABLE IF NOT EXISTS commands (
   room_id TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -345,6 +353,37 @@ export class SqliteRoomStore implements RoomStore {
   async removePerson(roomId: string, personId: string): Promise<boolean> {
     this.refuseIfFailed();
     const r = this.db.prepare('DELETE FROM people WHERE room_id = ? AND id = ?').run(roomId, personId);
+    await this.synced();
+    return r.changes > 0;
+  }
+
+  // ---- Feeds (issue 13): one JSON row per feed, written whole; made durable before answering ----
+  async addFeed(f: StoredFeed): Promise<void> {
+    this.refuseIfFailed();
+    this.db.prepare('INSERT INTO feeds (id, room_id, created_at, data) VALUES (?, ?, ?, ?)').run(f.id, f.roomId, f.createdAt, JSON.stringify(f));
+    await this.synced();
+  }
+
+  async listFeeds(roomId: string): Promise<StoredFeed[]> {
+    const rows = this.db.prepare('SELECT data FROM feeds WHERE room_id = ? ORDER BY created_at, id').all(roomId) as { data: string }[];
+    return rows.map((r) => JSON.parse(r.data) as StoredFeed);
+  }
+
+  async feedById(feedId: string): Promise<StoredFeed | undefined> {
+    const row = this.db.prepare('SELECT data FROM feeds WHERE id = ?').get(feedId) as { data: string } | undefined;
+    return row ? (JSON.parse(row.data) as StoredFeed) : undefined;
+  }
+
+  async saveFeed(f: StoredFeed): Promise<boolean> {
+    this.refuseIfFailed();
+    const r = this.db.prepare('UPDATE feeds SET data = ? WHERE id = ? AND room_id = ?').run(JSON.stringify(f), f.id, f.roomId);
+    await this.synced();
+    return r.changes > 0;
+  }
+
+  async removeFeed(roomId: string, feedId: string): Promise<boolean> {
+    this.refuseIfFailed();
+    const r = this.db.prepare('DELETE FROM feeds WHERE room_id = ? AND id = ?').run(roomId, feedId);
     await this.synced();
     return r.changes > 0;
   }
