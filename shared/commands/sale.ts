@@ -55,8 +55,11 @@ export const saleRecord = defineCommand('sale.record', {
     if (cmd.unitPriceMinor !== undefined && cmd.unitPriceMinor !== p.priceMinor) {
       return fail('price_changed', `the price changed to ${p.priceMinor} minor units`, 'unitPriceMinor');
     }
-    if (p.soldOutManual) return fail('sold_out', `"${p.name}" is marked sold out`, 'productId');
-    if (p.stock !== null && quantity > p.stock) {
+    // [R4b] A shop feed reports a paid order: a fact, not a request (issue 13). Refusing it would
+    // only make the shop retry for hours, so it is counted past the stock, which stays at 0.
+    const fact = ctx.source.startsWith('feed:');
+    if (!fact && p.soldOutManual) return fail('sold_out', `"${p.name}" is marked sold out`, 'productId');
+    if (!fact && p.stock !== null && quantity > p.stock) {
       return fail('out_of_stock', `only ${p.stock} of "${p.name}" left, ${quantity} asked`, 'quantity');
     }
     const amount = quantity * p.priceMinor;
@@ -73,7 +76,7 @@ export const saleRecord = defineCommand('sale.record', {
       by: ctx.by,
       voidedAt: null,
     };
-    const stock = p.stock === null ? null : p.stock - quantity;
+    const stock = p.stock === null ? null : Math.max(0, p.stock - quantity);
     const next: Product = { ...p, stock, sold: p.sold + quantity, revenueMinor: p.revenueMinor + amount };
     next.soldOut = soldOutOf(next);
     const events: RoomEvent[] = [{ type: 'sale.recorded', sale }];
