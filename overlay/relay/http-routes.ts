@@ -20,6 +20,9 @@ import { SHUTTING_DOWN, type Lifecycle } from './lifecycle.js';
 import { patchRoom } from './patch-room.js';
 import { traceQrSvg } from './trace-qr.js';
 import { registerPeopleRoutes } from './people-routes.js';
+import { FeedIntake } from './feed-intake.js';
+import { registerFeedRoutes } from './feed-routes.js';
+import { registerHookRoutes } from './hook-routes.js';
 import type { RoomActor, RoomHub } from './room-hub.js';
 import type { RoomStore, SalesAfter } from './room-store.js';
 import type { RelayServer } from './socket-session.js';
@@ -103,6 +106,10 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
   }
 
   registerPeopleRoutes(app, { io, store, clock, publicUrl, authorize, parseBody, storageFailed });
+  // Shop feeds (issue 13): the host's routes, and the signed hook URL the shops deliver to.
+  const intake = new FeedIntake(store, hub, clock);
+  registerFeedRoutes(app, { store, clock, intake, publicUrl, authorize, parseBody, storageFailed });
+  registerHookRoutes(app, { store, clock, logger, intake, storageFailed });
 
   app.get('/healthz', async () => ({ ok: true, relay: version, protocol: PROTOCOL_VERSION, time: clock.now() }));
 

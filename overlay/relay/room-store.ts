@@ -22,6 +22,7 @@ import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer, RoomEvent } from '../../shared/room-reducer.js';
 import type { RoomPatch } from '../../shared/room-patch.js';
 import type { SalesWritten } from '../../shared/sales-fold.js';
+import type { FeedPlatform } from '../../shared/feeds/common.js';
 
 export type TokenHashes = Record<Role, string>;
 
@@ -101,7 +102,6 @@ export interface StoredPerson {
 
 // ---- Feeds (issue 13): signed shop webhooks, one record per feed ----
 
-export type FeedPlatform = 'shopify' | 'woocommerce' | 'standard';
 
 /** A paid line whose SKU matched no product: waits for the host to map the SKU (the command it will become is kept whole). */
 export interface UnmatchedLine {
@@ -130,6 +130,8 @@ export interface StoredFeed {
   lastAt: number | null;
   lastError: string | null;
   unmatched: UnmatchedLine[];
+  /** SKU → product id, as the host mapped unmatched SKUs: later lines of that SKU count on that product. */
+  skuMap: Record<string, string>;
   /**
    * Shop order ids cancelled before any of their lines was counted: a payment that arrives after
    * its cancellation (shops do not promise order) is then not counted. Bounded by the feed's
