@@ -109,7 +109,10 @@ export class FeedIntake {
     const actor = await this.hub.fresh(feed.roomId);
     if (!actor) throw new Error(`feed ${feed.id}: room ${feed.roomId} is gone`);
     const source = `feed:${feed.id}` as const;
-    const answers = await Promise.all(commands.map((c) => actor.submit(c, 'sales', source)));
+    // Sales are recorded and refunded as role `sales`. A shop's cancellation is a sale.void, which
+    // meta.ts keeps the host's: it is submitted as `host`, whose token made this feed, and who
+    // thereby delegated the shop's cancellations to it (no other command is ever sent as host).
+    const answers = await Promise.all(commands.map((c) => actor.submit(c, c.type === 'sale.void' ? 'host' : 'sales', source)));
     const sales: string[] = [];
     let unmatched = 0;
     let fresh = 0;

@@ -103,7 +103,9 @@ export function arr(v: unknown, field: string): unknown[] {
   return v;
 }
 export function idText(v: unknown, field: string): string {
-  if ((typeof v === 'number' && Number.isSafeInteger(v)) || (typeof v === 'string' && v.trim() !== '' && v.length <= 64)) return String(v).trim();
+  // Shopify's ids are 64-bit and its docs' samples pass 2^53: JSON.parse rounds them, but the same
+  // text always rounds to the same number, so the id stays deterministic for every topic of an order.
+  if ((typeof v === 'number' && Number.isInteger(v) && v >= 0) || (typeof v === 'string' && v.trim() !== '' && v.length <= 64)) return (typeof v === 'number' ? BigInt(v).toString() : v).trim();
   throw new FeedPayloadError(field, `${field}: must be an id (a number or a text of at most 64 characters)`);
 }
 export function units(v: unknown, field: string): number {
