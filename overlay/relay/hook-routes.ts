@@ -9,7 +9,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyRequest } from 'fastify';
 import { Webhook } from 'standardwebhooks';
-import { FeedPayloadError, type FeedEvent } from '../../shared/feeds/common.js';
+import { FeedPayloadError, parseFeedJson, type FeedEvent } from '../../shared/feeds/common.js';
 import { shopifyEvent } from '../../shared/feeds/shopify.js';
 import { standardEvent } from '../../shared/feeds/standard.js';
 import { woocommerceEvent } from '../../shared/feeds/woocommerce.js';
@@ -47,13 +47,7 @@ function hmacMatches(secret: string, body: Buffer, given: string | undefined): b
   return sent.length === expected.length && timingSafeEqual(sent, expected);
 }
 
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new FeedPayloadError('(body)', '(body): is not JSON');
-  }
-}
+const parseJson = (body: Buffer): unknown => parseFeedJson(body.toString('utf8'));
 
 function verify(feed: StoredFeed, req: FastifyRequest, body: Buffer, now: number): Verified {
   switch (feed.platform) {

@@ -92,6 +92,19 @@ function mergeLines(lines: readonly FeedLine[]): FeedLine[] {
   return [...by.values()].filter((l) => l.quantity > 0);
 }
 
+/**
+ * JSON.parse, but integers of 16 digits or more stay exact, as text: Shopify's ids are 64-bit
+ * (its docs' samples pass 2^53) and a rounded id would name another order or line. Strings in
+ * the text are skipped whole, so only bare number literals are touched.
+ */
+export function parseFeedJson(text: string): unknown {
+  try {
+    return JSON.parse(text.replace(/("(?:[^"\\]|\\.)*")|(?<![\d.eE+-])(-?\d{16,})(?![\d.eE])/g, (_m, str: string | undefined, num: string | undefined) => str ?? `"${num}"`));
+  } catch {
+    throw new FeedPayloadError('(body)', '(body): is not JSON');
+  }
+}
+
 // ---- reading payloads: small checks that name the field ----
 export function obj(v: unknown, field: string): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new FeedPayloadError(field, `${field}: must be an object`);
@@ -103,9 +116,7 @@ export function arr(v: unknown, field: string): unknown[] {
   return v;
 }
 export function idText(v: unknown, field: string): string {
-  // Shopify's ids are 64-bit and its docs' samples pass 2^53: JSON.parse rounds them, but the same
-  // text always rounds to the same number, so the id stays deterministic for every topic of an order.
-  if ((typeof v === 'number' && Number.isInteger(v) && v >= 0) || (typeof v === 'string' && v.trim() !== '' && v.length <= 64)) return (typeof v === 'number' ? BigInt(v).toString() : v).trim();
+  if ((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) || (typeof v === 'string' && v.trim() !== '' && v.length <= 64)) return String(v).trim();
   throw new FeedPayloadError(field, `${field}: must be an id (a number or a text of at most 64 characters)`);
 }
 export function units(v: unknown, field: string): number {
