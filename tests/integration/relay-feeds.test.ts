@@ -186,3 +186,90 @@ describe('feeds', () => {
     expect(await r.health(f.id)).toMatchObject({ counted: 4, rejected: 0 });
   });
 });
+
+describe('a burst of signed deliveries', () => {
+  let burstRelay: RelayProcess | undefined;
+  const burstDir = mkdtempSync(join(tmpdir(), 'liveshelf-feeds-burst-'));
+  afterAll(async () => {
+    await burstRelay?.kill();
+    rmSync(burstDir, { recursive: true, force: true });
+  });
+
+  it('2,000 deliveries from 50 connections, 10 % duplicates, cancellations out of order, a SIGKILL midway and a resend of everything: the count is exact', async () => {
+    const port = await freePort();
+    burstRelay = await spawnRelay({ port, dataDir: burstDir, adminToken: ADMIN, env: { LIVESHELF_RATE_PER_SECOND: '100000' } });
+    const base = burstRelay.url;
+    const created = (await api(base, '/api/rooms', { token: ADMIN, body: { title: 'burst', currency: 'USD', locale: 'en' } })).json;
+    const roomId: string = created.room.id;
+    const host: string = created.tokens.host;
+    expect((await api(base, `/api/rooms/${roomId}/commands`, { token: host, body: { id: 'add', type: 'product.add', product: { sku: 'B', name: 'burst', priceMinor: 100 } } })).status).toBe(200);
+    const made = (await api(base, `/api/rooms/${roomId}/feeds`, { token: host, body: { platform: 'standard' } })).json;
+    const feed = { id: made.feed.id as string, secret: made.secret as string };
+
+    // 1,700 orders; 100 of them cancelled (half the cancellations sent before their payment);
+    // 200 redeliveries of a payment: 2,000 deliveries, expected count 1,600 units.
+    const ORDERS = 1700;
+    const deliveries: { msgId: string; payload: unknown }[] = [];
+    for (let i = 0; i < ORDERS; i++) deliveries.push({ msgId: `pay-${i}`, payload: { type: 'order.paid', data: { orderId: `o${i}`, lines: [{ sku: 'B', quantity: 1 }] } } });
+    const cancels: typeof deliveries = [];
+    for (let i = 0; i < 100; i++) cancels.push({ msgId: `cancel-${i}`, payload: { type: 'order.cancelled', data: { orderId: `o${i * 17}`, lines: [{ sku: 'B', quantity: 1 }] } } });
+    const dups = Array.from({ length: 200 }, (_, i) => deliveries[(i * 7) % ORDERS]!);
+    // Deterministic shuffle; the first 50 cancellations go before every payment.
+    let seed = 13;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rest = [...deliveries, ...dups, ...cancels.slice(50)].sort(() => rand() - 0.5);
+    const all = [...cancels.slice(0, 50), ...rest];
+    expect(all).toHaveLength(2000);
+
+    const send = async (url: string, d: { msgId: string; payload: unknown }) => {
+      const body = JSON.stringify(d.payload);
+      const at = new Date();
+      const res = await fetch(`${url}/hooks/${feed.id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'webhook-id': d.msgId, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(feed.secret).sign(d.msgId, at, body) },
+        body,
+      });
+      await res.text();
+      return res.status;
+    };
+    async function pool(url: string, list: typeof all, onAnswer: (n: number) => void) {
+      let next = 0;
+      let answered = 0;
+      const statuses: number[] = [];
+      await Promise.all(
+        Array.from({ length: 50 }, async () => {
+          while (next < list.length) {
+            const d = list[next++]!;
+            try {
+              statuses.push(await send(url, d));
+              onAnswer(++answered);
+            } catch {
+              return; // the relay was killed: this connection stops
+            }
+          }
+        }),
+      );
+      return statuses;
+    }
+    // The first 50 cancellations are answered before any payment is sent.
+    for (const c of cancels.slice(0, 50)) expect(await send(base, c)).toBe(200);
+    let killed: Promise<void> | undefined;
+    const firstRun = await pool(base, rest, (n) => {
+      if (n === 900 && !killed) killed = burstRelay!.kill('SIGKILL');
+    });
+    await killed;
+    expect(firstRun.every((s) => s === 200)).toBe(true);
+    expect(firstRun.length).toBeGreaterThanOrEqual(900);
+    expect(firstRun.length).toBeLessThan(rest.length);
+
+    burstRelay = await spawnRelay({ port: await freePort(), dataDir: burstDir, adminToken: ADMIN, env: { LIVESHELF_RATE_PER_SECOND: '100000' } });
+    const started = performance.now();
+    const resend = await pool(burstRelay.url, [...all].reverse(), () => undefined);
+    const seconds = (performance.now() - started) / 1000;
+    expect(resend).toHaveLength(2000);
+    expect(resend.every((s) => s === 200)).toBe(true);
+    const state = (await api(burstRelay.url, `/api/rooms/${roomId}`, { token: host })).json;
+    expect(state.totals).toMatchObject({ sold: 1600, orders: 1600, revenueMinor: 160_000 });
+    console.log(`[feeds burst] resend of 2000 deliveries from 50 connections: ${(2000 / seconds).toFixed(0)} deliveries/s`);
+  }, 240_000);
+});
