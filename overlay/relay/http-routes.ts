@@ -24,6 +24,9 @@ import { traceQrSvg } from './trace-qr.js';
 import { registerPeopleRoutes } from './people-routes.js';
 import { registerReportRoutes, sourceTotals } from './report-routes.js';
 import { registerAuditRoutes } from './audit-routes.js';
+import { FeedIntake } from './feed-intake.js';
+import { registerFeedRoutes } from './feed-routes.js';
+import { registerHookRoutes } from './hook-routes.js';
 import type { RoomActor, RoomHub } from './room-hub.js';
 import type { RoomStore, SalesAfter } from './room-store.js';
 import type { RelayServer } from './socket-session.js';
@@ -116,6 +119,10 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
   registerReportRoutes(app, { store, clock, authorize, parseBody, storageFailed });
   const bySource = sourceTotals(store);
   registerAuditRoutes(app, { store, authorize, parseBody, storageFailed });
+  // Shop feeds (issue 13): the host's routes, and the signed hook URL the shops deliver to.
+  const intake = new FeedIntake(store, hub, clock);
+  registerFeedRoutes(app, { store, clock, intake, publicUrl, authorize, parseBody, storageFailed });
+  registerHookRoutes(app, { store, clock, logger, intake, storageFailed });
 
   app.get('/healthz', async () => ({ ok: true, relay: version, protocol: PROTOCOL_VERSION, time: clock.now() }));
 

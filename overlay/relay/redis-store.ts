@@ -30,7 +30,7 @@ import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
 import type { CardChange } from '../../shared/show-report.js';
 import type { LoggedCommand } from '../../shared/commands/undo.js';
-import { CommitConflict, undoneMarks, type StoredAudit, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredPerson, type TokenHashes } from './room-store.js';
+import { CommitConflict, undoneMarks, type StoredAudit, type StoredFeed, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredPerson, type TokenHashes } from './room-store.js';
 import { readStoredRoom, readStoredSale, redisRoomFormat } from './stored-room.js';
 
 export interface RedisStoreOptions {
@@ -351,6 +351,45 @@ export class RedisRoomStore implements RoomStore {
     await this.redis.eval("if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 1", 1, people, personId, JSON.stringify({ ...(JSON.parse(json) as StoredPerson), lastSeenAt: at }));
   }
   // ---- end audit log ----
+
+  // ---- Feeds (issue 13): the room's feeds in one hash id → JSON under its hash tag, and one
+  // global index feed id → room id (a hook URL names the feed alone; the index is one small key per feed).
+  private feedsKey(roomId: string): string {
+    return `ls:{${roomId}}:feeds`;
+  }
+  private feedIndexKey(feedId: string): string {
+    return `ls:feed:${feedId}`;
+  }
+
+  async addFeed(f: StoredFeed): Promise<void> {
+    await this.redis.hset(this.feedsKey(f.roomId), f.id, JSON.stringify(f));
+    await this.redis.set(this.feedIndexKey(f.id), f.roomId);
+  }
+
+  async listFeeds(roomId: string): Promise<StoredFeed[]> {
+    const all = Object.values(await this.redis.hgetall(this.feedsKey(roomId))).map((json) => JSON.parse(json) as StoredFeed);
+    return all.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  }
+
+  async feedById(feedId: string): Promise<StoredFeed | undefined> {
+    const roomId = await this.redis.get(this.feedIndexKey(feedId));
+    const json = roomId == null ? null : await this.redis.hget(this.feedsKey(roomId), feedId);
+    return json == null ? undefined : (JSON.parse(json) as StoredFeed);
+  }
+
+  async saveFeed(f: StoredFeed): Promise<boolean> {
+    const key = this.feedsKey(f.roomId);
+    if (!(await this.redis.hexists(key, f.id))) return false;
+    await this.redis.hset(key, f.id, JSON.stringify(f));
+    return true;
+  }
+
+  async removeFeed(roomId: string, feedId: string): Promise<boolean> {
+    const removed = await this.redis.hdel(this.feedsKey(roomId), feedId);
+    if (removed === 0) return false;
+    await this.redis.del(this.feedIndexKey(feedId));
+    return true;
+  }
 
   async listSales(roomId: string, after: SalesAfter | undefined, limit: number): Promise<Sale[]> {
     const [, , , salesKey] = keysOf(roomId) as [string, string, string, string];

@@ -25,6 +25,7 @@ import type { CommandAnswer, RoomEvent } from '../../shared/room-reducer.js';
 import type { RoomPatch } from '../../shared/room-patch.js';
 import type { SalesWritten } from '../../shared/sales-fold.js';
 import type { CardChange } from '../../shared/show-report.js';
+import type { FeedPlatform } from '../../shared/feeds/common.js';
 
 export type TokenHashes = Record<Role, string>;
 
@@ -124,6 +125,46 @@ export interface StoredPerson {
   lastSeenAt: number | null;
 }
 
+// ---- Feeds (issue 13): signed shop webhooks, one record per feed ----
+
+
+/** A paid line whose SKU matched no product: waits for the host to map the SKU (the command it will become is kept whole). */
+export interface UnmatchedLine {
+  sku: string;
+  quantity: number;
+  orderId: string;
+  /** The deterministic command id the line is counted under once mapped (so a mapping twice counts once). */
+  commandId: string;
+}
+
+/**
+ * A shop feed of a room. The secret is stored in the clear: verifying an HMAC needs the key
+ * itself (unlike a bearer token, which is stored hashed). Kept beside the room's state, like
+ * people: the overlay and the reducer never see it.
+ */
+export interface StoredFeed {
+  id: string;
+  roomId: string;
+  platform: FeedPlatform;
+  name: string;
+  secret: string;
+  createdAt: number;
+  received: number;
+  counted: number;
+  rejected: number;
+  lastAt: number | null;
+  lastError: string | null;
+  unmatched: UnmatchedLine[];
+  /** SKU → product id, as the host mapped unmatched SKUs: later lines of that SKU count on that product. */
+  skuMap: Record<string, string>;
+  /**
+   * Shop order ids cancelled before any of their lines was counted: a payment that arrives after
+   * its cancellation (shops do not promise order) is then not counted. Bounded by the feed's
+   * cancellations, which are few next to its orders.
+   */
+  cancelled: string[];
+}
+
 /** The store holds another version than the commit was based on: reload and run the batch again. */
 export class CommitConflict extends Error {
   constructor(
@@ -171,6 +212,18 @@ export interface RoomStore {
   /** Sets a person's lastSeenAt (the relay throttles how often); nothing when there is no such person. */
   touchPerson(roomId: string, personId: string, at: number): Promise<void>;
   // ---- end audit log ----
+
+  // ---- Feeds (issue 13) ----
+  /** A new feed of the room (found from then on by id alone: the hook URL carries no room). */
+  addFeed(feed: StoredFeed): Promise<void>;
+  /** The room's feeds, in the order they were made. */
+  listFeeds(roomId: string): Promise<StoredFeed[]>;
+  /** The feed of that id in any room, unless deleted. */
+  feedById(feedId: string): Promise<StoredFeed | undefined>;
+  /** Writes the feed's counters, unmatched lines and cancellations back whole (durable when it resolves); false if deleted. */
+  saveFeed(feed: StoredFeed): Promise<boolean>;
+  /** Deletes a feed; false when the room has none of that id. */
+  removeFeed(roomId: string, feedId: string): Promise<boolean>;
   close(): Promise<void>;
 
   // ---- card history (issue 19, the after-show report) ----

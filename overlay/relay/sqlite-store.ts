@@ -21,7 +21,7 @@ import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
 import type { CardChange } from '../../shared/show-report.js';
 import type { LoggedCommand } from '../../shared/commands/undo.js';
-import { CommitConflict, undoneMarks, type StoredAudit, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredPerson, type TokenHashes } from './room-store.js';
+import { CommitConflict, undoneMarks, type StoredAudit, type StoredFeed, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredPerson, type TokenHashes } from './room-store.js';
 import { openSqliteFormat, readStoredRoom, STORED_FORMAT } from './stored-room.js';
 import { WalSync, type SyncFn, type SyncNowFn } from './wal-sync.js';
 
@@ -70,6 +70,14 @@ CREATE TABLE IF NOT EXISTS people (
   PRIMARY KEY (room_id, id)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS people_token ON people (room_id, token_hash);
+-- Feeds (issue 13): keyed by id alone, since a hook URL names the feed and not the room.
+CREATE TABLE IF NOT EXISTS feeds (
+  id TEXT PRIMARY KEY,
+  room_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  data TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS feeds_room ON feeds (room_id, created_at);
 CREATE TABLE IF NOT EXISTS commands (
   room_id TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -410,6 +418,37 @@ export class SqliteRoomStore implements RoomStore {
     this.stmt.touchPerson.run(at, roomId, personId);
   }
   // ---- end audit log ----
+
+  // ---- Feeds (issue 13): one JSON row per feed, written whole; made durable before answering ----
+  async addFeed(f: StoredFeed): Promise<void> {
+    this.refuseIfFailed();
+    this.db.prepare('INSERT INTO feeds (id, room_id, created_at, data) VALUES (?, ?, ?, ?)').run(f.id, f.roomId, f.createdAt, JSON.stringify(f));
+    await this.synced();
+  }
+
+  async listFeeds(roomId: string): Promise<StoredFeed[]> {
+    const rows = this.db.prepare('SELECT data FROM feeds WHERE room_id = ? ORDER BY created_at, id').all(roomId) as { data: string }[];
+    return rows.map((r) => JSON.parse(r.data) as StoredFeed);
+  }
+
+  async feedById(feedId: string): Promise<StoredFeed | undefined> {
+    const row = this.db.prepare('SELECT data FROM feeds WHERE id = ?').get(feedId) as { data: string } | undefined;
+    return row ? (JSON.parse(row.data) as StoredFeed) : undefined;
+  }
+
+  async saveFeed(f: StoredFeed): Promise<boolean> {
+    this.refuseIfFailed();
+    const r = this.db.prepare('UPDATE feeds SET data = ? WHERE id = ? AND room_id = ?').run(JSON.stringify(f), f.id, f.roomId);
+    await this.synced();
+    return r.changes > 0;
+  }
+
+  async removeFeed(roomId: string, feedId: string): Promise<boolean> {
+    this.refuseIfFailed();
+    const r = this.db.prepare('DELETE FROM feeds WHERE room_id = ? AND id = ?').run(roomId, feedId);
+    await this.synced();
+    return r.changes > 0;
+  }
 
   async listSales(roomId: string, after: SalesAfter | undefined, limit: number): Promise<Sale[]> {
     const rows = this.stmt.salesPage.all(roomId, after?.at ?? -1, after?.id ?? '', limit) as SaleRow[];

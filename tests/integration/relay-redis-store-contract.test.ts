@@ -307,4 +307,28 @@ describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
     expect((await store.listSales(room.id, undefined, 10))[0]!.voidedAt).toBe(6000);
   });
   // ---- end audit log ----
+
+  // ---- Feeds (issue 13) ----
+  it('keeps feeds per room: found by id alone, saved whole, listed in creation order, gone once deleted', async () => {
+    const room = emptyRoom(`room-${kind}-feeds`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
+    await store.createRoom(room, HASHES);
+    const base = { roomId: room.id, secret: 'whsec_x', received: 0, counted: 0, rejected: 0, lastAt: null, lastError: null, unmatched: [], skuMap: {}, cancelled: [] };
+    const shop = { ...base, id: `fd_${kind}_shop`, platform: 'shopify' as const, name: 'Shop', createdAt: 10 };
+    const std = { ...base, id: `fd_${kind}_std`, platform: 'standard' as const, name: 'n8n', createdAt: 20 };
+    await store.addFeed(std);
+    await store.addFeed(shop);
+    expect(await store.listFeeds(room.id)).toEqual([shop, std]);
+    expect(await store.feedById(shop.id)).toEqual(shop);
+    const counted = { ...shop, received: 2, counted: 1, rejected: 1, lastAt: 99, lastError: 'bad signature', unmatched: [{ sku: 'X', quantity: 2, orderId: 'shopify:1:2', commandId: 'c1' }], skuMap: { Y: 'p1' }, cancelled: ['7'] };
+    expect(await store.saveFeed(counted)).toBe(true);
+    expect(await store.feedById(shop.id)).toEqual(counted);
+    expect(await store.removeFeed('no-such-room', shop.id)).toBe(false);
+    expect(await store.removeFeed(room.id, shop.id)).toBe(true);
+    expect(await store.removeFeed(room.id, shop.id)).toBe(false);
+    expect(await store.feedById(shop.id)).toBeUndefined();
+    // A deleted feed is not brought back by a save still in flight.
+    expect(await store.saveFeed(counted)).toBe(false);
+    expect(await store.feedById(shop.id)).toBeUndefined();
+    expect(await store.listFeeds(room.id)).toEqual([std]);
+  });
 });

@@ -609,3 +609,24 @@ describe('immutability and identity', () => {
     }
   });
 });
+
+describe('[R11] a shop feed reports paid orders as facts (issue 13): a product already at 0', () => {
+  it('counts a feed sale past the stock: the stock stays at 0, the product sold out, the totals count it', () => {
+    const { r, ids } = fixture();
+    const before = r.state.totals;
+    const out = r.send({ type: 'sale.record', productId: ids.pom, quantity: 7, orderId: 'shopify:1:1' }, 'sales', 'feed:fd_a');
+    expect(out.kind).toBe('applied');
+    expect(r.product(ids.pom)).toMatchObject({ stock: 0, sold: 7, soldOut: true });
+    expect(r.state.totals).toMatchObject({ sold: before.sold + 7, orders: before.orders + 1 });
+    // A product already at 0 and one marked sold out by hand are counted too, and stay at 0.
+    expect(r.send({ type: 'sale.record', productId: ids.egg, orderId: 'shopify:1:2' }, 'sales', 'feed:fd_a').kind).toBe('applied');
+    expect(r.product(ids.egg)).toMatchObject({ stock: 0, sold: 1, soldOut: true });
+  });
+
+  it('still refuses the same sale from the console or the API', () => {
+    const { r, ids } = fixture();
+    for (const source of ['console', 'api', 'webhook'] as const) {
+      expect(r.send({ type: 'sale.record', productId: ids.egg }, 'sales', source)).toMatchObject({ kind: 'rejected', error: { reason: 'out_of_stock' } });
+    }
+  });
+});
