@@ -167,13 +167,6 @@ describe('the room answer and the room fields of the report', () => {
     expect([bad.status, bad.json.error.field]).toEqual([400, 'totals']);
   });
 
-  it('the created room links its report page with the host token in the fragment', async () => {
-    const link = new URL(room.links.report);
-    expect(link.pathname).toBe('/report/');
-    expect(new URLSearchParams(link.hash.slice(1)).get('token')).toBe(room.tokens.host);
-    expect(new URLSearchParams(link.hash.slice(1)).get('room')).toBe(room.room.id);
-  });
-
   it('room.update sets an IANA time zone and a series; an unknown zone or a long series is a 400 naming the field', async () => {
     const update = (changes: unknown) => api(r.url, `/api/rooms/${room.room.id}/commands`, { token: room.tokens.host, body: { id: `u-${Math.random()}`, type: 'room.update', changes } });
     expect((await update({ timeZone: 'Asia/Shanghai', series: '砀山梨花节 2026' })).json.ok).toBe(true);
