@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomState } from '../../shared/domain';
 import { formatMoney } from '../../shared/money';
@@ -223,6 +224,26 @@ describe('host console in the side panel', () => {
     await panel.getByLabel(`Restock ${pear}`).fill('10');
     await panel.getByRole('button', { name: 'Restock', exact: true }).click();
     await until(async () => product(await state(), pear)?.stock === 10);
+  });
+
+  it('shows the host a shop feed\'s oversell: a paid order beyond the stock is counted and the row says by how much (#13)', async () => {
+    const name = '富硒鸡蛋 30 枚';
+    const added = await api(relay.url, `/api/rooms/${room.room.id}/commands`, { token: room.tokens.host, body: { id: 'add-eggs', type: 'product.add', product: { sku: 'EGG-30', name, priceMinor: 3990, stock: 1 } } });
+    expect(added.json.ok).toBe(true);
+    const made = await api(relay.url, `/api/rooms/${room.room.id}/feeds`, { token: room.tokens.host, body: { platform: 'standard', name: 'shop' } });
+    expect(made.status).toBe(201);
+    // Signed with the reference Standard Webhooks signer, as a shop bridge would.
+    const body = JSON.stringify({ type: 'order.paid', data: { orderId: 'A-1001', lines: [{ sku: 'EGG-30', quantity: 3 }] } });
+    const at = new Date();
+    const delivered = await api(relay.url, `/hooks/${made.json.feed.id}`, {
+      raw: body,
+      headers: { 'content-type': 'application/json', 'webhook-id': 'msg_e2e_1', 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(made.json.secret).sign('msg_e2e_1', at, body) },
+    });
+    expect(delivered.status).toBe(200);
+    await until(async () => product(await state(), name)?.sold === 3);
+    expect(product(await state(), name)).toMatchObject({ stock: 0, sold: 3, soldOut: true, oversold: 2 });
+    const row = panel.locator('li.product').filter({ has: panel.getByRole('button', { name: `Show ${name}`, exact: true }) });
+    await expect.poll(() => row.getByTestId('oversold').textContent()).toBe('2 oversold');
   });
 
   it('takes screenshots of the side panel in English and Chinese', async () => {
