@@ -52,6 +52,8 @@ export interface ReportProduct {
   unitsWhileOnAir: number;
   /** When its last counted sale emptied the stock, for a product sold out now; else null. */
   soldOutAt: number | null;
+  /** Of `units`, those sold on presale (issue 17: they ship at the presale's date, not now). */
+  presaleUnits: number;
 }
 
 export interface ReportSource {
@@ -147,7 +149,7 @@ export function showReport(input: ReportInput): ShowReport {
     let r = rows.get(id);
     if (!r) {
       const p = queue.get(id);
-      r = { productId: id, sku: p?.sku ?? null, name: p?.name ?? null, units: 0, revenueMinor: 0, refundedUnits: 0, weightGrams: p && p.netWeightGrams !== null ? 0 : null, onAirMs: 0, unitsWhileOnAir: 0, soldOutAt: null, lastAt: -Infinity };
+      r = { productId: id, sku: p?.sku ?? null, name: p?.name ?? null, units: 0, revenueMinor: 0, refundedUnits: 0, weightGrams: p && p.netWeightGrams !== null ? 0 : null, onAirMs: 0, unitsWhileOnAir: 0, soldOutAt: null, presaleUnits: 0, lastAt: -Infinity };
       rows.set(id, r);
     }
     return r;
@@ -178,6 +180,7 @@ export function showReport(input: ReportInput): ShowReport {
       r.weightGrams = (r.weightGrams ?? 0) + units * p.netWeightGrams;
       totals.weightGrams += units * p.netWeightGrams;
     }
+    if (s.presale) r.presaleUnits += units;
     if (s.at > r.lastAt) r.lastAt = s.at;
     if (onAirAt(cards, s.at) === s.productId) r.unitsWhileOnAir += units;
     sources.add(s, units);
@@ -207,7 +210,7 @@ export function showReport(input: ReportInput): ShowReport {
 }
 
 /** Columns are only ever added at the end, as for the sales CSV. */
-export const REPORT_CSV_COLUMNS = ['product_id', 'sku', 'name', 'units', 'revenue', 'refunded_units', 'weight_grams', 'on_air_seconds', 'units_while_on_air', 'sold_out_at', 'currency'] as const;
+export const REPORT_CSV_COLUMNS = ['product_id', 'sku', 'name', 'units', 'revenue', 'refunded_units', 'weight_grams', 'on_air_seconds', 'units_while_on_air', 'sold_out_at', 'currency', 'presale_units'] as const;
 export const TIMELINE_CSV_COLUMNS = ['minute', 'orders', 'units', 'revenue', 'on_air', 'currency'] as const;
 
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
@@ -220,7 +223,7 @@ function csv(fields: readonly string[], data: string[][]): string {
 export function reportCsv(report: ShowReport, currency: string): string {
   return csv(
     REPORT_CSV_COLUMNS,
-    report.products.map((p) => [p.productId, p.sku ?? '', p.name ?? '', String(p.units), minorToDecimal(p.revenueMinor, currency), String(p.refundedUnits), p.weightGrams === null ? '' : String(p.weightGrams), String(Math.round(p.onAirMs / 1000)), String(p.unitsWhileOnAir), iso(p.soldOutAt), currency]),
+    report.products.map((p) => [p.productId, p.sku ?? '', p.name ?? '', String(p.units), minorToDecimal(p.revenueMinor, currency), String(p.refundedUnits), p.weightGrams === null ? '' : String(p.weightGrams), String(Math.round(p.onAirMs / 1000)), String(p.unitsWhileOnAir), iso(p.soldOutAt), currency, String(p.presaleUnits)]),
   );
 }
 

@@ -74,8 +74,8 @@ describe('GET /api/rooms/:room/report', () => {
       to: T0 + 240 * S,
       totals: { orders: 5, units: 14, revenueMinor: 10 * 5990 + 4 * 6800, refundedMinor: 6800, weightGrams: 50_000 },
       products: [
-        { productId: A, sku: 'YS-PG-5KG', name: '永胜软籽石榴 5kg', units: 10, revenueMinor: 59_900, refundedUnits: 0, weightGrams: 50_000, onAirMs: 90 * S, unitsWhileOnAir: 5, soldOutAt: T0 + 150 * S },
-        { productId: B, sku: 'MIAO-HONEY', name: 'Miao honey, "wild"', units: 4, revenueMinor: 27_200, refundedUnits: 1, weightGrams: null, onAirMs: 90 * S, unitsWhileOnAir: 3, soldOutAt: null },
+        { productId: A, sku: 'YS-PG-5KG', name: '永胜软籽石榴 5kg', units: 10, revenueMinor: 59_900, refundedUnits: 0, weightGrams: 50_000, onAirMs: 90 * S, unitsWhileOnAir: 5, soldOutAt: T0 + 150 * S, presaleUnits: 0 },
+        { productId: B, sku: 'MIAO-HONEY', name: 'Miao honey, "wild"', units: 4, revenueMinor: 27_200, refundedUnits: 1, weightGrams: null, onAirMs: 90 * S, unitsWhileOnAir: 3, soldOutAt: null, presaleUnits: 0 },
       ],
       sources: [
         { source: 'api', name: 'api', orders: 2, units: 3, revenueMinor: 2 * 5990 + 6800 },
@@ -121,8 +121,8 @@ describe('GET /api/rooms/:room/report', () => {
     const products = await get('csv');
     expect(products.meta.fields).toEqual([...REPORT_CSV_COLUMNS]);
     expect(products.data).toEqual([
-      { product_id: A, sku: 'YS-PG-5KG', name: '永胜软籽石榴 5kg', units: '10', revenue: '599.00', refunded_units: '0', weight_grams: '50000', on_air_seconds: '90', units_while_on_air: '5', sold_out_at: new Date(T0 + 150 * S).toISOString(), currency: 'CNY' },
-      { product_id: B, sku: 'MIAO-HONEY', name: 'Miao honey, "wild"', units: '4', revenue: '272.00', refunded_units: '1', weight_grams: '', on_air_seconds: '90', units_while_on_air: '3', sold_out_at: '', currency: 'CNY' },
+      { product_id: A, sku: 'YS-PG-5KG', name: '永胜软籽石榴 5kg', units: '10', revenue: '599.00', refunded_units: '0', weight_grams: '50000', on_air_seconds: '90', units_while_on_air: '5', sold_out_at: new Date(T0 + 150 * S).toISOString(), currency: 'CNY', presale_units: '0' },
+      { product_id: B, sku: 'MIAO-HONEY', name: 'Miao honey, "wild"', units: '4', revenue: '272.00', refunded_units: '1', weight_grams: '', on_air_seconds: '90', units_while_on_air: '3', sold_out_at: '', currency: 'CNY', presale_units: '0' },
     ]);
     const minutes = await get('timeline.csv');
     expect(minutes.meta.fields).toEqual([...TIMELINE_CSV_COLUMNS]);

@@ -61,6 +61,18 @@ describe('after-show report', () => {
     expect(timelineCsv(rep, 'CNY').split('\r\n')[2]).toBe(`${new Date(M0 + MIN).toISOString()},2,4,239.60,${pom},CNY`);
   });
 
+  it('marks presale sales: a product that ran out and went on presale reports how many of its units ship later (#17)', () => {
+    const { r, egg } = seededRelay(); // EGG: stock 0
+    r.ok({ type: 'presale.set', productId: egg, shipBy: '2026-09-20', quota: 10 });
+    r.send({ type: 'sale.record', productId: egg, quantity: 4 }, 'sales', 'api');
+    r.ok({ type: 'stock.set', productId: egg, stock: 2 });
+    r.send({ type: 'sale.record', productId: egg, quantity: 1 }, 'sales', 'api');
+    const rep = showReport({ state: r.state, sales: r.sales.values(), cards: [], from: T0 - MIN, to: r.now + MIN });
+    expect(rep.products.find((p) => p.productId === egg)).toMatchObject({ units: 5, presaleUnits: 4 });
+    const csv = reportCsv(rep, r.state.room.currency).replace(/^\uFEFF/, '').split('\r\n');
+    expect(csv[0]!.split(',').at(-1)).toBe('presale_units');
+  });
+
   it('adds up to the room totals, and its minutes to its totals, whatever the sales', () => {
     fc.assert(
       fc.property(
