@@ -14,6 +14,9 @@
  *   ls:{id}:audit     stream the audit log (issue 18): entry id `<seq>-0` (seq = the version the
  *                           command led to), field `e` = the entry's JSON; appended by the commit script
  *   ls:{id}:undone    hash  seq → id of the command.undo that undid that entry (stream entries are immutable)
+ *   ls:{id}:sales-by-time  sorted set  sale id scored by its time: the sales in (at, id) order, as
+ *                           SQLite's index has them (equal scores sort by id, bytewise), so a page
+ *                           is one ZRANGE from the cursor's rank instead of a read of every sale
  *
  * The commit is one Lua script: it refuses when the stored version is not the patch's base
  * (CommitConflict) and otherwise writes everything, so a commit is all or nothing. The batch
@@ -45,7 +48,7 @@ const ROLE_FIELDS = ['token_host', 'token_cohost', 'token_sales', 'token_overlay
 
 function keysOf(roomId: string): string[] {
   const t = `ls:{${roomId}}`;
-  return [`${t}:room`, `${t}:products`, `${t}:answers`, `${t}:sales`, `${t}:orders`, `${t}:cards`, `${t}:audit`, `${t}:undone`];
+  return [`${t}:room`, `${t}:products`, `${t}:answers`, `${t}:sales`, `${t}:orders`, `${t}:cards`, `${t}:audit`, `${t}:undone`, `${t}:sales-by-time`];
 }
 
 interface Script {
@@ -61,7 +64,8 @@ function script(lua: string): Script {
  * KEYS: room, products, answers, sales, orders, cards, audit, undone.
  * ARGV: prevVersion, nextVersion, meta, order ('' = unchanged), then counted sections:
  * product upserts (id, json pairs), product deletes (ids), answers (pairs), sales (pairs), orders (pairs),
- * card changes (JSON each, appended to the cards list), audit entries (seq, json pairs), undo marks (seq, undo command id pairs).
+ * card changes (JSON each, appended to the cards list), audit entries (seq, json pairs), undo marks (seq, undo command id pairs),
+ * new sales' times (at, id pairs, into sales-by-time).
  */
 const COMMIT = script(`
 local v = redis.call('HGET', KEYS[1], 'version')
@@ -84,6 +88,8 @@ n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do redis.call('XADD', KEYS[7], ARGV[i] .. '-0', 'e', ARGV[i + 1]); i = i + 2 end
 n = tonumber(ARGV[i]); i = i + 1
 for _ = 1, n do redis.call('HSET', KEYS[8], ARGV[i], ARGV[i + 1]); i = i + 2 end
+n = tonumber(ARGV[i]); i = i + 1
+for _ = 1, n do redis.call('ZADD', KEYS[9], ARGV[i], ARGV[i + 1]); i = i + 2 end
 return 'OK'
 `);
 
@@ -282,6 +288,9 @@ export class RedisRoomStore implements RoomStore {
     args.push(answers.length / 2, ...answers, written.length / 2, ...written, orders.length / 2, ...orders);
     args.push(cards.length, ...cards.map((c) => JSON.stringify({ at: c.at, productId: c.productId })));
     args.push(audit.length / 2, ...audit, undone.length / 2, ...undone);
+    const times: (string | number)[] = [];
+    for (const s of sales.sales.values()) if (sales.recorded.has(s.id)) times.push(s.at, s.id);
+    args.push(times.length / 2, ...times);
     const res = await this.run(COMMIT, next.id, args);
     if (res === 'CONFLICT') throw new CommitConflict(next.id, patch.baseVersion);
     if (res !== 'OK') throw new Error(`unexpected commit reply ${String(res)}`);
@@ -392,11 +401,45 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async listSales(roomId: string, after: SalesAfter | undefined, limit: number): Promise<Sale[]> {
-    const [, , , salesKey] = keysOf(roomId) as [string, string, string, string];
-    const all = Object.entries(await this.redis.hgetall(salesKey)).map(([id, json]) => readStoredSale(roomId, id, json));
-    all.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const from = after ? all.findIndex((s) => s.at > after.at || (s.at === after.at && s.id > after.id)) : 0;
-    return from < 0 ? [] : all.slice(from, from + limit);
+    const keys = keysOf(roomId);
+    const salesKey = keys[3]!;
+    const byTime = keys[8]!;
+    await this.indexSales(roomId, salesKey, byTime);
+    let ids: string[];
+    if (!after) ids = await this.redis.zrange(byTime, '0', String(limit - 1));
+    else {
+      // The cursor is a sale of this room (the relay gave it out): the page starts right after its rank.
+      const rank = await this.redis.zrank(byTime, after.id);
+      if (rank !== null) ids = await this.redis.zrange(byTime, String(rank + 1), String(rank + limit));
+      else {
+        // A cursor naming no sale here: whatever comes after its (at, id), in order.
+        const later = (await this.redis.zrangebyscore(byTime, after.at, '+inf', 'WITHSCORES', 'LIMIT', 0, limit + 1000)) as string[];
+        ids = pairs(later)
+          .filter(([id, at]) => Number(at) > after.at || id > after.id)
+          .slice(0, limit)
+          .map(([id]) => id);
+      }
+    }
+    if (!ids.length) return [];
+    const jsons = await this.redis.hmget(salesKey, ...ids);
+    return ids.flatMap((id, i) => (jsons[i] == null ? [] : [readStoredSale(roomId, id, jsons[i]!)]));
+  }
+
+  /** Rooms whose sales-by-time index this process has seen complete. */
+  private readonly indexed = new Set<string>();
+
+  /**
+   * Sales stored before the index existed are added to it once (the commit script indexes every
+   * new sale): one read of the hash per room and process, then never again.
+   */
+  private async indexSales(roomId: string, salesKey: string, byTime: string): Promise<void> {
+    if (this.indexed.has(roomId)) return;
+    const [count, indexedCount] = await Promise.all([this.redis.hlen(salesKey), this.redis.zcard(byTime)]);
+    if (count > indexedCount) {
+      const all = Object.entries(await this.redis.hgetall(salesKey)).map(([id, json]) => readStoredSale(roomId, id, json));
+      for (let i = 0; i < all.length; i += 1000) await this.redis.zadd(byTime, ...all.slice(i, i + 1000).flatMap((s) => [s.at, s.id]));
+    }
+    this.indexed.add(roomId);
   }
 
   // ---- card history (issue 19) ----

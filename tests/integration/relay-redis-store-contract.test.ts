@@ -18,6 +18,7 @@ import { RedisRoomStore } from '../../overlay/relay/redis-store.js';
 import { CommitConflict, type CommitBatch, type CommitEntry, type RoomStore } from '../../overlay/relay/room-store.js';
 import { SqliteRoomStore } from '../../overlay/relay/sqlite-store.js';
 import { RoomHub } from '../../overlay/relay/room-hub.js';
+import { Redis } from 'ioredis';
 import pino from 'pino';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 import { onAirOf, type CardChange } from '../../shared/show-report.js';
@@ -130,6 +131,26 @@ describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
     expect([...first, ...second, ...third].map((s) => s.id)).toEqual(all.map((s) => s.id));
     expect(await store.listSales(room.id, third[0], 2)).toEqual([]);
     expect(await store.listSales('no-such-room', undefined, 10)).toEqual([]);
+  });
+
+  it('pages sales in (time, id) order: same-millisecond sales by id, a later one after them, whatever order they came in', async () => {
+    const room = emptyRoom(`room-${kind}-order`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
+    await store.createRoom(room, HASHES);
+    let now = 5000;
+    const actor = (await new RoomHub(store, { now: () => now }, pino({ level: 'silent' }), () => {}).get(room.id))!;
+    expect(await actor.submit({ id: 'add', type: 'product.add', product: { sku: 'A', name: 'a', priceMinor: 100, stock: null } }, 'host', 'console')).toMatchObject({ ok: true });
+    const sell = (id: string) => actor.submit({ id, type: 'sale.record', productId: 'p1' }, 'sales', 'api');
+    await Promise.all([sell('z'), sell('b')]); // one batch, one millisecond
+    now = 6000;
+    await sell('a');
+    await sell('a'); // a duplicate adds nothing
+    const whole = await store.listSales(room.id, undefined, 10);
+    expect(whole.map((s) => [s.at, s.id])).toEqual([[5000, 'b'], [5000, 'z'], [6000, 'a']]);
+    const paged: string[] = [];
+    for (let page = await store.listSales(room.id, undefined, 1); page.length; page = await store.listSales(room.id, page[0], 1)) paged.push(page[0]!.id);
+    expect(paged).toEqual(['b', 'z', 'a']);
+    // A cursor of no sale of this room still pages by its (at, id).
+    expect((await store.listSales(room.id, { at: 5000, id: 'c' }, 10)).map((s) => s.id)).toEqual(['z', 'a']);
   });
 
   it('[R9] writes refunds back to the sale (also one recorded in the same batch); a repeated refund command id is a duplicate, for another hub too', async () => {
@@ -330,5 +351,31 @@ describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
     expect(await store.saveFeed(counted)).toBe(false);
     expect(await store.feedById(shop.id)).toBeUndefined();
     expect(await store.listFeeds(room.id)).toEqual([std]);
+  });
+});
+
+describe('Redis sales index', () => {
+  it('a room stored before the sales-by-time index is indexed on its first listing, in the same order', async () => {
+    const store = new RedisRoomStore({ url: redis.url });
+    opened.push(store);
+    await store.connect();
+    const room = emptyRoom('room-redis-legacy-index', { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
+    await store.createRoom(room, HASHES);
+    await store.commit(applyAll(room, [{ id: 'add', type: 'product.add', product: { sku: 'A', name: 'a', priceMinor: 100, stock: null } }, ...Array.from({ length: 30 }, (_, i): Command => ({ id: `s-${String(30 - i).padStart(2, '0')}`, type: 'sale.record', productId: 'p1' }))]));
+    const before = (await store.listSales(room.id, undefined, 100)).map((s) => s.id);
+    // As Redis holds a room written by a relay before the index: the sales hash alone.
+    const raw = new Redis(redis.url);
+    try {
+      expect(await raw.del(`ls:{${room.id}}:sales-by-time`)).toBe(1);
+    } finally {
+      raw.disconnect();
+    }
+    const later = new RedisRoomStore({ url: redis.url });
+    opened.push(later);
+    await later.connect();
+    const paged: string[] = [];
+    for (let page = await later.listSales(room.id, undefined, 7); page.length; page = await later.listSales(room.id, page.at(-1), 7)) paged.push(...page.map((s) => s.id));
+    expect(paged).toEqual(before);
+    expect(paged).toHaveLength(30);
   });
 });
