@@ -31,6 +31,9 @@ export interface FeedOutcome {
 
 type Change = (feed: StoredFeed) => void;
 
+/** How long refusals of one feed are counted in memory before one write of them. */
+export const REJECTION_WRITE_MS = 1000;
+
 export class FeedIntake {
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly waiting = new Map<string, { change: Change; done: (err?: unknown) => void }[]>();
@@ -107,15 +110,38 @@ export class FeedIntake {
     });
   }
 
-  /** A delivery refused (bad signature, stale, unreadable): counted in `rejected`, with why. */
-  async reject(feedId: string, why: string): Promise<void> {
-    const now = this.clock.now();
-    await this.update(feedId, (f) => {
-      f.received += 1;
-      f.rejected += 1;
-      f.lastAt = now;
-      f.lastError = why;
-    });
+  /** Refusals counted since the feed record was last written, per feed. */
+  private readonly refused = new Map<string, { count: number; why: string; at: number }>();
+
+  /**
+   * A delivery refused (bad signature, stale, unreadable): counted in `rejected`, with why. Not
+   * awaited by the answer and written at most once a second per feed: anyone who knows a hook
+   * URL can send forged deliveries, and each must not cost a durable write (a counter, unlike a
+   * sale, may lose its last second in a crash).
+   */
+  reject(feedId: string, why: string): void {
+    const pending = this.refused.get(feedId);
+    if (pending) {
+      pending.count += 1;
+      pending.why = why;
+      pending.at = this.clock.now();
+      return;
+    }
+    this.refused.set(feedId, { count: 1, why, at: this.clock.now() });
+    const timer = setTimeout(() => {
+      const r = this.refused.get(feedId);
+      this.refused.delete(feedId);
+      if (!r) return;
+      this.update(feedId, (f) => {
+        f.received += r.count;
+        f.rejected += r.count;
+        f.lastAt = Math.max(f.lastAt ?? 0, r.at);
+        f.lastError = r.why;
+      }).catch(() => {
+        /* the store is failing: the next good delivery answers 503 and says so */
+      });
+    }, REJECTION_WRITE_MS);
+    timer.unref();
   }
 
   /** The host maps an unmatched SKU to a product: later lines use it, and the waiting lines are counted, once. */

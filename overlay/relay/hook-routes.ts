@@ -104,7 +104,7 @@ export function registerHookRoutes(app: RelayHttp, { store, clock, logger, intak
       if (!v.ok) {
         // Never the secret nor the body: what was refused and why is enough to diagnose.
         logger.warn({ feedId, platform: feed.platform, why: v.why }, 'feed delivery refused');
-        await intake.reject(feedId, v.why).catch(storageFailed);
+        intake.reject(feedId, v.why);
         throw new HttpError(errorBody('unauthorized', v.why, { field: v.field }));
       }
       let event: FeedEvent;
@@ -112,7 +112,7 @@ export function registerHookRoutes(app: RelayHttp, { store, clock, logger, intak
         event = v.event();
       } catch (err) {
         if (!(err instanceof FeedPayloadError)) throw err;
-        await intake.reject(feedId, err.message).catch(storageFailed);
+        intake.reject(feedId, err.message);
         throw new HttpError(errorBody('invalid', err.message, { field: err.field }));
       }
       const outcome = await intake.count(feedId, event).catch(storageFailed);

@@ -124,6 +124,18 @@ describe('feeds', () => {
     expect(await r.health(f.id)).toMatchObject({ counted: 5, rejected: 0 });
   });
 
+  it('a flood of forged deliveries is answered 401 each and counted whole in rejected, in one write a second', async () => {
+    const r = await room([{ sku: 'A' }]);
+    const f = await r.feed('standard');
+    const paid = { type: 'order.paid', data: { orderId: 'forged', lines: [{ sku: 'A', quantity: 1 }] } };
+    const forged = { ...f, secret: 'whsec_' + Buffer.from('not the feed key, 24 b!!').toString('base64') };
+    const answers = await Promise.all(Array.from({ length: 120 }, () => standard(forged, paid)));
+    expect(answers.map((a) => a.status)).toEqual(Array(120).fill(401));
+    await expect.poll(async () => (await r.health(f.id)).rejected, { timeout: 5000 }).toBe(120);
+    expect(await r.health(f.id)).toMatchObject({ received: 120, counted: 0, lastError: 'wrong webhook-signature' });
+    expect((await r.state()).totals).toMatchObject({ sold: 0, orders: 0 });
+  });
+
   it('refuses a tampered body, a wrong secret, a missing signature and a stale timestamp with 401, counted in rejected; not JSON is 400; over 256 KB is 413', async () => {
     const r = await room([{ sku: 'A' }]);
     const shop = await r.feed('shopify', 'shpss_right_secret');
@@ -142,7 +154,10 @@ describe('feeds', () => {
     expect(await standard(std, paid, { at: new Date(Date.now() - 6 * 60_000) })).toMatchObject({ status: 401, json: { error: { field: 'webhook-timestamp' } } });
     expect((await standard({ ...std, secret: 'whsec_' + Buffer.from('another key of 24 bytes!').toString('base64') }, paid)).status).toBe(401);
     expect((await r.state()).totals).toMatchObject({ sold: 0, orders: 0 });
+    // Refusals are answered at once and written to the feed's record once a second (a forged flood costs no write each).
+    await expect.poll(async () => (await r.health(shop.id)).rejected, { timeout: 5000 }).toBe(4);
     expect(await r.health(shop.id)).toMatchObject({ rejected: 4, counted: 0, lastError: '(body): is not JSON' });
+    await expect.poll(async () => (await r.health(std.id)).rejected, { timeout: 5000 }).toBe(2);
     expect(await r.health(std.id)).toMatchObject({ rejected: 2, counted: 0 });
     expect(relay.output()).not.toContain(shop.secret);
     expect(relay.output()).not.toContain('"quantity":9');
