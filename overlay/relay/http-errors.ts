@@ -12,6 +12,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Role } from '../../shared/domain.js';
 import { MAX_MESSAGE_BYTES, type ErrorBody, type ErrorCode } from '../../shared/protocol.js';
 import { errorBody } from './answers.js';
 import type { Logger, RelayHttp } from './deps.js';
@@ -40,6 +41,14 @@ const quoted = (text: string) => JSON.stringify(text.length > 120 ? text.slice(0
 const pathOf = (url: string) => url.split('?')[0] ?? url;
 /** The not-found text, as the router's and a static file's 404 both say it. */
 const noRoute = (req: { method: string; url: string }) => `no route ${req.method} ${pathOf(req.url).slice(0, 200)}`;
+
+/**
+ * The sales are the host's and the shop's (the sales token): reading, recording or reporting
+ * them refuses every other role with one answer, naming what it may not do.
+ */
+export function requireHostOrSales(role: Role, mayNot: string): void {
+  if (role !== 'host' && role !== 'sales') throw new HttpError(errorBody('forbidden', `the ${role} token may not ${mayNot}: use the host or sales token`));
+}
 
 /** The body for a client's mistake the framework or a plugin raised, or undefined for a failure of the relay. */
 export function frameworkRefusal(err: Partial<FastifyError>, req: { method: string; url: string }): ErrorBody | undefined {

@@ -17,7 +17,7 @@ import { overlayLink, pairingLink } from '../../shared/pairing.js';
 import { PROTOCOL_VERSION, type CommandReply } from '../../shared/protocol.js';
 import { errorBody, submit } from './answers.js';
 import type { Clock, Logger, RelayConfig, RelayHttp } from './deps.js';
-import { HttpError } from './http-errors.js';
+import { HttpError, requireHostOrSales } from './http-errors.js';
 import { SHUTTING_DOWN, type Lifecycle } from './lifecycle.js';
 import { patchRoom } from './patch-room.js';
 import { traceQrSvg } from './trace-qr.js';
@@ -153,7 +153,7 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
     // ?totals=bySource: totals.bySource, the relay's, read from the store (report-routes.ts says
     // why not the reducer's). Asked for, so that the plain answer stays exactly the state the
     // sockets receive (clients and tests compare the two); for the roles that may read sales.
-    if (role !== 'host' && role !== 'sales') throw new HttpError(errorBody('forbidden', `the ${role} token may not read the sales by source: use the host or sales token`));
+    requireHostOrSales(role, 'read the sales by source');
     return { ...state, totals: { ...state.totals, bySource: await bySource(state).catch(storageFailed) } };
   });
 
@@ -174,7 +174,7 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
 
   app.post<{ Params: { room: string } }>('/api/rooms/:room/sales', async (req, reply) => {
     const { actor, role, by } = await authorize(req, req.params.room);
-    if (role !== 'sales' && role !== 'host') throw new HttpError(errorBody('forbidden', `the ${role} token may not record sales: use the sales or host token`));
+    requireHostOrSales(role, 'record sales');
     const b = parseBody(SaleWebhookSchema, req.body);
     // The command id is derived from the order id, so a webhook retried by the shop is one sale.
     const id = 'order:' + createHash('sha256').update(b.orderId).digest('base64url').slice(0, 32);
@@ -209,7 +209,7 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
 
   app.get<{ Params: { room: string }; Querystring: Record<string, string> }>('/api/rooms/:room/sales', async (req, reply) => {
     const { actor, role } = await authorize(req, req.params.room);
-    if (role !== 'host' && role !== 'sales') throw new HttpError(errorBody('forbidden', `the ${role} token may not read the sales: use the host or sales token`));
+    requireHostOrSales(role, 'read the sales');
     const q = parseBody(SalesQuerySchema, req.query);
     const state = actor.state;
     const roomId = state.id;

@@ -10,7 +10,7 @@ import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import { MAX_REPORT_MINUTES, MINUTE_MS, reportCsv, showReport, SourceTally, timelineCsv, type ReportSource, type ShowReport } from '../../shared/show-report.js';
 import { errorBody } from './answers.js';
 import type { Clock, RelayHttp } from './deps.js';
-import { HttpError } from './http-errors.js';
+import { HttpError, requireHostOrSales } from './http-errors.js';
 import type { RoomActor } from './room-hub.js';
 import type { RoomStore, SalesAfter } from './room-store.js';
 
@@ -113,7 +113,7 @@ export function registerReportRoutes(app: RelayHttp, { store, clock, authorize, 
 
   app.get<{ Params: { room: string }; Querystring: Record<string, string> }>('/api/rooms/:room/report', async (req, reply) => {
     const { actor, role } = await authorize(req, req.params.room);
-    if (role !== 'host' && role !== 'sales') throw new HttpError(errorBody('forbidden', `the ${role} token may not read the report: use the host or sales token`));
+    requireHostOrSales(role, 'read the report');
     const q = parseBody(ReportQuerySchema, req.query);
     const state = actor.state;
     const roomId = state.id;
