@@ -89,6 +89,17 @@ export function registerHookRoutes(app: RelayHttp, { store, clock, logger, intak
     hooks.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: HOOK_BODY_LIMIT }, (_req, body, done) => done(null, body));
     hooks.setErrorHandler((err: FastifyError, _req, reply) => {
       if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        // Counted on a known feed like any other refused delivery (a shop sending oversized orders
+        // is a fault the host must see); an unknown id costs one read and nothing is kept for it.
+        const feedId = (_req.params as { feedId?: string } | undefined)?.feedId;
+        if (feedId) {
+          void store
+            .feedById(feedId)
+            .then((feed) => feed && intake.reject(feedId, `(body): larger than ${HOOK_BODY_LIMIT / 1024} KB`))
+            .catch(() => {
+              /* the store is failing: the answer is the same 413 */
+            });
+        }
         return reply.code(413).send({ ok: false, error: errorBody('too_large', `the body is larger than ${HOOK_BODY_LIMIT / 1024} KB`, { field: '(body)' }) });
       }
       throw err; // the app's one error answer (http-errors.ts)

@@ -114,8 +114,13 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
   }
 
   registerPeopleRoutes(app, { io, store, clock, publicUrl, authorize, parseBody, storageFailed });
-  registerReportRoutes(app, { store, clock, authorize, parseBody, storageFailed });
-  const bySource = sourceTotals(store);
+  // A `feed:<id>` source is named by its feed (the name the host gave it), when it still exists.
+  const feedName = async (roomId: string, feedId: string) => {
+    const feed = await store.feedById(feedId);
+    return feed && feed.roomId === roomId ? feed.name : undefined;
+  };
+  registerReportRoutes(app, { store, clock, authorize, parseBody, storageFailed, feedName });
+  const bySource = sourceTotals(store, feedName);
   registerAuditRoutes(app, { store, authorize, parseBody, storageFailed });
   // Shop feeds (issue 13): the host's routes, and the signed hook URL the shops deliver to.
   const intake = new FeedIntake(store, hub, clock);

@@ -122,6 +122,11 @@ describe('feeds', () => {
     const sales = (await api(relay.url, `/api/rooms/${r.id}/sales`, { token: r.host })).json.sales;
     expect(sales.every((x: { source: string }) => x.source === `feed:${f.id}`)).toBe(true);
     expect(await r.health(f.id)).toMatchObject({ counted: 5, rejected: 0 });
+    // The report and the sources total name the feed as the host named it, not by its id.
+    const report = (await api(relay.url, `/api/rooms/${r.id}/report`, { token: r.host })).json;
+    expect(report.sources).toEqual([{ source: `feed:${f.id}`, name: 'shopify shop', orders: 1, units: 1, revenueMinor: 15999 }]);
+    const bySource = (await api(relay.url, `/api/rooms/${r.id}?totals=bySource`, { token: r.host })).json.totals.bySource;
+    expect(bySource).toEqual(report.sources);
   });
 
   it('a flood of forged deliveries is answered 401 each and counted whole in rejected, in one write a second', async () => {
@@ -136,7 +141,7 @@ describe('feeds', () => {
     expect((await r.state()).totals).toMatchObject({ sold: 0, orders: 0 });
   });
 
-  it('refuses a tampered body, a wrong secret, a missing signature and a stale timestamp with 401, counted in rejected; not JSON is 400; over 256 KB is 413', async () => {
+  it('refuses a tampered body, a wrong secret, a missing signature and a stale timestamp with 401, counted in rejected; not JSON is 400; over 256 KB is 413 (all five counted)', async () => {
     const r = await room([{ sku: 'A' }]);
     const shop = await r.feed('shopify', 'shpss_right_secret');
     const order = { ...fixture('shopify-orders-paid.json'), line_items: [{ id: 1, sku: 'A', quantity: 1 }] };
@@ -155,8 +160,9 @@ describe('feeds', () => {
     expect((await standard({ ...std, secret: 'whsec_' + Buffer.from('another key of 24 bytes!').toString('base64') }, paid)).status).toBe(401);
     expect((await r.state()).totals).toMatchObject({ sold: 0, orders: 0 });
     // Refusals are answered at once and written to the feed's record once a second (a forged flood costs no write each).
-    await expect.poll(async () => (await r.health(shop.id)).rejected, { timeout: 5000 }).toBe(4);
-    expect(await r.health(shop.id)).toMatchObject({ rejected: 4, counted: 0, lastError: '(body): is not JSON' });
+    // The 413 counts too: the body was refused before it was read, on a feed that exists.
+    await expect.poll(async () => (await r.health(shop.id)).rejected, { timeout: 5000 }).toBe(5);
+    expect(await r.health(shop.id)).toMatchObject({ rejected: 5, counted: 0, lastError: '(body): larger than 256 KB' });
     await expect.poll(async () => (await r.health(std.id)).rejected, { timeout: 5000 }).toBe(2);
     expect(await r.health(std.id)).toMatchObject({ rejected: 2, counted: 0 });
     expect(relay.output()).not.toContain(shop.secret);
