@@ -6,6 +6,7 @@ import { formatCount, formatMoney } from '../../shared/money';
 import type { ConsoleState } from '../ui/console-state';
 import type { Translate } from '../ui/i18n';
 import { afterNextFrame, LazyProductForm as ProductForm } from './lazy';
+import { dayText } from '../ui/day-text';
 
 interface RowProps {
   p: Product;
@@ -71,7 +72,7 @@ const ProductRow = memo(function ProductRow({ p, index, total, current, onAir, h
             {/* Issue 17: the presale that takes over at stock 0, and what is left of its quota. */}
             {p.presale && (
               <span class="badge" data-testid="presale">
-                {t('presale')} {p.presale.shipBy} · {p.presale.quota === null ? t('presaleUnlimited') : t('presaleLeft', { n: formatCount(Math.max(0, p.presale.quota - p.presale.sold), locale) })}
+                {t('presale')} <time dateTime={p.presale.shipBy}>{dayText(p.presale.shipBy, locale)}</time> · {p.presale.quota === null ? t('presaleUnlimited') : t('presaleLeft', { n: formatCount(Math.max(0, p.presale.quota - p.presale.sold), locale) })}
               </span>
             )}
             {host && p.revenueMinor > 0 && (

@@ -13,6 +13,7 @@ import type { RoomState } from '../../shared/domain';
 import { formatMoney } from '../../shared/money';
 import { api, connectClient, send, startRelay, waitForState, type CreatedRoom, type TestRelay, type TestSocket } from '../support/relay';
 import { ARTIFACTS, askWorker, launchWithExtension, pairAsCohost, pairAsHost, ROOT, roomKey, submitPairingLink, type ExtensionBrowser } from './extension-browser';
+import { dayText } from '../../extension/ui/day-text';
 
 let relay: TestRelay;
 let port: number;
@@ -203,6 +204,8 @@ describe('host console in the side panel', () => {
 
   it('sets a presale in the opened row, shows the quota left as presale sales come in, and ends it (#17)', async () => {
     const pear = '砀山酥梨';
+    // The ship date in the panel's language (en here), the year only when it is not this one.
+    const presaleDay = dayText('2026-09-20', 'en');
     const row = panel.locator('li.product').filter({ has: panel.getByRole('button', { name: `Show ${pear}`, exact: true }) });
     if (!(await panel.getByLabel(`Restock ${pear}`).isVisible())) await panel.getByRole('button', { name: `Edit ${pear}`, exact: true }).click();
     await panel.getByLabel(`Restock ${pear}`).fill('0');
@@ -213,10 +216,10 @@ describe('host console in the side panel', () => {
     await panel.getByRole('button', { name: 'Set presale', exact: true }).click();
     await until(async () => product(await state(), pear)?.presale?.quota === 5);
     expect(product(await state(), pear)).toMatchObject({ stock: 0, soldOut: false, presale: { shipBy: '2026-09-20', quota: 5, sold: 0 } });
-    await expect.poll(() => row.getByTestId('presale').textContent()).toBe('Presale 2026-09-20 · presale left 5');
+    await expect.poll(() => row.getByTestId('presale').textContent()).toBe(`Presale ${presaleDay} · presale left 5`);
     await panel.getByRole('button', { name: `+1 ${pear}`, exact: true }).click();
     await until(async () => product(await state(), pear)?.presale?.sold === 1);
-    await expect.poll(() => row.getByTestId('presale').textContent()).toBe('Presale 2026-09-20 · presale left 4');
+    await expect.poll(() => row.getByTestId('presale').textContent()).toBe(`Presale ${presaleDay} · presale left 4`);
     await panel.getByRole('button', { name: 'End presale', exact: true }).click();
     await until(async () => product(await state(), pear)?.presale === null);
     expect(product(await state(), pear)).toMatchObject({ stock: 0, soldOut: true });
