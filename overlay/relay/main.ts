@@ -69,7 +69,7 @@ const relay = createApplication({
   store,
   clock: { now: () => Date.now() },
   logger,
-  config: { publicUrl, adminToken, overlayDir: join(root, 'dist/overlay'), consoleDir: join(root, 'dist/console'), rateLimit: { perSecond: ratePerSecond, burst: ratePerSecond * 2 }, sharedBroadcasts: broadcast !== undefined },
+  config: { publicUrl, adminToken, overlayDir: join(root, 'dist/overlay'), consoleDir: join(root, 'dist/console'), reportDir: join(root, 'dist/report'), rateLimit: { perSecond: ratePerSecond, burst: ratePerSecond * 2 }, sharedBroadcasts: broadcast !== undefined },
 });
 
 if (broadcast) relay.io.adapter(broadcast.adapter);
