@@ -48,21 +48,23 @@ export function Chart({ timeline, colours, currency, locale, timeZone, words }: 
       cumulative.push(sum);
     }
     const spans = bands(timeline);
+    // The room's clock in the room's language ("19:05"), not uPlot's English "7:05pm".
+    const hm = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const clock = (s: number) => hm.format(s * 1000);
     const width = () => Math.max(320, el.clientWidth);
     const plot = new uPlot(
       {
         width: width(),
         height: 340,
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), timeZone),
-        fmtDate: (tpl) => uPlot.fmtDate(tpl, undefined),
         scales: { x: { time: true }, orders: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] }, revenue: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] } },
         axes: [
-          { stroke: '#374151', grid: { stroke: '#e5e7eb' } },
+          { stroke: '#374151', grid: { stroke: '#e5e7eb' }, values: (_u, vals) => vals.map(clock) },
           { scale: 'orders', stroke: '#374151', grid: { stroke: '#e5e7eb' }, values: (_u, vals) => vals.map((v) => formatCount(v, locale)) },
           { scale: 'revenue', side: 1, stroke: '#111827', grid: { show: false }, size: 90, values: (_u, vals) => vals.map((v) => formatMoney(v, currency, locale).replace(/[.,]00(?=\D*$)/, '')) },
         ],
         series: [
-          {},
+          { label: words.time, value: (_u, v) => (v === null ? '–' : clock(v)) },
           {
             label: words.ordersPerMinute,
             scale: 'orders',

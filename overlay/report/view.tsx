@@ -81,12 +81,12 @@ export function ReportView({ room, report, words, download }: Props) {
               <tr>
                 <th scope="col">{words.product}</th>
                 <th scope="col">{words.sku}</th>
-                <th scope="col">{words.units}</th>
-                <th scope="col">{words.revenue}</th>
-                <th scope="col">{words.refunded}</th>
-                <th scope="col">{words.weight}</th>
-                <th scope="col">{words.onAir}</th>
-                <th scope="col">{words.whileOnAir}</th>
+                <th scope="col" class="num">{words.units}</th>
+                <th scope="col" class="num">{words.revenue}</th>
+                <th scope="col" class="num">{words.refunded}</th>
+                <th scope="col" class="num">{words.weight}</th>
+                <th scope="col" class="num">{words.onAir}</th>
+                <th scope="col" class="num">{words.whileOnAir}</th>
                 <th scope="col">{words.soldOut}</th>
               </tr>
             </thead>
@@ -115,9 +115,9 @@ export function ReportView({ room, report, words, download }: Props) {
             <thead>
               <tr>
                 <th scope="col">{words.source}</th>
-                <th scope="col">{words.orders}</th>
-                <th scope="col">{words.units}</th>
-                <th scope="col">{words.revenue}</th>
+                <th scope="col" class="num">{words.orders}</th>
+                <th scope="col" class="num">{words.units}</th>
+                <th scope="col" class="num">{words.revenue}</th>
               </tr>
             </thead>
             <tbody>

@@ -28,6 +28,7 @@ export interface ReportWords {
   productsCsv: string;
   timelineCsv: string;
   period: string;
+  time: string;
   minutes: string;
 }
 
@@ -60,6 +61,7 @@ const en: ReportWords = {
   productsCsv: 'Products (CSV)',
   timelineCsv: 'Minutes (CSV)',
   period: 'Period',
+  time: 'Time',
   minutes: 'min',
 };
 
@@ -92,6 +94,7 @@ const zh: ReportWords = {
   productsCsv: '商品表（CSV）',
   timelineCsv: '分钟表（CSV）',
   period: '时段',
+  time: '时间',
   minutes: '分钟',
 };
 
@@ -124,6 +127,7 @@ const fr: ReportWords = {
   productsCsv: 'Produits (CSV)',
   timelineCsv: 'Minutes (CSV)',
   period: 'Période',
+  time: 'Heure',
   minutes: 'min',
 };
 
