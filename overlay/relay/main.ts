@@ -86,6 +86,7 @@ const lines = [
   `  OBS browser source URL : ${demo.links.overlay}`,
   `  Host pairing link      : ${demo.links.host}`,
   `  Co-host pairing link   : ${demo.links.cohost}`,
+  `  After-show report page : ${demo.links.report}`,
   `  Extension (Chrome)     : load unpacked from ${join(root, '.output/chrome-mv3')}`,
   '',
 ];
