@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCatalogCsv } from '../../shared/catalog-csv.js';
 import { emptyRoom, type Role } from '../../shared/domain.js';
-import { overlayLink, pairingLink } from '../../shared/pairing.js';
+import { overlayLink, pairingLink, reportLink } from '../../shared/pairing.js';
 import type { Relay } from './app.js';
 import { newRoomId, newRoomTokens } from './tokens.js';
 
@@ -44,6 +44,7 @@ export async function seedDemoRoom(relay: Relay, publicUrl: string, dataDir: str
         overlay: overlayLink(publicUrl, demo.roomId, demo.tokens.overlay),
       host: pairingLink(publicUrl, demo.roomId, 'host', demo.tokens.host),
       cohost: pairingLink(publicUrl, demo.roomId, 'cohost', demo.tokens.cohost),
+      report: reportLink(publicUrl, demo.roomId, demo.tokens.host),
     },
   };
 }

@@ -25,6 +25,8 @@ export interface RelayConfig {
   overlayDir?: string;
   /** Where the built web console lives (its page at /pair, its files at /console/). */
   consoleDir?: string;
+  /** Where the built report page lives (its page at /report, its files at /report/). */
+  reportDir?: string;
   /** At most one state broadcast per room per this many ms (the last one always goes out). */
   broadcastIntervalMs?: number;
   /**

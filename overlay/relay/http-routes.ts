@@ -13,7 +13,7 @@ import type { Sender } from '../../shared/audit.js';
 import { fieldIssues, type Command } from '../../shared/commands.js';
 import { emptyRoom, RoleSchema, RoomInfoSchema, type Role, type Sale } from '../../shared/domain.js';
 import { saleRecords, salesCsv } from '../../shared/sales-export.js';
-import { overlayLink, pairingLink } from '../../shared/pairing.js';
+import { overlayLink, pairingLink, reportLink } from '../../shared/pairing.js';
 import { PROTOCOL_VERSION, type CommandReply } from '../../shared/protocol.js';
 import { errorBody, submit } from './answers.js';
 import type { Clock, Logger, RelayConfig, RelayHttp } from './deps.js';
@@ -71,6 +71,8 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
       host: pairingLink(publicUrl(), roomId, 'host', tokens.host),
       cohost: pairingLink(publicUrl(), roomId, 'cohost', tokens.cohost),
       sales: pairingLink(publicUrl(), roomId, 'sales', tokens.sales),
+      // The after-show report page, opened with the host token (issue 19).
+      report: reportLink(publicUrl(), roomId, tokens.host),
     };
   }
 

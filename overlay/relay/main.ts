@@ -69,7 +69,7 @@ const relay = createApplication({
   store,
   clock: { now: () => Date.now() },
   logger,
-  config: { publicUrl, adminToken, overlayDir: join(root, 'dist/overlay'), consoleDir: join(root, 'dist/console'), rateLimit: { perSecond: ratePerSecond, burst: ratePerSecond * 2 }, sharedBroadcasts: broadcast !== undefined },
+  config: { publicUrl, adminToken, overlayDir: join(root, 'dist/overlay'), consoleDir: join(root, 'dist/console'), reportDir: join(root, 'dist/report'), rateLimit: { perSecond: ratePerSecond, burst: ratePerSecond * 2 }, sharedBroadcasts: broadcast !== undefined },
 });
 
 if (broadcast) relay.io.adapter(broadcast.adapter);
@@ -86,6 +86,7 @@ const lines = [
   `  OBS browser source URL : ${demo.links.overlay}`,
   `  Host pairing link      : ${demo.links.host}`,
   `  Co-host pairing link   : ${demo.links.cohost}`,
+  `  After-show report page : ${demo.links.report}`,
   `  Extension (Chrome)     : load unpacked from ${join(root, '.output/chrome-mv3')}`,
   '',
 ];

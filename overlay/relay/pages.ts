@@ -31,7 +31,52 @@ export function consolePolicy(host: string | undefined): string {
   ].join('; ');
 }
 
+/**
+ * The report page's policy: the console's without a socket (it only fetches the report routes)
+ * and no manifest. blob: is not needed: the CSV downloads are navigations, not fetches.
+ */
+export const REPORT_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+type Headers = { header(name: string, value: string): unknown };
+
+function secureReport(reply: Headers): void {
+  reply.header('content-security-policy', REPORT_POLICY);
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('referrer-policy', 'no-referrer');
+}
+
+/** The after-show report page (issue 19): /report is its page, /report/ its files; not built, a 503 that says how. */
+function registerReport(app: RelayHttp, config: RelayConfig): void {
+  const page = config.reportDir ? join(config.reportDir, 'index.html') : null;
+  if (!config.reportDir || !page || !existsSync(page)) {
+    app.get('/report', async (_req, reply) =>
+      reply.code(503).type('text/plain; charset=utf-8').send('The report page is not built yet: run "npm run build" and restart the relay.'),
+    );
+    return;
+  }
+  const html = readFileSync(page, 'utf8');
+  // no-store: after an upgrade the page must name the new build's files.
+  app.get('/report', async (_req, reply) => {
+    secureReport(reply);
+    return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+  });
+  void app.register(async (scope) => {
+    scope.addHook('onSend', async (_req, reply) => secureReport(reply));
+    await scope.register(fastifyStatic, { root: config.reportDir!, prefix: '/report/', decorateReply: false, cacheControl: false });
+  });
+}
+
 export function registerPages(app: RelayHttp, config: RelayConfig): void {
+  registerReport(app, config);
   const consolePage = config.consoleDir ? join(config.consoleDir, 'index.html') : null;
   if (config.consoleDir && consolePage && existsSync(consolePage)) {
     const html = readFileSync(consolePage, 'utf8');

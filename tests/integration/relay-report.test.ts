@@ -167,6 +167,26 @@ describe('the room answer and the room fields of the report', () => {
     expect([bad.status, bad.json.error.field]).toEqual([400, 'totals']);
   });
 
+  it('the created room links its report page with the host token in the fragment; the page answers 200 with a strict CSP', async () => {
+    const link = new URL(room.links.report);
+    expect(link.pathname).toBe('/report');
+    expect(link.search).toBe('');
+    const hash = new URLSearchParams(link.hash.slice(1));
+    expect([hash.get('room'), hash.get('token')]).toEqual([room.room.id, room.tokens.host]);
+    // What a browser sends for the link: the URL without its fragment.
+    const page = await fetch(new URL(link.pathname, r.url));
+    expect(page.status).toBe(200);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    for (const d of ["default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"]) expect(csp).toContain(d);
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    const html = await page.text();
+    const script = /src="(\/report\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script, html).toBeDefined();
+    const js = await fetch(new URL(script!, r.url));
+    expect([js.status, js.headers.get('content-security-policy')]).toEqual([200, csp]);
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+
   it('room.update sets an IANA time zone and a series; an unknown zone or a long series is a 400 naming the field', async () => {
     const update = (changes: unknown) => api(r.url, `/api/rooms/${room.room.id}/commands`, { token: room.tokens.host, body: { id: `u-${Math.random()}`, type: 'room.update', changes } });
     expect((await update({ timeZone: 'Asia/Shanghai', series: '砀山梨花节 2026' })).json.ok).toBe(true);

@@ -39,7 +39,7 @@ export async function startRelay(
   const store = new SqliteRoomStore({ path: join(dataDir, 'liveshelf.sqlite'), ...opts.store });
   const logger = opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   // publicUrl is fixed up after listen, when the port is known.
-  const config: RelayConfig = { publicUrl: 'http://127.0.0.1', adminToken: ADMIN, overlayDir: join(ROOT, 'dist/overlay'), consoleDir: join(ROOT, 'dist/console'), ...opts.config };
+  const config: RelayConfig = { publicUrl: 'http://127.0.0.1', adminToken: ADMIN, overlayDir: join(ROOT, 'dist/overlay'), consoleDir: join(ROOT, 'dist/console'), reportDir: join(ROOT, 'dist/report'), ...opts.config };
   const relay = createApplication({ store, logger, clock: { now: opts.now ?? (() => Date.now()) }, config });
   await relay.listen(opts.port ?? 0, '127.0.0.1');
   const addr = relay.app.server.address();

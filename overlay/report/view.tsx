@@ -1,0 +1,149 @@
+/** The report as a page: totals, the chart with its band legend, the per-product and per-source tables, the CSV buttons. */
+import { formatCount, formatMoney, formatWeight } from '../../shared/money.js';
+import type { ShowReport } from '../../shared/show-report.js';
+import { Chart } from './chart.js';
+import { productColours } from './colours.js';
+import type { ReportWords } from './words.js';
+
+export interface RoomInfo {
+  title: string;
+  currency: string;
+  locale: string;
+  timeZone?: string;
+}
+
+interface Props {
+  room: RoomInfo;
+  report: ShowReport;
+  words: ReportWords;
+  download(format: 'csv' | 'timeline.csv', name: string): void;
+}
+
+export function ReportView({ room, report, words, download }: Props) {
+  const { currency, locale } = room;
+  const timeZone = room.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const money = (m: number) => formatMoney(m, currency, locale);
+  const count = (n: number) => formatCount(n, locale);
+  const when = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'medium', timeStyle: 'short' });
+  const time = new Intl.DateTimeFormat(locale, { timeZone, timeStyle: 'short' });
+  const colours = productColours(report.timeline.flatMap((m) => (m.onAir === null ? [] : [m.onAir])));
+  const names = new Map(report.products.map((p) => [p.productId, p.name ?? p.sku ?? p.productId]));
+  const minutes = (ms: number) => `${count(Math.round(ms / 60_000))} ${words.minutes}`;
+  const t = report.totals;
+  const figures: [string, string][] = [
+    [words.orders, count(t.orders)],
+    [words.units, count(t.units)],
+    [words.revenue, money(t.revenueMinor)],
+    [words.refunded, money(t.refundedMinor)],
+    [words.weight, formatWeight(t.weightGrams, locale, words)],
+  ];
+  return (
+    <>
+      <header>
+        <h1>
+          {words.title} · {room.title}
+        </h1>
+        <p class="period">
+          {words.period}: {when.format(report.from)} – {time.format(report.to)} ({timeZone})
+        </p>
+      </header>
+      <section aria-labelledby="totals-h">
+        <h2 id="totals-h" class="visually-hidden">
+          {words.title}
+        </h2>
+        <dl class="totals">
+          {figures.map(([label, value]) => (
+            <div key={label} data-total={label}>
+              <dt>{label}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+      <section aria-labelledby="chart-h">
+        <h2 id="chart-h">{words.chart}</h2>
+        <Chart timeline={report.timeline} colours={colours} currency={currency} locale={locale} timeZone={timeZone} words={words} />
+        <ul class="bands" aria-label={words.onAir}>
+          {[...colours].map(([id, colour]) => (
+            <li key={id}>
+              {/* a style object: Preact sets it through the CSSOM, which the CSP allows (a style attribute it would not) */}
+              <span class="swatch" aria-hidden="true" style={{ background: colour }} />
+              {names.get(id) ?? id}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="products-h">
+        <h2 id="products-h">{words.products}</h2>
+        <div class="scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{words.product}</th>
+                <th scope="col">{words.sku}</th>
+                <th scope="col" class="num">{words.units}</th>
+                <th scope="col" class="num">{words.revenue}</th>
+                <th scope="col" class="num">{words.refunded}</th>
+                <th scope="col" class="num">{words.weight}</th>
+                <th scope="col" class="num">{words.onAir}</th>
+                <th scope="col" class="num">{words.whileOnAir}</th>
+                <th scope="col">{words.soldOut}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.products.map((p) => (
+                <tr key={p.productId}>
+                  <th scope="row">{p.name ?? p.productId}</th>
+                  <td>{p.sku ?? '–'}</td>
+                  <td class="num">{count(p.units)}</td>
+                  <td class="num">{money(p.revenueMinor)}</td>
+                  <td class="num">{count(p.refundedUnits)}</td>
+                  <td class="num">{p.weightGrams === null ? '–' : formatWeight(p.weightGrams, locale, words)}</td>
+                  <td class="num">{minutes(p.onAirMs)}</td>
+                  <td class="num">{count(p.unitsWhileOnAir)}</td>
+                  <td>{p.soldOutAt === null ? '–' : time.format(p.soldOutAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section aria-labelledby="sources-h">
+        <h2 id="sources-h">{words.sources}</h2>
+        <div class="scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{words.source}</th>
+                <th scope="col" class="num">{words.orders}</th>
+                <th scope="col" class="num">{words.units}</th>
+                <th scope="col" class="num">{words.revenue}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.sources.map((s) => (
+                <tr key={s.source}>
+                  <th scope="row">{s.name}</th>
+                  <td class="num">{count(s.orders)}</td>
+                  <td class="num">{count(s.units)}</td>
+                  <td class="num">{money(s.revenueMinor)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section aria-labelledby="dl-h">
+        <h2 id="dl-h">{words.downloads}</h2>
+        <p class="downloads">
+          <button type="button" onClick={() => download('csv', `liveshelf-report-${report.room}.csv`)}>
+            {words.productsCsv}
+          </button>
+          <button type="button" onClick={() => download('timeline.csv', `liveshelf-timeline-${report.room}.csv`)}>
+            {words.timelineCsv}
+          </button>
+        </p>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,138 @@
+/** The report page's words, by the room's locale (zh-CN, en, fr); anything else reads English. */
+export interface ReportWords {
+  title: string;
+  loading: string;
+  noLink: string;
+  failed: string;
+  orders: string;
+  units: string;
+  revenue: string;
+  refunded: string;
+  weight: string;
+  kg: string;
+  t: string;
+  chart: string;
+  chartLabel: string;
+  ordersPerMinute: string;
+  cumulativeRevenue: string;
+  offAir: string;
+  products: string;
+  sources: string;
+  product: string;
+  sku: string;
+  onAir: string;
+  whileOnAir: string;
+  soldOut: string;
+  source: string;
+  downloads: string;
+  productsCsv: string;
+  timelineCsv: string;
+  period: string;
+  time: string;
+  minutes: string;
+}
+
+const en: ReportWords = {
+  title: 'After-show report',
+  loading: 'Loading the report…',
+  noLink: 'This page needs the report link (it carries the room and the token after #).',
+  failed: 'The report could not be read',
+  orders: 'Orders',
+  units: 'Units',
+  revenue: 'Revenue',
+  refunded: 'Refunded',
+  weight: 'Weight',
+  kg: 'kg',
+  t: 't',
+  chart: 'Orders per minute',
+  chartLabel: 'Chart of orders per minute and cumulative revenue; coloured bands show the product on air',
+  ordersPerMinute: 'Orders / min',
+  cumulativeRevenue: 'Cumulative revenue',
+  offAir: 'no card',
+  products: 'Products',
+  sources: 'Sources',
+  product: 'Product',
+  sku: 'SKU',
+  onAir: 'On air',
+  whileOnAir: 'Units while on air',
+  soldOut: 'Sold out',
+  source: 'Source',
+  downloads: 'Spreadsheets',
+  productsCsv: 'Products (CSV)',
+  timelineCsv: 'Minutes (CSV)',
+  period: 'Period',
+  time: 'Time',
+  minutes: 'min',
+};
+
+const zh: ReportWords = {
+  title: '直播战报',
+  loading: '正在读取战报…',
+  noLink: '请用战报链接打开此页（# 后带有直播间和令牌）。',
+  failed: '无法读取战报',
+  orders: '订单',
+  units: '件数',
+  revenue: '销售额',
+  refunded: '已退款',
+  weight: '重量',
+  kg: '公斤',
+  t: '吨',
+  chart: '每分钟订单',
+  chartLabel: '每分钟订单与累计销售额图表，彩色区段为当时讲解的商品',
+  ordersPerMinute: '订单/分钟',
+  cumulativeRevenue: '累计销售额',
+  offAir: '无商品卡',
+  products: '商品',
+  sources: '渠道',
+  product: '商品',
+  sku: '货号',
+  onAir: '讲解时长',
+  whileOnAir: '讲解期间件数',
+  soldOut: '售罄',
+  source: '渠道',
+  downloads: '表格下载',
+  productsCsv: '商品表（CSV）',
+  timelineCsv: '分钟表（CSV）',
+  period: '时段',
+  time: '时间',
+  minutes: '分钟',
+};
+
+const fr: ReportWords = {
+  title: 'Bilan du direct',
+  loading: 'Lecture du bilan…',
+  noLink: 'Ouvrez cette page avec le lien du bilan (il porte la salle et le jeton après #).',
+  failed: 'Le bilan n’a pas pu être lu',
+  orders: 'Commandes',
+  units: 'Unités',
+  revenue: 'Chiffre d’affaires',
+  refunded: 'Remboursé',
+  weight: 'Poids',
+  kg: 'kg',
+  t: 't',
+  chart: 'Commandes par minute',
+  chartLabel: 'Graphique des commandes par minute et du chiffre d’affaires cumulé ; les bandes de couleur montrent le produit à l’antenne',
+  ordersPerMinute: 'Commandes / min',
+  cumulativeRevenue: 'CA cumulé',
+  offAir: 'aucune fiche',
+  products: 'Produits',
+  sources: 'Sources',
+  product: 'Produit',
+  sku: 'Réf.',
+  onAir: 'À l’antenne',
+  whileOnAir: 'Unités à l’antenne',
+  soldOut: 'Épuisé',
+  source: 'Source',
+  downloads: 'Tableurs',
+  productsCsv: 'Produits (CSV)',
+  timelineCsv: 'Minutes (CSV)',
+  period: 'Période',
+  time: 'Heure',
+  minutes: 'min',
+};
+
+export function wordsFor(locale: string): ReportWords {
+  if (/^zh/i.test(locale)) return zh;
+  if (/^fr/i.test(locale)) return fr;
+  return en;
+}
