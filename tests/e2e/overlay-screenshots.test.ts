@@ -167,6 +167,12 @@ describe('overlay screenshots (tests/artifacts)', () => {
     await shoot('overlay-presale-landscape-en', { layout: 'landscape', lang: 'en', theme: 'light' }, { width: 1920, height: 1080 }, '会理软籽石榴', (page) => read(page, en));
     expect(en).toMatchObject({ presale: 'Presale · ships 20 Sep', stamp: 0 });
     expect(en.ticker).toBe('PRESALE会理软籽石榴');
+    // French, portrait, with the weight: the date and the tonnes as a French viewer reads them.
+    const fr: Record<string, unknown> = {};
+    await shoot('overlay-presale-portrait-fr', { layout: 'portrait', lang: 'fr', stats: 'weight' }, { width: 1080, height: 1920 }, '会理软籽石榴', (page) => read(page, fr));
+    expect(fr).toMatchObject({ presale: 'Prévente · expédié le 20 sept.', stamp: 0, remaining: '600' });
+    expect(String(fr.weight).replace(/\s/g, ' ')).toBe('total 14,5 t');
+    expect(fr.ticker).toBe('PRÉVENTE会理软籽石榴');
     // The quota used up: sold out, the stamp is back and the ticker says so.
     await ok({ type: 'sale.record', productId: id, quantity: 600 });
     const out: Record<string, unknown> = {};

@@ -146,12 +146,12 @@ export function ProductCard({
             )}
             {grams !== null && (
               <span class="weight" data-part="weight-sold">
-                {words.weight} {formatWeight(grams, locale, words)}
+                {words.weight} {formatWeight(grams, extras.lang, words)}
               </span>
             )}
             {roomWeight && (
               <span data-part="room-weight">
-                {words.roomWeight} {formatWeight(roomGrams, locale, words)}
+                {words.roomWeight} {formatWeight(roomGrams, extras.lang, words)}
               </span>
             )}
           </div>
