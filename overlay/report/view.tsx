@@ -1,7 +1,10 @@
 /** The report as a page: totals, the chart with its band legend, the per-product and per-source tables, the CSV buttons. */
 import { formatCount, formatMoney, formatWeight } from '../../shared/money.js';
 import type { ShowReport } from '../../shared/show-report.js';
+import { useEffect, useRef } from 'preact/hooks';
 import { Chart } from './chart.js';
+import { drawPoster, savePoster, type PosterContent, type PosterSize } from './poster.js';
+import { posterContent } from './poster-figures.js';
 import { productColours } from './colours.js';
 import type { ReportWords } from './words.js';
 
@@ -19,6 +22,15 @@ interface Props {
   download(format: 'csv' | 'timeline.csv', name: string): void;
 }
 
+/** A poster drawn at full size and shown scaled down: what the host saves is what they see. */
+function PosterPreview({ size, content, label }: { size: PosterSize; content: PosterContent; label: string }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    if (ref.current) drawPoster(ref.current, size, content);
+  }, [size, content]);
+  return <canvas ref={ref} class={`poster-preview ${size}`} role="img" aria-label={label} data-poster={size} />;
+}
+
 export function ReportView({ room, report, words, download }: Props) {
   const { currency, locale } = room;
   const timeZone = room.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -30,6 +42,8 @@ export function ReportView({ room, report, words, download }: Props) {
   const names = new Map(report.products.map((p) => [p.productId, p.name ?? p.sku ?? p.productId]));
   const minutes = (ms: number) => `${count(Math.round(ms / 60_000))} ${words.minutes}`;
   const t = report.totals;
+  const poster = posterContent(room, report, words);
+  const posterName = (size: PosterSize) => `liveshelf-poster-${report.room}-${size === 'portrait' ? '1080x1920' : '1920x1080'}.png`;
   const figures: [string, string][] = [
     [words.orders, count(t.orders)],
     [words.units, count(t.units)],
@@ -132,6 +146,21 @@ export function ReportView({ room, report, words, download }: Props) {
             </tbody>
           </table>
         </div>
+      </section>
+      <section aria-labelledby="poster-h">
+        <h2 id="poster-h">{words.poster}</h2>
+        <div class="posters">
+          <PosterPreview size="portrait" content={poster} label={words.posterPortrait} />
+          <PosterPreview size="landscape" content={poster} label={words.posterLandscape} />
+        </div>
+        <p class="downloads">
+          <button type="button" onClick={() => void savePoster('portrait', poster, posterName('portrait'))}>
+            {words.posterPortrait}
+          </button>
+          <button type="button" onClick={() => void savePoster('landscape', poster, posterName('landscape'))}>
+            {words.posterLandscape}
+          </button>
+        </p>
       </section>
       <section aria-labelledby="dl-h">
         <h2 id="dl-h">{words.downloads}</h2>

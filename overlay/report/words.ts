@@ -30,6 +30,13 @@ export interface ReportWords {
   period: string;
   time: string;
   minutes: string;
+  poster: string;
+  posterPortrait: string;
+  posterLandscape: string;
+  posterWeight: string;
+  posterTop: string;
+  /** One product's units on the poster; {n} is the count. */
+  posterSold: string;
 }
 
 const en: ReportWords = {
@@ -63,6 +70,12 @@ const en: ReportWords = {
   period: 'Period',
   time: 'Time',
   minutes: 'min',
+  poster: 'Results poster',
+  posterPortrait: 'Save poster, portrait 1080×1920 (PNG)',
+  posterLandscape: 'Save poster, landscape 1920×1080 (PNG)',
+  posterWeight: 'Sold',
+  posterTop: 'Best sellers',
+  posterSold: '{n} sold',
 };
 
 const zh: ReportWords = {
@@ -96,6 +109,12 @@ const zh: ReportWords = {
   period: '时段',
   time: '时间',
   minutes: '分钟',
+  poster: '战报海报',
+  posterPortrait: '保存海报 · 竖版 1080×1920（PNG）',
+  posterLandscape: '保存海报 · 横版 1920×1080（PNG）',
+  posterWeight: '已售',
+  posterTop: '热销商品',
+  posterSold: '{n} 件',
 };
 
 const fr: ReportWords = {
@@ -129,6 +148,12 @@ const fr: ReportWords = {
   period: 'Période',
   time: 'Heure',
   minutes: 'min',
+  poster: 'Affiche du bilan',
+  posterPortrait: 'Enregistrer l’affiche, portrait 1080×1920 (PNG)',
+  posterLandscape: 'Enregistrer l’affiche, paysage 1920×1080 (PNG)',
+  posterWeight: 'Vendu',
+  posterTop: 'Meilleures ventes',
+  posterSold: '{n} vendus',
 };
 
 export function wordsFor(locale: string): ReportWords {

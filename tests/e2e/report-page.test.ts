@@ -7,13 +7,14 @@
  * the CSP; the CSV button downloads the per-product table; axe finds no serious violation.
  * Screenshot in tests/artifacts/report.png.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium';
 import { api, ROOT, startRelay, type CreatedRoom, type TestRelay } from '../support/relay';
+import { decodePng } from './overlay-harness';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ARTIFACTS = join(ROOT, 'tests/artifacts');
@@ -131,6 +132,41 @@ describe('the report page at links.report', () => {
     expect(csv.startsWith('\uFEFFproduct_id,sku,name')).toBe(true);
     expect(csv).toContain('永胜软籽石榴 5kg');
     expect(download.suggestedFilename()).toBe(`liveshelf-report-${room.room.id}.csv`);
+  });
+
+  it('saves the results poster as PNG in both sizes, drawn in the page: red ground, gold hero figure, the preview the same picture', async () => {
+    for (const [name, w, h, size] of [['保存海报 · 竖版 1080×1920（PNG）', 1080, 1920, '1080x1920'], ['保存海报 · 横版 1920×1080（PNG）', 1920, 1080, '1920x1080']] as const) {
+      const before = urls.length;
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
+      expect(download.suggestedFilename()).toBe(`liveshelf-poster-${room.room.id}-${size}.png`);
+      const file = readFileSync((await download.path())!);
+      writeFileSync(join(ARTIFACTS, `report-poster-${size}.png`), file);
+      const img = decodePng(file);
+      expect([img.width, img.height]).toEqual([w, h]);
+      const px = (x: number, y: number) => [...img.rgba.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 3)];
+      // The ground is the deep red of the gradient; the rule at the top is gold (#fde68a).
+      const [r, g, b] = px(w - 5, Math.round(h / 2));
+      expect(r).toBeGreaterThan(110);
+      expect(g).toBeLessThan(50);
+      expect(b).toBeLessThan(50);
+      expect(px(5, 5)).toEqual([0xfd, 0xe6, 0x8a]);
+      // Text was written: gold (hero) and white pixels well below the rule.
+      let gold = 0;
+      let white = 0;
+      for (let i = 0; i < img.rgba.length; i += 4 * 7) {
+        if (i < img.width * 4 * 30) continue;
+        const [pr, pg, pb] = [img.rgba[i]!, img.rgba[i + 1]!, img.rgba[i + 2]!];
+        if (pr > 240 && pg > 215 && pg < 240 && pb > 120 && pb < 150) gold++;
+        if (pr > 245 && pg > 245 && pb > 245) white++;
+      }
+      expect(gold).toBeGreaterThan(500);
+      expect(white).toBeGreaterThan(500);
+      // Drawn in the page: saving made no request.
+      expect(urls.slice(before).filter((u) => !u.startsWith('blob:'))).toEqual([]);
+    }
+    // The previews on the page are the same picture, at full resolution.
+    const dims = await page.evaluate(() => [...document.querySelectorAll<HTMLCanvasElement>('canvas[data-poster]')].map((c) => [c.dataset.poster, c.width, c.height]));
+    expect(dims).toEqual([['portrait', 1080, 1920], ['landscape', 1920, 1080]]);
   });
 
   it('axe-core (WCAG 2.1 A/AA) finds no serious or critical violation', async () => {

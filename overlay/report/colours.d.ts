@@ -1,0 +1,1 @@
+export declare function productColours(productIds: readonly string[]): Map<string, string>;

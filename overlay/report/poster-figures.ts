@@ -1,0 +1,49 @@
+/**
+ * What the results poster says (issue 19), written in the room's language from the report: the
+ * hero figure is the weight sold when the goods have a net weight (what a county publishes:
+ * "12.5 吨"), else the revenue. Large sums read the way a poster says them: 257万元, CN¥2.6M.
+ */
+import { currencyDigits, formatCount, formatMoney, formatWeight } from '../../shared/money.js';
+import type { ShowReport } from '../../shared/show-report.js';
+import type { PosterContent } from './poster.js';
+import type { RoomInfo } from './view.js';
+import type { ReportWords } from './words.js';
+
+/** A sum of money as a poster writes it: in full below 10,000 (major units), compact above. */
+export function posterMoney(minor: number, currency: string, locale: string): string {
+  const major = minor / 10 ** currencyDigits(currency);
+  if (Math.abs(major) < 10_000) return formatMoney(minor, currency, locale);
+  // Chinese publicity writes 257万元, not ¥257.0万.
+  if (/^zh/i.test(locale) && currency === 'CNY') return `${new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(major)}元`;
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 }).format(major);
+}
+
+export function posterContent(room: RoomInfo, report: ShowReport, words: ReportWords): PosterContent {
+  const { currency, locale } = room;
+  const timeZone = room.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const t = report.totals;
+  const money = posterMoney(t.revenueMinor, currency, locale);
+  const count = (n: number) => formatCount(n, locale);
+  const byWeight = t.weightGrams > 0;
+  const figures = [
+    ...(byWeight ? [{ label: words.revenue, value: money }] : []),
+    { label: words.orders, value: count(t.orders) },
+    { label: words.units, value: count(t.units) },
+  ];
+  const rows = report.products
+    .filter((p) => p.units > 0)
+    .sort((a, b) => b.revenueMinor - a.revenueMinor || b.units - a.units)
+    .map((p) => ({
+      name: p.name ?? p.sku ?? p.productId,
+      value: [words.posterSold.replace('{n}', count(p.units)), ...(p.weightGrams ? [formatWeight(p.weightGrams, locale, words)] : [])].join(' · '),
+    }));
+  return {
+    kicker: words.title,
+    title: room.title,
+    date: new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'long' }).format(report.from),
+    hero: byWeight ? { label: words.posterWeight, value: formatWeight(t.weightGrams, locale, words) } : { label: words.revenue, value: money },
+    figures,
+    top: { heading: words.posterTop, rows },
+    footer: 'LiveShelf',
+  };
+}
