@@ -213,9 +213,9 @@ export function showReport(input: ReportInput): ShowReport {
 export const REPORT_CSV_COLUMNS = ['product_id', 'sku', 'name', 'units', 'revenue', 'refunded_units', 'weight_grams', 'on_air_seconds', 'units_while_on_air', 'sold_out_at', 'currency', 'presale_units'] as const;
 export const TIMELINE_CSV_COLUMNS = ['minute', 'orders', 'units', 'revenue', 'on_air', 'currency'] as const;
 
-const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
+export const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
 
-function csv(fields: readonly string[], data: string[][]): string {
+export function csv(fields: readonly string[], data: string[][]): string {
   // BOM: Excel reads the Chinese names; escapeFormulae: a name starting with = is not run.
   return '\uFEFF' + Papa.unparse({ fields: [...fields], data }, { newline: '\r\n', escapeFormulae: true }) + '\r\n';
 }

@@ -22,7 +22,8 @@ import { SHUTTING_DOWN, type Lifecycle } from './lifecycle.js';
 import { patchRoom } from './patch-room.js';
 import { traceQrSvg } from './trace-qr.js';
 import { registerPeopleRoutes } from './people-routes.js';
-import { registerReportRoutes, sourceTotals } from './report-routes.js';
+import { registerReportRoutes, roomReporter, sourceTotals } from './report-routes.js';
+import { registerSeriesRoutes } from './series-routes.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { FeedIntake } from './feed-intake.js';
 import { registerFeedRoutes } from './feed-routes.js';
@@ -97,10 +98,10 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
     throw new HttpError(errorBody('unavailable', 'the relay cannot reach its storage; nothing was changed, try again shortly'));
   }
 
-  function requireAdmin(req: FastifyRequest): void {
+  function requireAdmin(req: FastifyRequest, what = 'creating rooms'): void {
     const token = bearer(req);
     if (!token || !sameSecret(token, config.adminToken)) {
-      throw new HttpError(errorBody('unauthorized', 'creating rooms needs the admin token as "Authorization: Bearer <token>"'));
+      throw new HttpError(errorBody('unauthorized', `${what} needs the admin token as "Authorization: Bearer <token>"`));
     }
   }
 
@@ -122,6 +123,7 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
     return feed && feed.roomId === roomId ? feed.name : undefined;
   };
   registerReportRoutes(app, { store, clock, authorize, parseBody, storageFailed, feedName });
+  registerSeriesRoutes(app, { hub, store, requireAdmin, reportOf: roomReporter({ store, clock, storageFailed, feedName }), parseBody, storageFailed });
   const bySource = sourceTotals(store, feedName);
   registerAuditRoutes(app, { store, authorize, parseBody, storageFailed });
   // Shop feeds (issue 13): the host's routes, and the signed hook URL the shops deliver to.

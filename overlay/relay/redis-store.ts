@@ -444,6 +444,29 @@ export class RedisRoomStore implements RoomStore {
 
   // ---- card history (issue 19) ----
   /** The whole list, filtered here: a show changes its card hundreds of times, not millions. */
+  /**
+   * A SCAN over the rooms' hashes, reading each one's meta: O(rooms), for an admin's series
+   * report. An index kept by the commit script would need a key outside the room's hash slot
+   * (a room changes its series in its own commit), which a Redis Cluster refuses in one script.
+   */
+  async listSeriesRooms(series: string): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', 'ls:{*}:room', 'COUNT', 1000);
+      cursor = next;
+      if (keys.length === 0) continue;
+      const metas = await Promise.all(keys.map((k) => this.redis.hget(k, 'meta')));
+      keys.forEach((k, i) => {
+        const meta = metas[i];
+        if (meta == null) return;
+        const room = (JSON.parse(meta) as { room?: { series?: string } }).room;
+        if (room?.series === series) ids.push(k.slice('ls:{'.length, -'}:room'.length));
+      });
+    } while (cursor !== '0');
+    return ids.sort();
+  }
+
   async listCardChanges(roomId: string, from = -Infinity, to = Infinity): Promise<CardChange[]> {
     const key = keysOf(roomId)[5]!;
     const all = (await this.redis.lrange(key, 0, -1)).map((json) => JSON.parse(json) as CardChange);

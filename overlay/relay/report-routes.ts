@@ -95,9 +95,18 @@ export function sourceTotals(store: RoomStore, feedName?: FeedNameOf) {
   };
 }
 
-export function registerReportRoutes(app: RelayHttp, { store, clock, authorize, parseBody, storageFailed, feedName }: ReportRouteDeps): void {
+export interface ReportQuery {
+  from?: number | undefined;
+  to?: number | undefined;
+}
+
+/**
+ * The report of one room over a window (the whole room by default), as GET …/report answers it:
+ * used by that route and by the series report. Refusals are HttpErrors naming the field.
+ */
+export function roomReporter({ store, clock, storageFailed, feedName }: Pick<ReportRouteDeps, 'store' | 'clock' | 'storageFailed' | 'feedName'>) {
   /** The window asked for, or the whole room: from its first sale or card change to now. */
-  async function windowOf(roomId: string, q: { from?: number | undefined; to?: number | undefined }): Promise<{ from: number; to: number }> {
+  async function windowOf(roomId: string, q: ReportQuery): Promise<{ from: number; to: number }> {
     const to = q.to ?? clock.now() + 1;
     let from = q.from;
     if (from === undefined) {
@@ -111,11 +120,7 @@ export function registerReportRoutes(app: RelayHttp, { store, clock, authorize, 
     return { from, to };
   }
 
-  app.get<{ Params: { room: string }; Querystring: Record<string, string> }>('/api/rooms/:room/report', async (req, reply) => {
-    const { actor, role } = await authorize(req, req.params.room);
-    requireHostOrSales(role, 'read the report');
-    const q = parseBody(ReportQuerySchema, req.query);
-    const state = actor.state;
+  return async (state: RoomState, q: ReportQuery): Promise<ShowReport> => {
     const roomId = state.id;
     const { from, to } = await windowOf(roomId, q).catch(storageFailed);
     if (to <= from) throw new HttpError(errorBody('invalid', `to: must be after from (${from})`, { field: 'to' }));
@@ -127,6 +132,21 @@ export function registerReportRoutes(app: RelayHttp, { store, clock, authorize, 
     await eachSale(store, roomId, from, to, (s) => sales.push(s)).catch(storageFailed);
     const report: ShowReport = showReport({ state, sales, cards, from, to });
     await nameFeeds(roomId, report.sources, feedName).catch(storageFailed);
+    return report;
+  };
+}
+
+export function registerReportRoutes(app: RelayHttp, deps: ReportRouteDeps): void {
+  const { authorize, parseBody } = deps;
+  const reportOf = roomReporter(deps);
+
+  app.get<{ Params: { room: string }; Querystring: Record<string, string> }>('/api/rooms/:room/report', async (req, reply) => {
+    const { actor, role } = await authorize(req, req.params.room);
+    requireHostOrSales(role, 'read the report');
+    const q = parseBody(ReportQuerySchema, req.query);
+    const state = actor.state;
+    const roomId = state.id;
+    const report = await reportOf(state, q);
 
     const currency = state.room.currency;
     if (q.format === 'csv' || q.format === 'timeline.csv') {

@@ -233,4 +233,6 @@ export interface RoomStore {
    * window opened), so a report of [from, to) has every change it needs and no more.
    */
   listCardChanges(roomId: string, from?: number, to?: number): Promise<CardChange[]>;
+  /** The ids of the rooms whose `room.series` is `series` (issue 19's series report; an admin's rare read, not on a hot path). */
+  listSeriesRooms(series: string): Promise<string[]>;
 }

@@ -456,6 +456,11 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   // ---- card history (issue 19) ----
+  async listSeriesRooms(series: string): Promise<string[]> {
+    const rows = this.db.prepare("SELECT id FROM rooms WHERE json_extract(meta, '$.room.series') = ? ORDER BY created_at, id").all(series) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
   async listCardChanges(roomId: string, from = -Infinity, to = Infinity): Promise<CardChange[]> {
     // SQLite binds no Infinity: the widest integers instead.
     const lo = Number.isFinite(from) ? from : Number.MIN_SAFE_INTEGER;

@@ -4,6 +4,7 @@
  * "12.5 吨"), else the revenue. Large sums read the way a poster says them: 257万元, CN¥2.6M.
  */
 import { currencyDigits, formatCount, formatMoney, formatWeight } from '../../shared/money.js';
+import type { SeriesReport } from '../../shared/series-report.js';
 import type { ShowReport } from '../../shared/show-report.js';
 import type { PosterContent } from './poster.js';
 import type { RoomInfo } from './view.js';
@@ -44,6 +45,37 @@ export function posterContent(room: RoomInfo, report: ShowReport, words: ReportW
     hero: byWeight ? { label: words.posterWeight, value: formatWeight(t.weightGrams, locale, words) } : { label: words.revenue, value: money },
     figures,
     top: { heading: words.posterTop, rows },
+    footer: 'LiveShelf',
+  };
+}
+
+/** The series poster: "3 场直播" over the series name, the shows' dates, the cumulative figures, one row per show. */
+export function seriesPosterContent(r: SeriesReport, words: ReportWords): PosterContent {
+  const { currency, locale } = r;
+  const timeZone = r.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const t = r.totals;
+  const money = posterMoney(t.revenueMinor, currency, locale);
+  const count = (n: number) => formatCount(n, locale);
+  const byWeight = t.weightGrams > 0;
+  const day = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'long' });
+  const first = r.shows[0];
+  const last = r.shows[r.shows.length - 1];
+  // ICU writes a Chinese range of long dates as 2026/12/3 – 2026/12/5: two dates in full instead.
+  const range = (a: number, b: number) => (/^zh/i.test(locale) ? `${day.format(a)} – ${day.format(b)}` : day.formatRange(a, b));
+  const dates = first && last ? (r.shows.length === 1 ? day.format(first.from) : range(first.from, last.from)) : '';
+  return {
+    kicker: `${words.seriesTitle} · ${words.seriesShows.replace('{n}', count(r.shows.length))}`,
+    title: r.series,
+    date: dates,
+    hero: byWeight ? { label: words.seriesSold, value: formatWeight(t.weightGrams, locale, words) } : { label: words.revenue, value: money },
+    figures: [...(byWeight ? [{ label: words.revenue, value: money }] : []), { label: words.orders, value: count(t.orders) }, { label: words.units, value: count(t.units) }],
+    top: {
+      heading: words.shows,
+      rows: r.shows.map((s) => ({
+        name: s.title,
+        value: [posterMoney(s.totals.revenueMinor, currency, locale), ...(s.totals.weightGrams > 0 ? [formatWeight(s.totals.weightGrams, locale, words)] : [])].join(' · '),
+      })),
+    },
     footer: 'LiveShelf',
   };
 }

@@ -125,11 +125,17 @@ function topList(ctx: Ctx, c: PosterContent, x: number, y: number, width: number
   text(ctx, c.top.heading, x + 32, y + 32 + Math.round(rowH * 0.4), Math.round(rowH * 0.4), GOLD, 700);
   let ry = y + 40 + Math.round(rowH * 0.6);
   shown.forEach((r, i) => {
-    const px = Math.round(rowH * 0.42);
-    text(ctx, `${i + 1}`, x + 32, ry + rowH * 0.65, px, GOLD, 900);
+    const full = Math.round(rowH * 0.42);
+    // Name and figures share the row: both get smaller together before the name is cut.
+    let px = full;
+    for (; px > Math.round(full * 0.7); px -= 2) {
+      font(ctx, px, 600);
+      if (ctx.measureText(r.name).width + ctx.measureText(r.value).width <= width - 168) break;
+    }
+    text(ctx, `${i + 1}`, x + 32, ry + rowH * 0.65, full, GOLD, 900);
     font(ctx, px, 600);
     const valueWidth = ctx.measureText(r.value).width;
-    const name = fitted(ctx, r.name, width - 120 - valueWidth - 48, px, Math.round(px * 0.7), 600);
+    const name = fitted(ctx, r.name, width - 120 - valueWidth - 48, px, px, 600);
     text(ctx, name.text, x + 88, ry + rowH * 0.65, name.px, WHITE, 600);
     text(ctx, r.value, x + width - 32, ry + rowH * 0.65, px, SOFT, 600, 'right');
     ry += rowH;

@@ -23,7 +23,7 @@ interface Props {
 }
 
 /** A poster drawn at full size and shown scaled down: what the host saves is what they see. */
-function PosterPreview({ size, content, label }: { size: PosterSize; content: PosterContent; label: string }) {
+export function PosterPreview({ size, content, label }: { size: PosterSize; content: PosterContent; label: string }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (ref.current) drawPoster(ref.current, size, content);

@@ -37,6 +37,15 @@ export interface ReportWords {
   posterTop: string;
   /** One product's units on the poster; {n} is the count. */
   posterSold: string;
+  seriesTitle: string;
+  /** {n}: how many shows. */
+  seriesShows: string;
+  seriesSold: string;
+  shows: string;
+  show: string;
+  date: string;
+  showsCsv: string;
+  seriesNoLink: string;
 }
 
 const en: ReportWords = {
@@ -76,6 +85,14 @@ const en: ReportWords = {
   posterWeight: 'Sold',
   posterTop: 'Best sellers',
   posterSold: '{n} sold',
+  seriesTitle: 'Series report',
+  seriesShows: '{n} shows',
+  seriesSold: 'Sold in all',
+  shows: 'Shows',
+  show: 'Show',
+  date: 'Date',
+  showsCsv: 'Shows (CSV)',
+  seriesNoLink: 'This page needs the series link: /report#series=<name>&token=<admin token>.',
 };
 
 const zh: ReportWords = {
@@ -115,6 +132,14 @@ const zh: ReportWords = {
   posterWeight: '已售',
   posterTop: '热销商品',
   posterSold: '{n} 件',
+  seriesTitle: '系列战报',
+  seriesShows: '{n} 场直播',
+  seriesSold: '累计已售',
+  shows: '各场直播',
+  show: '场次',
+  date: '日期',
+  showsCsv: '各场表（CSV）',
+  seriesNoLink: '请用系列链接打开此页：/report#series=<系列名>&token=<管理员令牌>。',
 };
 
 const fr: ReportWords = {
@@ -154,6 +179,14 @@ const fr: ReportWords = {
   posterWeight: 'Vendu',
   posterTop: 'Meilleures ventes',
   posterSold: '{n} vendus',
+  seriesTitle: 'Bilan de la série',
+  seriesShows: '{n} directs',
+  seriesSold: 'Vendu en tout',
+  shows: 'Directs',
+  show: 'Direct',
+  date: 'Date',
+  showsCsv: 'Directs (CSV)',
+  seriesNoLink: 'Ouvrez cette page avec le lien de la série : /report#series=<nom>&token=<jeton admin>.',
 };
 
 export function wordsFor(locale: string): ReportWords {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium';
-import { api, ROOT, startRelay, type CreatedRoom, type TestRelay } from '../support/relay';
+import { ADMIN, api, ROOT, startRelay, type CreatedRoom, type TestRelay } from '../support/relay';
 import { decodePng } from './overlay-harness';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -176,5 +176,49 @@ describe('the report page at links.report', () => {
     )) as { violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] };
     const serious = result.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').flatMap((v) => v.nodes.map((n) => `${v.id} ${JSON.stringify(n.target)}`));
     expect(serious).toEqual([]);
+  });
+});
+
+describe('the series report page at /report#series=…&token=<admin>', () => {
+  it('adds up the shows of the series, lists them, draws the cumulative poster ("2 场直播") and downloads the shows CSV', async () => {
+    const series = '永胜石榴季';
+    await cmd({ id: 'join-series', type: 'room.update', changes: { series } });
+    now = T0 + 2 * 86_400_000;
+    const second = await relay.createRoom({ title: '第二场 · 石榴收尾', currency: 'CNY', locale: 'zh-CN', timeZone: 'Asia/Shanghai', series });
+    const add = await api(relay.url, `/api/rooms/${second.room.id}/commands`, { token: second.tokens.host, body: { id: 'p', type: 'product.add', product: { sku: 'YS-PG-5KG', name: '永胜软籽石榴 5kg', priceMinor: 5990, stock: null, netWeightGrams: 5000 } } });
+    expect(add.json.ok).toBe(true);
+    for (let i = 0; i < 40; i++) expect((await api(relay.url, `/api/rooms/${second.room.id}/sales`, { token: second.tokens.sales, body: { orderId: `S2-${i}`, sku: 'YS-PG-5KG', quantity: 5 } })).json.ok).toBe(true);
+    const expected = (await api(relay.url, `/api/series/${encodeURIComponent(series)}/report`, { token: ADMIN })).json;
+    expect(expected.shows).toHaveLength(2);
+
+    const before = urls.length;
+    await page.goto(`${relay.url}/report#series=${encodeURIComponent(series)}&token=${ADMIN}`);
+    await page.locator('.totals').waitFor({ timeout: 15_000 });
+    expect(page.url()).toBe(`${relay.url}/report`);
+    expect(urls.slice(before).filter((u) => u.includes(ADMIN))).toEqual([]);
+    await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe(`系列战报 · ${series}`);
+    await expect(page.locator('.totals [data-total="订单"] dd').innerText()).resolves.toBe(String(expected.totals.orders));
+    // 755 kg in the first show and 40 × 5 × 5 kg = 1,000 kg in the second: 1.8 吨 in all.
+    await expect(page.locator('.totals [data-total="重量"] dd').innerText()).resolves.toBe('1.8 吨');
+    await expect(page.locator('section[aria-labelledby="shows-h"] tbody th').allInnerTexts()).resolves.toEqual(['永胜石榴助农专场', '第二场 · 石榴收尾']);
+    await expect(page.locator('.period').innerText()).resolves.toBe("2 场直播 · 2026年12月3日 – 2026年12月5日");
+
+    const [poster] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '保存海报 · 竖版 1080×1920（PNG）' }).click()]);
+    const file = readFileSync((await poster.path())!);
+    writeFileSync(join(ARTIFACTS, 'series-poster-1080x1920.png'), file);
+    const img = decodePng(file);
+    expect([img.width, img.height]).toEqual([1080, 1920]);
+    const [csvDl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '各场表（CSV）' }).click()]);
+    const csv = readFileSync((await csvDl.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('\uFEFFroom,title,from,to,orders,units,revenue,refunded,weight_grams,currency');
+    expect(csv).toContain('第二场 · 石榴收尾');
+    await page.screenshot({ path: join(ARTIFACTS, 'series-report.png'), fullPage: true });
+
+    await page.evaluate(AXE_SOURCE);
+    const result = (await page.evaluate(() =>
+      (globalThis as unknown as { axe: { run(ctx: Document, o: unknown): Promise<unknown> } }).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }),
+    )) as { violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] };
+    expect(result.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => v.id)).toEqual([]);
+    expect(cspErrors).toEqual([]);
   });
 });

@@ -64,3 +64,20 @@ it('a show run through both relays is reported whole by either: on-air time, uni
   expect(minutes.reduce((n, m) => n + m.orders, 0)).toBe(3);
   expect((await api(a.url, `/api/rooms/${id}?totals=bySource`, { token: host })).json.totals.bySource).toEqual(report.sources);
 });
+
+it('a series report on Redis finds the series rooms made through either relay (a SCAN of the rooms), and no other', async () => {
+  const [a, b] = relays as [RelayProcess, RelayProcess];
+  const series = `双进程系列-${Date.now()}`;
+  const made: { id: string; host: string; sales: string }[] = [];
+  for (const [url, s] of [[a.url, series], [b.url, series], [a.url, 'another']] as const) {
+    const created = (await api(url, '/api/rooms', { token: ADMIN, body: { title: `场 ${made.length + 1}`, currency: 'CNY', locale: 'zh-CN', series: s } })).json;
+    made.push({ id: created.room.id, host: created.tokens.host, sales: created.tokens.sales });
+    const id = created.room.id as string;
+    expect((await api(url, `/api/rooms/${id}/commands`, { token: created.tokens.host, body: { id: 'p', type: 'product.add', product: { sku: 'P', name: '梨', priceMinor: 500, stock: null } } })).json.ok).toBe(true);
+    expect((await api(url, `/api/rooms/${id}/sales`, { token: created.tokens.sales, body: { orderId: 'o', sku: 'P', quantity: made.length } })).json.ok).toBe(true);
+  }
+  const res = await api(b.url, `/api/series/${encodeURIComponent(series)}/report`, { token: ADMIN });
+  expect(res.status).toBe(200);
+  expect(res.json.shows.map((s: { room: string }) => s.room).sort()).toEqual([made[0]!.id, made[1]!.id].sort());
+  expect(res.json.totals).toMatchObject({ orders: 2, units: 3, revenueMinor: 1500 });
+});
