@@ -106,5 +106,7 @@ export function auditSummary(prev: RoomState, next: RoomState, command: Command,
     }
     case 'presale.clear':
       return compact({ productId: command.productId, name: nameOf(prev, command.productId) });
+    case 'presets.set':
+      return { fields: [...(command.ticker ? ['ticker'] : []), ...(command.countdowns ? ['countdowns'] : [])] };
   }
 }

@@ -47,6 +47,17 @@ export type TickerMessage = z.infer<typeof TickerMessageSchema>;
 export const CountdownSchema = z.object({ label: z.string(), startedAt: time, endsAt: time });
 export type Countdown = z.infer<typeof CountdownSchema>;
 
+export { MAX_COUNTDOWN_PRESETS, MAX_TICKER_PRESETS } from './presets.js';
+/**
+ * What the host prepares before the show for a co-host to send in one tap (issue 18): ticker
+ * lines and countdowns (presets.set). A room stored before presets existed reads none.
+ */
+export const PresetsSchema = z.object({
+  ticker: z.array(z.string()),
+  countdowns: z.array(z.object({ label: z.string(), seconds: z.number().int() })),
+});
+export type Presets = z.infer<typeof PresetsSchema>;
+
 export const SALE_SOURCES = ['console', 'api', 'webhook', 'shortcut', 'import'] as const;
 /**
  * Where a sale came from: one of SALE_SOURCES, or a named origin of many — `feed:<feed id>` (a
@@ -111,6 +122,7 @@ export const RoomStateSchema = z.object({
   cardVisible: z.boolean(),
   ticker: z.array(TickerMessageSchema),
   countdown: CountdownSchema.nullable(),
+  presets: PresetsSchema.default(() => ({ ticker: [], countdowns: [] })),
   totals: TotalsSchema,
   updatedAt: time,
 });
@@ -129,6 +141,7 @@ export function emptyRoom(id: string, info: RoomInfo, now: number): RoomState {
     cardVisible: false,
     ticker: [],
     countdown: null,
+    presets: { ticker: [], countdowns: [] },
     totals: { sold: 0, revenueMinor: 0, orders: 0, weightGrams: 0 },
     updatedAt: now,
   };

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatCount, formatMoney } from '../../shared/money';
 import type { ConsoleState } from '../ui/console-state';
 import { CardToggle } from './CardToggle';
+import { PresetButtons } from './PresetButtons';
 import { useAfterFirstPaint } from './lazy';
 
 function useNow(active: boolean): number {
@@ -121,6 +122,7 @@ export function CurrentPanel({ s }: { s: ConsoleState }) {
         )}
       </form>
       {state.ticker.length > 0 && <p class="ticker-line">“{state.ticker[state.ticker.length - 1]?.text}”</p>}
+      <PresetButtons s={s} />
 
       {/* The preview is the desktop host's (beside OBS); on a phone it would push the queue off screen. */}
       {s.surface === 'extension' && (

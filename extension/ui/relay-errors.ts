@@ -52,6 +52,7 @@ export const REASON_KEYS = {
   not_undoable: 'relayError.not_undoable',
   unknown_command: 'relayError.unknown_command',
   already_undone: 'relayError.already_undone',
+  duplicate_preset: 'relayError.duplicate_preset',
 } as const satisfies Record<RefusalReason, MessageKey>;
 
 /**

@@ -47,6 +47,8 @@ export const COMMAND_META = {
   'countdown.start': { roles: COHOST, label: 'command.countdown.start' },
   'countdown.stop': { roles: COHOST, label: 'command.countdown.stop' },
   'room.update': { roles: HOST, label: 'command.room.update' },
+  // The host prepares them; a co-host sends them as ticker.push / countdown.start.
+  'presets.set': { roles: HOST, label: 'command.presets.set' },
   // Undo is the host's: a co-host may redo a card, not take back what someone else did.
   'command.undo': { roles: HOST, label: 'command.command.undo' },
 } as const satisfies Record<string, CommandMeta>;

@@ -41,6 +41,8 @@ export const REFUSAL_REASONS = {
   unknown_command: 'not_found',
   /** [U3] that command was undone already. */
   already_undone: 'conflict',
+  /** presets.set [P2]: the same ticker line or countdown twice in one list. */
+  duplicate_preset: 'invalid',
   /** [R2] the command's baseVersion is not the room's version. */
   stale_version: 'conflict',
 } as const satisfies Record<string, RoomErrorCode>;

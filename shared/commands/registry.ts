@@ -24,6 +24,7 @@ import type { CommandType } from './meta.js';
 import { CARD_COMMANDS } from './card.js';
 import { COUNTDOWN_COMMANDS } from './countdown.js';
 import { PRESALE_COMMANDS } from './presale.js';
+import { PRESET_COMMANDS } from './presets.js';
 import { PRODUCT_COMMANDS } from './product.js';
 import { QUEUE_COMMANDS } from './queue.js';
 import { ROOM_COMMANDS } from './room.js';
@@ -42,6 +43,7 @@ export const COMMANDS = [
   ...TICKER_COMMANDS,
   ...COUNTDOWN_COMMANDS,
   ...ROOM_COMMANDS,
+  ...PRESET_COMMANDS,
   ...UNDO_COMMANDS,
 ] as const;
 

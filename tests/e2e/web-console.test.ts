@@ -124,6 +124,26 @@ describe('the web console at the pairing link, on a phone', () => {
     await cohost.page.getByTestId('current-name').filter({ hasText: PEAR }).waitFor();
   });
 
+  it('the host’s prepared lines and countdowns are one-tap buttons: a tap sends the line, another starts the countdown', async () => {
+    const set = await api(relay.url, `/api/rooms/${room.room.id}/commands`, {
+      token: room.tokens.host,
+      body: { id: 'web-presets', type: 'presets.set', ticker: ['关注直播间，领 5 元券', '下单备注「梨」优先发货'], countdowns: [{ label: '秒杀', seconds: 90 }] },
+    });
+    expect(set.json.ok).toBe(true);
+    const line = cohost.page.getByRole('button', { name: '发送字幕：下单备注「梨」优先发货' });
+    await line.waitFor();
+    // A co-host sends them, but does not prepare them.
+    await expect(cohost.page.getByText('准备滚动字幕和倒计时').count()).resolves.toBe(0);
+    await line.tap();
+    await until(state, (v) => v.ticker.at(-1)?.text === '下单备注「梨」优先发货', 'the line on the ticker');
+    await cohost.page.getByRole('button', { name: '开始倒计时：秒杀 1:30' }).tap();
+    const s = await until(state, (v) => v.countdown?.label === '秒杀', 'the countdown');
+    expect(s.countdown!.endsAt - s.countdown!.startedAt).toBe(90_000);
+    await cohost.page.getByTestId('countdown').waitFor();
+    await cohost.page.getByRole('button', { name: '停止' }).tap();
+    await until(state, (v) => v.countdown === null, 'the countdown stopped');
+  });
+
   it('offline, two taps wait ("2 条待发"); back online, each is applied exactly once', async () => {
     const before = await state();
     await cohost.context.setOffline(true);

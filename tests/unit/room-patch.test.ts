@@ -86,6 +86,7 @@ describe('diffRoom / applyPatch', () => {
       { type: 'countdown.start', seconds: 60, label: '秒杀' },
       { type: 'countdown.stop' },
       { type: 'room.update', changes: { title: 'Renamed room' } },
+      { type: 'presets.set', ticker: ['关注直播间领券'], countdowns: [{ label: '秒杀', seconds: 60 }] },
       { type: 'product.remove', productId: pom },
       { type: 'product.add', product: { sku: 'NEW', name: '新品', priceMinor: 100, stock: null } },
     ];

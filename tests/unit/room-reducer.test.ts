@@ -28,6 +28,7 @@ const SAMPLE: Record<CommandType, (ids: Ids) => Input> = {
   'countdown.start': () => ({ type: 'countdown.start', seconds: 60, label: '限时' }),
   'countdown.stop': () => ({ type: 'countdown.stop' }),
   'room.update': () => ({ type: 'room.update', changes: { title: 'Evening show' } }),
+  'presets.set': () => ({ type: 'presets.set', ticker: ['下单备注口令：石榴'], countdowns: [{ label: '秒杀', seconds: 60 }] }),
   'command.undo': () => ({ type: 'command.undo', commandId: 'first-sale' }),
 };
 
