@@ -52,6 +52,8 @@ export const REASON_KEYS = {
   not_undoable: 'relayError.not_undoable',
   unknown_command: 'relayError.unknown_command',
   already_undone: 'relayError.already_undone',
+  not_rehearsing: 'relayError.not_rehearsing',
+  rehearsal_over: 'relayError.rehearsal_over',
 } as const satisfies Record<RefusalReason, MessageKey>;
 
 /**

@@ -41,6 +41,10 @@ export const REFUSAL_REASONS = {
   unknown_command: 'not_found',
   /** [U3] that command was undone already. */
   already_undone: 'conflict',
+  /** Issue 19 [Rh2]: rehearsal.stop or .end, or a simulated order, while the room is not rehearsing (or its feed is stopped). */
+  not_rehearsing: 'conflict',
+  /** [Rh6] a void or refund of a sale of a rehearsal that has ended: it was taken out already. */
+  rehearsal_over: 'conflict',
   /** [R2] the command's baseVersion is not the room's version. */
   stale_version: 'conflict',
 } as const satisfies Record<string, RoomErrorCode>;

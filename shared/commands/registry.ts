@@ -26,6 +26,7 @@ import { COUNTDOWN_COMMANDS } from './countdown.js';
 import { PRESALE_COMMANDS } from './presale.js';
 import { PRODUCT_COMMANDS } from './product.js';
 import { QUEUE_COMMANDS } from './queue.js';
+import { REHEARSAL_COMMANDS } from './rehearsal.js';
 import { ROOM_COMMANDS } from './room.js';
 import { SALE_COMMANDS } from './sale.js';
 import { STOCK_COMMANDS } from './stock.js';
@@ -43,6 +44,7 @@ export const COMMANDS = [
   ...COUNTDOWN_COMMANDS,
   ...ROOM_COMMANDS,
   ...UNDO_COMMANDS,
+  ...REHEARSAL_COMMANDS,
 ] as const;
 
 type Definitions = typeof COMMANDS;

@@ -86,6 +86,11 @@ describe('diffRoom / applyPatch', () => {
       { type: 'countdown.start', seconds: 60, label: '秒杀' },
       { type: 'countdown.stop' },
       { type: 'room.update', changes: { title: 'Renamed room' } },
+      // Issue 19: the mode and the rehearsal ride in the patch, a rehearsal sale's share in its product.
+      { type: 'rehearsal.start', ordersPerMinute: 60 },
+      { type: 'sale.record', productId: rice, quantity: 3 },
+      { type: 'rehearsal.stop' },
+      { type: 'rehearsal.end' },
       { type: 'product.remove', productId: pom },
       { type: 'product.add', product: { sku: 'NEW', name: '新品', priceMinor: 100, stock: null } },
     ];
