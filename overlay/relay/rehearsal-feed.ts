@@ -141,12 +141,18 @@ export class RoomFeed {
   private readonly prefix = `rh-${randomBytes(4).toString('hex')}-`;
   readonly stats: FeedStats = { sent: 0, counted: 0, refused: 0, dropped: 0 };
 
+  /**
+   * `from`: when its orders start. A feed started by the start itself counts from the start
+   * (resumedAt: the few milliseconds of taking the lock are not a share of the rush lost); one
+   * taken over from a dead relay from now (what that relay sent is not known, only its share).
+   */
   constructor(
     readonly roomId: string,
     private pace: Pace,
     private readonly deps: RoomFeedDeps,
+    from = deps.clock.now(),
   ) {
-    this.schedule = new ArrivalSchedule(pace, deps.clock.now(), deps.random);
+    this.schedule = new ArrivalSchedule(pace, from, deps.random);
     this.arm();
   }
 
@@ -284,7 +290,8 @@ export function createRehearsalFeeds(deps: RehearsalFeedsDeps) {
         await letGo(roomId, !r?.running);
         return;
       }
-      feeds.set(roomId, new RoomFeed(roomId, r.resumedAt >= rehearsal.resumedAt ? r : rehearsal, feedDeps));
+      // Announced here: this process applied the start, so the feed sends the whole rush from it.
+      feeds.set(roomId, new RoomFeed(roomId, r, feedDeps, announce && r.resumedAt === rehearsal.resumedAt ? r.resumedAt : deps.clock.now()));
       logger.info({ room: roomId, ordersPerMinute: r.ordersPerMinute, rushOrders: r.rushOrders, rushSeconds: r.rushSeconds }, 'rehearsal feed started');
     } catch (err) {
       logger.warn({ err, room: roomId }, 'rehearsal feed not started; another poll tries again');
