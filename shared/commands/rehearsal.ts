@@ -51,6 +51,9 @@ import type { Product, Rehearsal, RoomState, Sale, Totals } from '../domain.js';
 import { soldOutOf, type Applied, type RoomEvent } from './apply.js';
 import { defineCommand } from './define.js';
 import { fail, type Refusal } from './refusals.js';
+import { REHEARSAL_LIMITS } from './rehearsal-limits.js';
+
+export { REHEARSAL_LIMITS };
 
 const whole = (min: number, max: number, unit: string) =>
   z
@@ -58,12 +61,6 @@ const whole = (min: number, max: number, unit: string) =>
     .int(`must be a whole number of ${unit}`)
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
-
-export const REHEARSAL_LIMITS = {
-  ordersPerMinute: { min: 0, max: 600, fallback: 30 },
-  rushOrders: { min: 0, max: 10_000, fallback: 0 },
-  rushSeconds: { min: 1, max: 600, fallback: 60 },
-} as const;
 
 const L = REHEARSAL_LIMITS;
 const noneCounted = (): Totals => ({ sold: 0, revenueMinor: 0, orders: 0, weightGrams: 0 });
