@@ -5,7 +5,8 @@
  * rehearsal with a rush from the side panel; the overlay's counter climbs; the panel shows the
  * REHEARSAL banner with Stop and End, the co-host's phone the 彩排 banner only; axe finds
  * nothing serious on either; End gives every count back and the banner goes.
- * Screenshots: tests/artifacts/rehearsal-panel.png, rehearsal-phone-cohost.png.
+ * The host's phone: every control of the banner a 44 px touch target.
+ * Screenshots: tests/artifacts/rehearsal-panel.png, rehearsal-phone-cohost.png, rehearsal-phone-host.png.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -114,6 +115,19 @@ describe('a rehearsal with a rush, from the side panel', () => {
     expect(await phone.getByRole('button', { name: '结束彩排' }).count()).toBe(0);
     expect(await phone.getByRole('button', { name: '停止模拟订单' }).count()).toBe(0);
     expect(await phone.getByText('开播前彩排').count()).toBe(0);
+
+    // The host on a phone (the web console): the banner's controls are 44 px touch targets.
+    const hostPhone = await (await browser.newContext({ ...devices['iPhone 13'], locale: 'zh-CN' })).newPage();
+    await hostPhone.goto(room.links.host);
+    await hostPhone.getByRole('status').filter({ hasText: '彩排' }).waitFor({ timeout: 10_000 });
+    await hostPhone.getByRole('button', { name: '结束彩排' }).waitFor();
+    const small = await hostPhone.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="rehearsal-banner"] :is(button, input)')].map((el) => el.getBoundingClientRect()).filter((r) => r.height < 44 || r.width < 44).length,
+    );
+    expect(small).toBe(0);
+    await hostPhone.screenshot({ path: join(ARTIFACTS, 'rehearsal-phone-host.png') });
+    expect(await seriousViolations(hostPhone)).toEqual([]);
+    await hostPhone.context().close();
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await panel.screenshot({ path: join(ARTIFACTS, 'rehearsal-panel.png') });
