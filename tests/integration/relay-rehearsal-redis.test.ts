@@ -3,7 +3,8 @@
  * relay processes, `npm start` with LIVESHELF_REDIS_URL, on a redis-server this file starts).
  * A rush asked on one relay arrives once, not twice; a steady pace arrives at one rate; when
  * the relay holding the feed's lock is killed, the other takes the feed over after the lock
- * expires and the orders go on at one rate; rehearsal.end on the survivor gives every count back.
+ * expires and the orders go on at one rate; rehearsal.end on the survivor gives every count back;
+ * the report and the sales CSV after it show the live sale alone.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,6 +78,14 @@ describe('the rehearsal feed on two relays, one Redis', () => {
     expect((await state(b.url, r)).totals).toEqual({ sold: 0, revenueMinor: 0, orders: 0, weightGrams: 0 });
     await sleep(1500);
     expect(await client.exists(`ls:{${r.roomId}}:rehearsal-feed`)).toBe(0);
+    // A live sale after it: the report and the sales CSV, read on either relay, show it alone.
+    const pom = (await state(a.url, r)).products[0]!.id;
+    expect((await command(b.url, r, { id: 'live', type: 'sale.record', productId: pom, quantity: 2 })).json).toMatchObject({ ok: true });
+    const report = (await api(a.url, `/api/rooms/${r.roomId}/report`, { token: r.host })).json;
+    expect(report.totals).toMatchObject({ orders: 1, units: 2, revenueMinor: 2 * 5990 });
+    expect(report.sources).toEqual([{ source: 'api', name: 'api', orders: 1, units: 2, revenueMinor: 2 * 5990 }]);
+    const csv = (await api(b.url, `/api/rooms/${r.roomId}/sales?format=csv`, { token: r.host })).text;
+    expect(csv.trim().split('\r\n')).toHaveLength(2);
   });
 
   it('600 a minute arrive at one rate, not two; the holder killed, the other relay takes the feed over at the same rate', async () => {
