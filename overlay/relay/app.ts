@@ -80,10 +80,16 @@ export function createApplication(deps: RelayDeps) {
     freshActor: (roomId) => hub.fresh(roomId),
     take: (work) => lifecycle.take(work),
   });
-  const hub = new RoomHub(store, clock, logger, (change) => {
-    broadcaster.publish(change);
-    feeds.onCommit(change);
-  });
+  const hub = new RoomHub(
+    store,
+    clock,
+    logger,
+    (change) => {
+      broadcaster.publish(change);
+      feeds.onCommit(change);
+    },
+    (actor) => feeds.onLoad(actor.state),
+  );
   const lifecycle = createLifecycle({ app, io, hub, store, broadcaster, logger, config });
 
   registerHttpApi(app, { io, hub, store, clock, logger, config, lifecycle, publicUrl, version: RELAY_VERSION });

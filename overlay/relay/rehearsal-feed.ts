@@ -13,7 +13,8 @@
  *
  * It stops on rehearsal.stop or .end (seen in the state, or as a simulated order refused
  * `not_rehearsing` when another relay applied them), when nothing in the queue can sell (it
- * sends rehearsal.stop itself, so the panel says so), and on close (no timer left behind).
+ * sends rehearsal.stop itself, so the panel says so), and on close (no timer left behind). A
+ * relay restarted mid-rehearsal resumes the feed when the room is loaded again (`onLoad`).
  * Exactly one feed per room across relay processes: rehearsal-lock.ts.
  */
 import { randomBytes } from 'node:crypto';
@@ -339,6 +340,14 @@ export function createRehearsalFeeds(deps: RehearsalFeedsDeps) {
       } else if (was?.running || feeds.has(next.id)) {
         void letGo(next.id, true);
       }
+    },
+    /**
+     * A room loaded into this process whose stored state says its feed runs: a relay restarted
+     * (or a room evicted) mid-rehearsal resumes the feed from now, if no other process holds it.
+     */
+    onLoad(state: RoomState): void {
+      const r = state.mode === 'rehearsal' ? state.rehearsal : null;
+      if (r?.running && !feeds.has(state.id)) void claim(state.id, { ...r, resumedAt: -Infinity }, true);
     },
     /** The feed of a room in this process, if it runs here (tests, the bench). */
     feed(roomId: string): RoomFeed | undefined {

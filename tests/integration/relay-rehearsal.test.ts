@@ -3,7 +3,8 @@
  * simulated feed sends its orders through the room's actor, so an overlay's counter climbs; a
  * rush brings exactly the orders asked; stop stops it; a queue sold out stops it by itself; end
  * gives every count and stock back; and nothing of it reaches the report, its CSVs, the sales
- * CSV or the sources, while GET …/sales marks it. Also: close() with a feed running leaves nothing behind.
+ * CSV or the sources, while GET …/sales marks it. Also: a relay restarted mid-rehearsal resumes
+ * the feed, and close() with a feed running leaves nothing behind.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RoomState } from '../../shared/domain.js';
@@ -104,6 +105,23 @@ describe('the rehearsal feed on one relay', () => {
     expect(stopped.rehearsal?.counted.orders).toBe(8);
     await cmd(room, { id: 'end', type: 'rehearsal.end' });
     expect((await state(room)).products.map((p) => [p.stock, p.soldOut])).toEqual([[5, false], [3, false]]);
+  });
+
+  it('a relay restarted mid-rehearsal resumes the feed when the room is used again', async () => {
+    const { room } = await setup();
+    await cmd(room, { id: 'start', type: 'rehearsal.start', ordersPerMinute: 600 });
+    await sleep(800);
+    const dataDir = r!.dataDir;
+    const port = Number(new URL(r!.url).port);
+    await r!.close({ keepData: true });
+    r = await startRelay({ dataDir, port });
+    const atRestart = (await state(room)).totals.orders; // this read loads the room: the feed resumes
+    await sleep(2000);
+    expect((await state(room)).totals.orders).toBeGreaterThan(atRestart + 5);
+    await cmd(room, { id: 'end', type: 'rehearsal.end' });
+    expect((await state(room)).totals.orders).toBe(0);
+    await r.close();
+    r = undefined;
   });
 
   it('close() with a feed running stops it and closes cleanly', async () => {
