@@ -85,6 +85,21 @@ describe('the rehearsal feed on one relay', () => {
     expect(bySource.totals.bySource).toEqual(report.sources);
   });
 
+  it('answers bad input with a 4xx naming the field, a co-host with 403, an end without start with 409; nothing changes', async () => {
+    const { room } = await setup();
+    const before = await state(room);
+    const bad = await cmd(room, { id: 'bad', type: 'rehearsal.start', ordersPerMinute: 601 });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatchObject({ code: 'invalid', field: 'ordersPerMinute' });
+    expect(bad.json.error.message).toContain('at most 600');
+    const cohost = await api(r!.url, `/api/rooms/${room.room.id}/commands`, { token: room.tokens.cohost, body: { id: 'co', type: 'rehearsal.start' } });
+    expect(cohost.status).toBe(403);
+    const end = await cmd(room, { id: 'end', type: 'rehearsal.end' });
+    expect(end.status).toBe(409);
+    expect(end.json.error).toMatchObject({ reason: 'not_rehearsing' });
+    expect(await state(room)).toEqual(before);
+  });
+
   it('stop stops the simulated orders: none counts after it', async () => {
     const { room } = await setup();
     await cmd(room, { id: 'start', type: 'rehearsal.start', ordersPerMinute: 600 });
