@@ -319,11 +319,22 @@ export function createRehearsalFeeds(deps: RehearsalFeedsDeps) {
 
   const pollMs = deps.pollMs ?? 1000;
   let polling = false;
+  // A store outage fails every poll: said once when it starts and once when it ends, not every second.
+  let failing = false;
   const poller = setInterval(() => {
     if (polling || closed) return;
     polling = true;
     poll()
-      .catch((err: unknown) => logger.warn({ err }, 'rehearsal feed poll failed; the next one tries again'))
+      .then(
+        () => {
+          if (failing) logger.info('rehearsal feed poll works again');
+          failing = false;
+        },
+        (err: unknown) => {
+          if (!failing) logger.warn({ err }, 'rehearsal feed poll failed; it tries again every poll');
+          failing = true;
+        },
+      )
       .finally(() => (polling = false));
   }, pollMs);
   poller.unref();
