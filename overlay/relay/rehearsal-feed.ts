@@ -263,6 +263,12 @@ export function createRehearsalFeeds(deps: RehearsalFeedsDeps) {
   const { lock, logger } = deps;
   const feeds = new Map<string, RoomFeed>();
   const claiming = new Set<string>();
+  /**
+   * Rooms this process saw start whose lock another process held: tried again each poll until
+   * the feed runs somewhere or the rehearsal stopped. (The announced set alone could lose one: a
+   * holder ending the previous run forgets the room just as this start announces it.)
+   */
+  const wanted = new Set<string>();
   let closed = false;
 
   const feedDeps: RoomFeedDeps = { ...deps, ended: (roomId) => void letGo(roomId, true) };
@@ -282,8 +288,12 @@ export function createRehearsalFeeds(deps: RehearsalFeedsDeps) {
     if (closed || claiming.has(roomId) || feeds.has(roomId)) return;
     claiming.add(roomId);
     try {
-      if (announce) await lock.announce(roomId);
+      if (announce) {
+        await lock.announce(roomId);
+        wanted.add(roomId);
+      }
       if (!(await lock.acquire(roomId)) || closed) return;
+      wanted.delete(roomId);
       // Read again once the lock is ours: the rehearsal may have stopped meanwhile on another relay.
       const actor = await deps.freshActor(roomId);
       const r = actor?.state.mode === 'rehearsal' ? actor.state.rehearsal : null;
@@ -312,7 +322,7 @@ export function createRehearsalFeeds(deps: RehearsalFeedsDeps) {
       const actor = await deps.freshActor(roomId);
       if (actor) feed.follow(actor.state);
     }
-    for (const roomId of await lock.announced()) {
+    for (const roomId of new Set([...wanted, ...(await lock.announced())])) {
       if (!feeds.has(roomId)) await claim(roomId, { ordersPerMinute: 0, rushOrders: 0, rushSeconds: 1, resumedAt: -Infinity }, false);
     }
   }
