@@ -36,6 +36,10 @@ export interface AuditSummary {
   /** command.undo: the id of the command it reversed. */
   undone?: string;
   soldOut?: boolean;
+  /** rehearsal.start: the simulated feed's pace (its rush in quantity and seconds). */
+  perMinute?: number;
+  /** rehearsal.end: the practice orders it took out of the counts. */
+  orders?: number;
 }
 
 export interface AuditEntry {
@@ -104,6 +108,12 @@ export function auditSummary(prev: RoomState, next: RoomState, command: Command,
       const productId = result.productId ?? command.productId;
       return compact({ productId, name: nameOf(next, productId), quantity: command.quota ?? undefined, label: command.shipBy });
     }
+    case 'rehearsal.start':
+      return { perMinute: next.rehearsal?.ordersPerMinute ?? 0, quantity: next.rehearsal?.rushOrders ?? 0, seconds: next.rehearsal?.rushSeconds ?? 0 };
+    case 'rehearsal.stop':
+      return {};
+    case 'rehearsal.end':
+      return { orders: prev.rehearsal?.counted.orders ?? 0 };
     case 'presale.clear':
       return compact({ productId: command.productId, name: nameOf(prev, command.productId) });
     case 'presets.set':

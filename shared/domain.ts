@@ -58,7 +58,7 @@ export const PresetsSchema = z.object({
 });
 export type Presets = z.infer<typeof PresetsSchema>;
 
-export const SALE_SOURCES = ['console', 'api', 'webhook', 'shortcut', 'import'] as const;
+export const SALE_SOURCES = ['console', 'api', 'webhook', 'shortcut', 'import', 'rehearsal'] as const;
 /**
  * Where a sale came from: one of SALE_SOURCES, or a named origin of many — `feed:<feed id>` (a
  * shop's signed webhook, issue 13) or `page:<site>` (a number read off a seller console). The
@@ -95,6 +95,12 @@ export const SaleSchema = z.object({
    * from stock, so a void or refund gives back quota, not stock. False for a sale stored before.
    */
   presale: z.boolean().default(false),
+  /**
+   * Recorded while the room was in rehearsal (issue 19, [Rh3] in shared/commands/rehearsal.ts),
+   * whatever its source: rehearsal.end took it out of the counts, and no report or export shows
+   * it. Absent on a live sale (and on every sale stored before rehearsals existed).
+   */
+  rehearsal: z.literal(true).optional(),
 });
 export type Sale = z.infer<typeof SaleSchema>;
 
@@ -111,6 +117,29 @@ export const TotalsSchema = z.object({
 });
 export type Totals = z.infer<typeof TotalsSchema>;
 
+/**
+ * A rehearsal under way (issue 19, shared/commands/rehearsal.ts): the simulated feed's pace,
+ * whether it runs, and what the rehearsal's sales added to the totals, which rehearsal.end takes
+ * back (the products keep their own share in Product.rehearsal).
+ */
+export const RehearsalSchema = z.object({
+  startedAt: time,
+  /** The simulated feed's steady pace (Poisson arrivals); 0: only the host's own sales. */
+  ordersPerMinute: count,
+  /** A rush on top of it: this many orders within rushSeconds of the last start (0: none). */
+  rushOrders: count,
+  rushSeconds: count,
+  /** The simulated feed runs (rehearsal.start) or is stopped (rehearsal.stop, or all sold out). */
+  running: z.boolean(),
+  /** The last rehearsal.start: the rush is counted from here. */
+  resumedAt: time,
+  /** What this rehearsal's sales (net of their voids and refunds) added to the room's totals. */
+  counted: z.object({ sold: count, revenueMinor: count, orders: count, weightGrams: count }),
+});
+export type Rehearsal = z.infer<typeof RehearsalSchema>;
+export const ROOM_MODES = ['live', 'rehearsal'] as const;
+export type RoomMode = (typeof ROOM_MODES)[number];
+
 /** The authoritative room state, exactly what clients receive and GET /api/rooms/:room returns. */
 export const RoomStateSchema = z.object({
   id: z.string(),
@@ -124,6 +153,9 @@ export const RoomStateSchema = z.object({
   countdown: CountdownSchema.nullable(),
   presets: PresetsSchema.default(() => ({ ticker: [], countdowns: [] })),
   totals: TotalsSchema,
+  /** Issue 19: in rehearsal every sale is practice, taken back at its end. A room stored before reads live. */
+  mode: z.enum(ROOM_MODES).default('live'),
+  rehearsal: RehearsalSchema.nullable().default(null),
   updatedAt: time,
 });
 export type RoomState = z.infer<typeof RoomStateSchema>;
@@ -143,6 +175,8 @@ export function emptyRoom(id: string, info: RoomInfo, now: number): RoomState {
     countdown: null,
     presets: { ticker: [], countdowns: [] },
     totals: { sold: 0, revenueMinor: 0, orders: 0, weightGrams: 0 },
+    mode: 'live',
+    rehearsal: null,
     updatedAt: now,
   };
 }

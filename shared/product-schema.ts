@@ -79,6 +79,14 @@ export const ProductSchema = z.object({
    * stock never grows by units it never had.
    */
   oversold: z.number().int().min(1).optional(),
+  /**
+   * While the room rehearses (issue 19): what the rehearsal's sales changed in this product, as
+   * after − before of each field (stock and its share of oversold since the host's last
+   * stock.set). rehearsal.end subtracts it and drops it; absent otherwise.
+   */
+  rehearsal: z
+    .object({ sold: z.number().int(), revenueMinor: z.number().int(), stock: z.number().int(), oversold: z.number().int(), presaleSold: z.number().int() })
+    .optional(),
 });
 export type Product = z.infer<typeof ProductSchema>;
 

@@ -30,6 +30,8 @@
  * [R11] a sale from a shop feed or a seller page (`feed:…`, `page:…` sources) reports an order
  *      already paid: it is counted even beyond the stock or on a product marked sold out; the
  *      stock stops at 0. A void or refund of it gives back only what it took from the stock.
+ * [Rh1]–[Rh8] the rehearsal (issue 19): in shared/commands/rehearsal.ts; the shares a command
+ *      leaves while the room rehearses are added here, after its case, for every command alike.
  */
 import type { Command } from './commands.js';
 import { roleMay } from './commands.js';
@@ -37,6 +39,7 @@ import { HANDLERS } from './commands/registry.js';
 import type { Apply, ApplyContext, CommandResult, RoomEvent } from './commands/apply.js';
 import { fail, type RoomError } from './commands/refusals.js';
 import { inverseOf, type Inverse } from './commands/undo.js';
+import { trackRehearsal } from './commands/rehearsal.js';
 import type { RoomState, Sale } from './domain.js';
 
 export { ERROR_STATUS, REFUSAL_REASONS, type RefusalReason, type RoomError, type RoomErrorCode } from './commands/refusals.js';
@@ -64,7 +67,9 @@ export function applyCommand(state: RoomState, command: Command, ctx: ApplyConte
   if (out.duplicateOfSale) {
     return { ok: true, duplicateOfSale: out.duplicateOfSale, state, events: [], result: out.result ?? {} };
   }
-  const next = { ...out.state, version: state.version + 1, updatedAt: ctx.now };
+  // [Rh4] [Rh5] a rehearsing room keeps the rehearsal's share of what this command changed.
+  const applied = state.mode === 'rehearsal' && out.state.mode === 'rehearsal' ? trackRehearsal(state, out.state, out.events) : out.state;
+  const next = { ...applied, version: state.version + 1, updatedAt: ctx.now };
   // What command.undo needs to reverse it, recorded now (shared/commands/undo.ts [U1]).
   const inverse = inverseOf(state, next, command);
   return { ok: true, state: next, events: out.events, result: out.result ?? {}, ...(inverse && { inverse }) };

@@ -5,6 +5,7 @@
  * sales: the relay pages the sales out of its store and hands them over with the record of
  * card changes, so the same function serves the API, its CSVs and the tests.
  *
+ * Rehearsal sales (issue 19) are left out, and a rehearsal's time has nothing on air.
  * It counts exactly as the reducer does ([R6], [R9] in shared/room-reducer.ts): a voided sale
  * counts nothing, a refunded one counts quantity − refundedQuantity units, and an order is a
  * sale that still counts a unit — so over the whole room the report's totals are the room's.
@@ -25,9 +26,14 @@ export interface CardChange {
   productId: string | null;
 }
 
-/** The product on air in a state: the card's product while the card is shown, else null. */
-export function onAirOf(state: Pick<RoomState, 'cardVisible' | 'currentProductId'>): string | null {
-  return state.cardVisible ? state.currentProductId : null;
+/**
+ * The product on air in a state: the card's product while the card is shown, else null. While
+ * the room rehearses (issue 19) nothing is on air for the report: the card shown then is
+ * practice, like the sales ([Rh3]), so the relay's card history records the rehearsal as a
+ * hidden card and the card as it is when the rehearsal ends.
+ */
+export function onAirOf(state: Pick<RoomState, 'cardVisible' | 'currentProductId'> & { mode?: RoomState['mode'] }): string | null {
+  return state.cardVisible && state.mode !== 'rehearsal' ? state.currentProductId : null;
 }
 
 export interface ReportTotals {
@@ -132,7 +138,8 @@ export class SourceTally {
   }
   /** A sale as stored: skipped when voided or wholly refunded. */
   addSale(sale: Sale): void {
-    const units = sale.voidedAt === null ? sale.quantity - sale.refundedQuantity : 0;
+    // A rehearsal sale is never in a report (issue 19, [Rh3]).
+    const units = sale.voidedAt === null && !sale.rehearsal ? sale.quantity - sale.refundedQuantity : 0;
     if (units > 0) this.add(sale, units);
   }
   list(): ReportSource[] {
@@ -163,7 +170,8 @@ export function showReport(input: ReportInput): ShowReport {
   const totals: ReportTotals = { orders: 0, units: 0, revenueMinor: 0, refundedMinor: 0, weightGrams: 0 };
   const sources = new SourceTally(sourceOf);
   for (const s of input.sales) {
-    if (s.at < from || s.at >= to || s.voidedAt !== null) continue;
+    // A rehearsal sale was practice: rehearsal.end took it out of the counts, and it is in no report.
+    if (s.at < from || s.at >= to || s.voidedAt !== null || s.rehearsal) continue;
     const units = s.quantity - s.refundedQuantity;
     const revenue = units * s.unitPriceMinor;
     const r = row(s.productId);

@@ -5,6 +5,7 @@ import { CurrentPanel } from './CurrentPanel';
 import { PairingForm } from './PairingForm';
 import { LazyCsvImport as CsvImport, LazyObsSlot as ObsSlot, LazyProductForm as ProductForm, useAfterFirstPaint } from './lazy';
 import { ProductQueue } from './ProductQueue';
+import { RehearsalPanel, RehearsalStart } from './RehearsalPanel';
 import { RoomsList } from './RoomsList';
 import { StatusBar } from './StatusBar';
 
@@ -66,6 +67,7 @@ export function ConsoleApp({ s }: { s: ConsoleState }) {
       <NoticeBar s={s} />
       {state ? (
         <>
+          <RehearsalPanel s={s} />
           <CurrentPanel s={s} />
           {!host && (
             <p class="hint cohost-hint">
@@ -85,6 +87,7 @@ export function ConsoleApp({ s }: { s: ConsoleState }) {
           {host && panel === 'add' && <ProductForm s={s} product={null} onDone={() => setPanel('none')} />}
           {host && panel === 'csv' && <CsvImport s={s} onDone={() => setPanel('none')} />}
           <ProductQueue s={s} />
+          <RehearsalStart s={s} />
           {later && !web && <ObsSlot s={s} isHost={host} />}
         </>
       ) : (

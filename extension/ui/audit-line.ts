@@ -18,6 +18,8 @@ export function auditLine(entry: Pick<AuditEntry, 'type' | 'by' | 'summary' | 'a
     text: s.text ?? '',
     seconds: s.seconds ?? 0,
     label: s.label ?? '',
+    perMinute: s.perMinute ?? 0,
+    orders: s.orders ?? 0,
   });
   const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, ...(timeZone !== undefined && { timeZone }) }).format(entry.at);
   return t('audit.line', { what, time });

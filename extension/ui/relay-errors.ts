@@ -53,6 +53,8 @@ export const REASON_KEYS = {
   unknown_command: 'relayError.unknown_command',
   already_undone: 'relayError.already_undone',
   duplicate_preset: 'relayError.duplicate_preset',
+  not_rehearsing: 'relayError.not_rehearsing',
+  rehearsal_over: 'relayError.rehearsal_over',
 } as const satisfies Record<RefusalReason, MessageKey>;
 
 /**

@@ -22,6 +22,8 @@ import { jsonOnlyParser } from './json-parser.js';
 import { createLifecycle } from './lifecycle.js';
 import { originPolicy } from './origin-policy.js';
 import { registerPages } from './pages.js';
+import { createRehearsalFeeds, realTimers } from './rehearsal-feed.js';
+import { localFeedLock } from './rehearsal-lock.js';
 import { RoomHub } from './room-hub.js';
 import { attachSocketSessions, type SocketData } from './socket-session.js';
 
@@ -66,7 +68,28 @@ export function createApplication(deps: RelayDeps) {
   });
 
   const broadcaster = createBroadcaster(io, config);
-  const hub = new RoomHub(store, clock, logger, broadcaster.publish);
+  // The rehearsal's simulated orders (issue 19) go through the hub like any command; one feed per room across processes.
+  const feeds = createRehearsalFeeds({
+    clock,
+    random: deps.random ?? Math.random,
+    timers: deps.feedTimers ?? realTimers,
+    logger,
+    lock: deps.rehearsalLock ?? localFeedLock(),
+    ...(config.rehearsalPollMs !== undefined && { pollMs: config.rehearsalPollMs }),
+    actor: (roomId) => hub.get(roomId),
+    freshActor: (roomId) => hub.fresh(roomId),
+    take: (work) => lifecycle.take(work),
+  });
+  const hub = new RoomHub(
+    store,
+    clock,
+    logger,
+    (change) => {
+      broadcaster.publish(change);
+      feeds.onCommit(change);
+    },
+    (actor) => feeds.onLoad(actor.state),
+  );
   const lifecycle = createLifecycle({ app, io, hub, store, broadcaster, logger, config });
 
   registerHttpApi(app, { io, hub, store, clock, logger, config, lifecycle, publicUrl, version: RELAY_VERSION });
@@ -86,9 +109,12 @@ export function createApplication(deps: RelayDeps) {
      * broadcast when committed but answered after the WAL's fsync), sends the last throttled
      * broadcasts, then disconnects the sockets, closes the server and the store. Idempotent.
      */
-    close(): Promise<void> {
+    async close(): Promise<void> {
+      // The simulated feeds first: no order of theirs arrives once the relay stops taking commands.
+      await feeds.close();
       return lifecycle.close();
     },
+    feeds,
   };
 }
 

@@ -6,6 +6,8 @@ import type { FastifyInstance, RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger as PinoLogger } from 'pino';
 import type { RoomStore } from './room-store.js';
+import type { FeedTimers } from './rehearsal-feed.js';
+import type { FeedLock } from './rehearsal-lock.js';
 
 export interface Clock {
   now(): number;
@@ -44,6 +46,8 @@ export interface RelayConfig {
    * answered before the sockets are cut anyway (a stuck disk must not hold a shutdown). Default 2,000 ms.
    */
   closeGraceMs?: number;
+  /** How often a rehearsal feed's lock is renewed and a dead relay's feed looked for (default 1,000 ms). */
+  rehearsalPollMs?: number;
 }
 
 export interface RelayDeps {
@@ -51,6 +55,11 @@ export interface RelayDeps {
   clock: Clock;
   logger: PinoLogger;
   config: RelayConfig;
+  /** Which process runs a room's rehearsal feed (issue 19): Redis for several; default this process alone. */
+  rehearsalLock?: FeedLock;
+  /** The rehearsal feed's random source and timers (tests inject them); Math.random and setTimeout by default. */
+  random?: () => number;
+  feedTimers?: FeedTimers;
 }
 
 /** The Fastify instance createApplication builds (its logger is the pino one given). */

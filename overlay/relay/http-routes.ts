@@ -234,7 +234,8 @@ export function registerHttpApi(app: RelayHttp, { io, hub, store, clock, logger,
       async function* pages(): AsyncGenerator<string> {
         let page = first;
         for (let header = true; ; header = false) {
-          yield salesCsv(saleRecords(page, products), state, { header });
+          // Issue 19: a rehearsal's practice sales are in no export ([Rh3]); GET …/sales as JSON marks them instead.
+          yield salesCsv(saleRecords(page.filter((s) => !s.rehearsal), products), state, { header });
           if (page.length < CSV_PAGE) return;
           page = await store.listSales(roomId, page[page.length - 1]!, CSV_PAGE);
         }

@@ -20,6 +20,7 @@ import { RedisRoomStore } from './redis-store.js';
 import { catchUpLocalRooms, createRedisBroadcast } from './redis-broadcast.js';
 import { seedDemoRoom } from './demo-room.js';
 import { choosePublicUrl } from './public-url.js';
+import { redisFeedLock } from './rehearsal-lock.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const port = Number(process.env.PORT ?? 4600);
@@ -65,10 +66,13 @@ const onFatal = (err: Error) => {
 const store = redisStore ?? new SqliteRoomStore({ path: join(dataDir, 'liveshelf.sqlite'), synchronous: sync, onFatal });
 // After a lost subscription, the clients here get the current state of their rooms again.
 const broadcast = redisUrl ? createRedisBroadcast(redisUrl, () => void catchUpLocalRooms(relay)) : undefined;
+// LIVESHELF_REHEARSAL_LOCK_MS: how long a rehearsal feed's Redis lock lasts unrenewed (a dead relay's feed is taken over after it).
+const lockMs = Number(process.env.LIVESHELF_REHEARSAL_LOCK_MS ?? 3000);
 const relay = createApplication({
   store,
   clock: { now: () => Date.now() },
   logger,
+  ...(redisStore && { rehearsalLock: redisFeedLock(redisStore.redis, lockMs) }),
   config: { publicUrl, adminToken, overlayDir: join(root, 'dist/overlay'), consoleDir: join(root, 'dist/console'), reportDir: join(root, 'dist/report'), rateLimit: { perSecond: ratePerSecond, burst: ratePerSecond * 2 }, sharedBroadcasts: broadcast !== undefined },
 });
 

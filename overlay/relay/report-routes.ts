@@ -61,6 +61,17 @@ export async function eachSale(store: RoomStore, roomId: string, from: number, t
   }
 }
 
+/** The room's first sale that is not a rehearsal's (issue 19): the report's default window starts there. */
+async function firstLiveSale(store: RoomStore, roomId: string): Promise<Sale | undefined> {
+  let after: SalesAfter | undefined;
+  for (;;) {
+    const page = await store.listSales(roomId, after, REPORT_PAGE);
+    const live = page.find((s) => !s.rehearsal);
+    if (live || page.length < REPORT_PAGE) return live;
+    after = page[page.length - 1]!;
+  }
+}
+
 /** Names the `feed:<id>` sources through the feed store seam (the others are named by themselves). */
 async function nameFeeds(roomId: string, sources: ReportSource[], feedName: FeedNameOf | undefined): Promise<void> {
   if (!feedName) return;
@@ -110,7 +121,7 @@ export function roomReporter({ store, clock, storageFailed, feedName }: Pick<Rep
     const to = q.to ?? clock.now() + 1;
     let from = q.from;
     if (from === undefined) {
-      const [firstSale] = await store.listSales(roomId, undefined, 1);
+      const firstSale = await firstLiveSale(store, roomId);
       const [firstCard] = await store.listCardChanges(roomId, -Infinity, Infinity);
       const first = Math.min(firstSale?.at ?? Infinity, firstCard?.at ?? Infinity);
       from = Number.isFinite(first) ? first : to - 1;

@@ -269,6 +269,8 @@ export class RoomHub {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly onCommit: (change: RoomChange) => void,
+    /** A room loaded into this process (first use, or again after eviction): the rehearsal feed resumes there (issue 19). */
+    private readonly onLoad?: (actor: RoomActor) => void,
   ) {}
 
   get(roomId: string): Promise<RoomActor | undefined> {
@@ -280,7 +282,10 @@ export class RoomHub {
       actor.then(
         (a) => {
           if (!a) this.drop(roomId, created);
-          else created.loaded = a;
+          else {
+            created.loaded = a;
+            this.onLoad?.(a);
+          }
         },
         () => this.drop(roomId, created),
       );

@@ -102,6 +102,7 @@ CREATE TABLE IF NOT EXISTS sales (
   voided_at INTEGER,
   answer TEXT,
   presale INTEGER NOT NULL DEFAULT 0,
+  rehearsal INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (room_id, id)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS sales_order ON sales (room_id, order_id) WHERE order_id IS NOT NULL;
@@ -126,7 +127,7 @@ CREATE TABLE IF NOT EXISTS audit (
 
 type Meta = Omit<RoomState, 'products'>;
 
-const SALE_COLUMNS = 'id, order_id, product_id, quantity, refunded_quantity, unit_price_minor, at, source, by_role, voided_at, presale';
+const SALE_COLUMNS = 'id, order_id, product_id, quantity, refunded_quantity, unit_price_minor, at, source, by_role, voided_at, presale, rehearsal';
 
 interface TokenRow {
   token_host: string;
@@ -148,6 +149,7 @@ function saleOfRow(s: SaleRow): Sale {
     by: s.by_role,
     voidedAt: s.voided_at,
     presale: s.presale === 1,
+    ...(s.rehearsal === 1 && { rehearsal: true as const }),
   };
 }
 
@@ -164,6 +166,8 @@ interface SaleRow {
   voided_at: number | null;
   /** 0/1: SQLite has no boolean. */
   presale: number;
+  /** 1: recorded while the room rehearsed (issue 19); 0 for a live sale. */
+  rehearsal: number;
 }
 
 export class SqliteRoomStore implements RoomStore {
@@ -190,6 +194,8 @@ export class SqliteRoomStore implements RoomStore {
     if (!saleColumns.has('refunded_quantity')) this.db.exec('ALTER TABLE sales ADD COLUMN refunded_quantity INTEGER NOT NULL DEFAULT 0');
     // Nor, before 2026-12-03, sales.presale (issue 17): their sales were all from stock (0).
     if (!saleColumns.has('presale')) this.db.exec('ALTER TABLE sales ADD COLUMN presale INTEGER NOT NULL DEFAULT 0');
+    // Nor, before 2026-12-04, sales.rehearsal (issue 19): their sales were all live (0).
+    if (!saleColumns.has('rehearsal')) this.db.exec('ALTER TABLE sales ADD COLUMN rehearsal INTEGER NOT NULL DEFAULT 0');
     openSqliteFormat(this.db);
     if (level === 'FULL' && options.path !== ':memory:') {
       // The WAL file exists once the schema was written; it lives as long as the connection
@@ -218,7 +224,7 @@ export class SqliteRoomStore implements RoomStore {
       deleteProduct: db.prepare('DELETE FROM products WHERE room_id = ? AND id = ?'),
       insertCommand: db.prepare('INSERT INTO commands (room_id, id, version, type, by_role, at, answer) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       insertSale: db.prepare(
-        'INSERT INTO sales (room_id, id, order_id, product_id, quantity, refunded_quantity, unit_price_minor, at, source, by_role, voided_at, answer, presale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO sales (room_id, id, order_id, product_id, quantity, refunded_quantity, unit_price_minor, at, source, by_role, voided_at, answer, presale, rehearsal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       // What a void or a refund changes of a recorded sale (the rest of a sale never changes).
       updateSale: db.prepare('UPDATE sales SET voided_at = ?, refunded_quantity = ? WHERE room_id = ? AND id = ?'),
@@ -270,7 +276,7 @@ export class SqliteRoomStore implements RoomStore {
     }
     for (const [seq, undoId] of undoneMarks(entries)) this.stmt.markUndone.run(undoId, roomId, seq);
     for (const s of sales.sales.values()) {
-      if (sales.recorded.has(s.id)) this.stmt.insertSale.run(roomId, s.id, s.orderId, s.productId, s.quantity, s.refundedQuantity, s.unitPriceMinor, s.at, s.source, s.by, s.voidedAt, carried.get(s.id) ?? null, s.presale ? 1 : 0);
+      if (sales.recorded.has(s.id)) this.stmt.insertSale.run(roomId, s.id, s.orderId, s.productId, s.quantity, s.refundedQuantity, s.unitPriceMinor, s.at, s.source, s.by, s.voidedAt, carried.get(s.id) ?? null, s.presale ? 1 : 0, s.rehearsal ? 1 : 0);
       else this.stmt.updateSale.run(s.voidedAt, s.refundedQuantity, roomId, s.id);
     }
     for (const c of cards) this.stmt.insertCard.run(roomId, c.at, c.productId);

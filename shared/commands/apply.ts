@@ -25,6 +25,8 @@ export type RoomEvent =
   | { type: 'ticker.changed' }
   | { type: 'countdown.changed' }
   | { type: 'room.updated' }
+  /** Issue 19: rehearsal.start, .stop or .end changed the room's mode or its rehearsal. */
+  | { type: 'rehearsal.changed' }
   /** command.undo reversed the command `commandId`, logged at `seq`: the stores mark its entry undone. */
   | { type: 'command.undone'; commandId: string; seq: number };
 

@@ -51,6 +51,10 @@ export const COMMAND_META = {
   'presets.set': { roles: HOST, label: 'command.presets.set' },
   // Undo is the host's: a co-host may redo a card, not take back what someone else did.
   'command.undo': { roles: HOST, label: 'command.command.undo' },
+  // Issue 19: the rehearsal is the host's (it takes sales back out of the counts at its end).
+  'rehearsal.start': { roles: HOST, label: 'command.rehearsal.start' },
+  'rehearsal.stop': { roles: HOST, label: 'command.rehearsal.stop' },
+  'rehearsal.end': { roles: HOST, label: 'command.rehearsal.end' },
 } as const satisfies Record<string, CommandMeta>;
 
 export type CommandType = keyof typeof COMMAND_META;

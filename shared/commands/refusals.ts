@@ -43,6 +43,10 @@ export const REFUSAL_REASONS = {
   already_undone: 'conflict',
   /** presets.set [P2]: the same ticker line or countdown twice in one list. */
   duplicate_preset: 'invalid',
+  /** Issue 19 [Rh2]: rehearsal.stop or .end, or a simulated order, while the room is not rehearsing (or its feed is stopped). */
+  not_rehearsing: 'conflict',
+  /** [Rh6] a void or refund of a sale of a rehearsal that has ended: it was taken out already. */
+  rehearsal_over: 'conflict',
   /** [R2] the command's baseVersion is not the room's version. */
   stale_version: 'conflict',
 } as const satisfies Record<string, RoomErrorCode>;

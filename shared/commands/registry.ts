@@ -27,6 +27,7 @@ import { PRESALE_COMMANDS } from './presale.js';
 import { PRESET_COMMANDS } from './presets.js';
 import { PRODUCT_COMMANDS } from './product.js';
 import { QUEUE_COMMANDS } from './queue.js';
+import { REHEARSAL_COMMANDS } from './rehearsal.js';
 import { ROOM_COMMANDS } from './room.js';
 import { SALE_COMMANDS } from './sale.js';
 import { STOCK_COMMANDS } from './stock.js';
@@ -45,6 +46,7 @@ export const COMMANDS = [
   ...ROOM_COMMANDS,
   ...PRESET_COMMANDS,
   ...UNDO_COMMANDS,
+  ...REHEARSAL_COMMANDS,
 ] as const;
 
 type Definitions = typeof COMMANDS;

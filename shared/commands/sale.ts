@@ -9,6 +9,7 @@ import { IdSchema, isFactSource, MinorSchema, type Product, type RoomState, type
 import { findProduct, soldOutOf, unknownProduct, withProduct, type Applied, type ApplyContext, type RoomEvent } from './apply.js';
 import { defineCommand, type LookupKeys } from './define.js';
 import { fail, type Refusal } from './refusals.js';
+import { refuseEndedRehearsalSale, refuseSimulatedOrder } from './rehearsal.js';
 
 const quantity = z
   .number({ error: 'must be a whole number of units' })
@@ -31,6 +32,11 @@ export const saleRecord = defineCommand('sale.record', {
     if (cmd.orderId !== undefined) into.orderIds.push(cmd.orderId);
   },
   apply(state, cmd, ctx) {
+    // [Rh3] the simulated feed's orders count only while it runs.
+    if (ctx.source === 'rehearsal') {
+      const refused = refuseSimulatedOrder(state);
+      if (refused) return refused;
+    }
     if (cmd.orderId !== undefined) {
       const first = ctx.saleByOrder(cmd.orderId);
       if (first) {
@@ -85,6 +91,8 @@ export const saleRecord = defineCommand('sale.record', {
       by: ctx.by,
       voidedAt: null,
       presale,
+      // [Rh3] whatever its source: the room is rehearsing, so this sale is practice.
+      ...(state.mode === 'rehearsal' && { rehearsal: true as const }),
     };
     const beyond = presale || p.stock === null ? 0 : Math.max(0, quantity - p.stock);
     const next: Product = presale
@@ -181,11 +189,11 @@ const lookUpSale = (cmd: { saleId: string }, into: LookupKeys): void => {
 };
 
 /** A sale that sale.void or sale.refund may act on: recorded in this room and not undone. */
-function liveSale(saleId: string, ctx: ApplyContext, undone: string): Sale | Refusal {
+function liveSale(state: RoomState, saleId: string, ctx: ApplyContext, undone: string): Sale | Refusal {
   const sale = ctx.sale(saleId);
   if (!sale) return fail('unknown_sale', `no sale "${saleId}" in this room`, 'saleId');
   if (sale.voidedAt !== null) return fail('already_voided', `sale "${saleId}" was already undone${undone}`, 'saleId');
-  return sale;
+  return refuseEndedRehearsalSale(state, sale, 'saleId') ?? sale;
 }
 
 /**
@@ -197,7 +205,7 @@ export const saleVoid = defineCommand('sale.void', {
   fields: saleRef,
   lookups: lookUpSale,
   apply(state, cmd, ctx) {
-    const sale = liveSale(cmd.saleId, ctx, '');
+    const sale = liveSale(state, cmd.saleId, ctx, '');
     if ('ok' in sale) return sale;
     return voidSale(state, sale, ctx.now);
   },
@@ -223,7 +231,7 @@ export const saleRefund = defineCommand('sale.refund', {
   fields: { ...saleRef, quantity },
   lookups: lookUpSale,
   apply(state, cmd, ctx) {
-    const sale = liveSale(cmd.saleId, ctx, ': nothing is left to refund');
+    const sale = liveSale(state, cmd.saleId, ctx, ': nothing is left to refund');
     if ('ok' in sale) return sale;
     const left = countedUnits(sale);
     if (cmd.quantity > left) {

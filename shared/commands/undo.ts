@@ -25,6 +25,7 @@ import { defineCommand } from './define.js';
 import type { CommandType } from './meta.js';
 import { fail, type Refusal } from './refusals.js';
 import { voidSale } from './sale.js';
+import { refuseEndedRehearsalSale } from './rehearsal.js';
 
 interface Card {
   currentProductId: string | null;
@@ -148,7 +149,7 @@ function reverse(state: RoomState, inv: Inverse, ctx: ApplyContext): Applied | R
       const sale = ctx.sale(inv.saleId);
       if (!sale) return fail('unknown_sale', `no sale "${inv.saleId}" in this room`, 'commandId');
       if (sale.voidedAt !== null) return fail('already_voided', `sale "${inv.saleId}" was already undone`, 'commandId');
-      return voidSale(state, sale, ctx.now);
+      return refuseEndedRehearsalSale(state, sale, 'commandId') ?? voidSale(state, sale, ctx.now);
     }
   }
 }

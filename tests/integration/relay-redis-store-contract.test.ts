@@ -202,6 +202,28 @@ describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
     expect((await store.loadRoom(room.id))!.state.products[0]).toMatchObject({ stock: 0, soldOut: false, presale: { sold: 0 } });
   });
 
+  it('[Rh3] keeps a rehearsal sale\'s mark (a live one has none), the room\'s mode and the product\'s share; another hub ends it', async () => {
+    const room = emptyRoom(`room-${kind}-rehearsal`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
+    await store.createRoom(room, HASHES);
+    await store.commit(applyAll(room, [
+      { id: 'add', type: 'product.add', product: { sku: 'A', name: 'a', priceMinor: 100, stock: 5, netWeightGrams: 500 } },
+      { id: 'live', type: 'sale.record', productId: 'p1', quantity: 1 },
+      { id: 'start', type: 'rehearsal.start', ordersPerMinute: 60, rushOrders: 100, rushSeconds: 10 },
+      { id: 'practice', type: 'sale.record', productId: 'p1', quantity: 3 },
+    ]));
+    const sales = await store.listSales(room.id, undefined, 10);
+    expect(sales.map((s) => [s.id, s.rehearsal ?? false])).toEqual([['live', false], ['practice', true]]);
+    expect(sales[0]).not.toHaveProperty('rehearsal');
+    const loaded = (await store.loadRoom(room.id))!.state;
+    expect(loaded).toMatchObject({ mode: 'rehearsal', rehearsal: { ordersPerMinute: 60, rushOrders: 100, rushSeconds: 10, running: true, counted: { sold: 3, orders: 1 } } });
+    expect(loaded.products[0]).toMatchObject({ stock: 1, rehearsal: { sold: 3, stock: -3 } });
+    const other = (await new RoomHub(store, { now: () => 7000 }, pino({ level: 'silent' }), () => {}).get(room.id))!;
+    expect(await other.submit({ id: 'end', type: 'rehearsal.end' }, 'host', 'console')).toMatchObject({ ok: true });
+    const ended = (await store.loadRoom(room.id))!.state;
+    expect(ended).toMatchObject({ mode: 'live', rehearsal: null, totals: { sold: 1, revenueMinor: 100, orders: 1, weightGrams: 500 }, products: [{ stock: 4, sold: 1 }] });
+    expect(ended.products[0]).not.toHaveProperty('rehearsal');
+  });
+
   it('head follows a rotated token hash; an unknown room has no head and no state', async () => {
     const room = emptyRoom(`room-${kind}-3`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
     await store.createRoom(room, HASHES);

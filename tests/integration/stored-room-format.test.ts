@@ -34,6 +34,7 @@ const expected = JSON.parse(readFileSync(join(FIXTURE, 'expected.json'), 'utf8')
 const ADDED_SINCE_FIXTURE = { netWeightGrams: null, grade: '', harvestDate: null, producer: '', traceUrl: null };
 /** And the presale (issue 17), after the aggregates: a product stored before reads as none. */
 const PRESALE_SINCE_FIXTURE = { presale: null };
+const REHEARSAL_SINCE_FIXTURE = { mode: 'live', rehearsal: null };
 for (const kind of ['sqlite', 'redis'] as const) {
   for (const room of Object.values(expected[kind])) {
     for (const loaded of [room.loaded, room.prefetch.room]) {
@@ -42,6 +43,10 @@ for (const kind of ['sqlite', 'redis'] as const) {
       // totals.weightGrams (issue 17) came later too: an older room reads it as 0, its sales not re-weighed.
       state.totals = { ...state.totals, weightGrams: 0 };
       state.products = state.products.map(({ sold, revenueMinor, soldOutManual, soldOut, ...fields }) => ({ ...fields, ...ADDED_SINCE_FIXTURE, sold, revenueMinor, soldOutManual, soldOut, ...PRESALE_SINCE_FIXTURE }));
+      // The rehearsal (issue 19), after the totals: a room stored before reads live, with none.
+      // Presets (issue 18), before the totals: a room stored before reads none.
+      const { updatedAt, products, totals, ...rest } = state as unknown as Record<string, unknown>;
+      (loaded as { state: unknown }).state = { ...rest, presets: { ticker: [], countdowns: [] }, totals, ...REHEARSAL_SINCE_FIXTURE, updatedAt, products };
     }
   }
 }

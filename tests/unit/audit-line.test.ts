@@ -15,6 +15,16 @@ describe('audit lines', () => {
     expect(auditLine({ type: 'card.show', by, summary: { productId: 'p1', name: '砀山酥梨' }, at: AT }, translator(locale), locale, 'Asia/Shanghai')).toBe(line);
   });
 
+  it.each([
+    ['zh-CN', 'rehearsal.start', { perMinute: 30, quantity: 3000, seconds: 60 }, '主播开始彩排：每分钟 30 单，60 秒冲刺 3000 单 · 14:02:11'],
+    ['en', 'rehearsal.start', { perMinute: 30, quantity: 3000, seconds: 60 }, 'Host started a rehearsal: 30 orders/min, rush 3000 in 60 s · 14:02:11'],
+    ['fr', 'rehearsal.stop', {}, 'Hôte a arrêté les commandes simulées · 14:02:11'],
+    ['en', 'rehearsal.end', { orders: 3012 }, 'Host ended the rehearsal: 3012 practice orders taken out · 14:02:11'],
+    ['zh-CN', 'rehearsal.end', { orders: 3012 }, '主播结束彩排：撤出 3012 笔练习订单 · 14:02:11'],
+  ] as const)('%s words %s with its pace or the orders it took out', (locale, type, summary, line) => {
+    expect(auditLine({ type, by: { role: 'host' }, summary, at: AT }, translator(locale), locale, 'Asia/Shanghai')).toBe(line);
+  });
+
   it('has words for every command type in every language, with no placeholder left', () => {
     for (const locale of LOCALES) {
       for (const type of COMMAND_TYPES) {

@@ -46,8 +46,9 @@ const base: Product = newProduct('p1', { sku: 'POM', name: '芦柑', priceMinor:
 describe('product field table', () => {
   it('has one entry per field of the input schema, and the held product has the same fields', () => {
     expect(Object.keys(ProductInputSchema.shape)).toEqual(PRODUCT_FIELDS);
-    // `oversold` is there only after a feed counted beyond the stock ([R11]): not in a new product.
-    expect(Object.keys(ProductSchema.shape)).toEqual([...PRODUCT_KEYS, 'oversold']);
+    // `oversold` is there only after a feed counted beyond the stock ([R11]), `rehearsal` only
+    // while the room rehearses ([Rh4]): neither in a new product.
+    expect(Object.keys(ProductSchema.shape)).toEqual([...PRODUCT_KEYS, 'oversold', 'rehearsal']);
   });
 
   it('makes a new product with every blank as product.add did, keys in the same order', () => {

@@ -87,6 +87,11 @@ describe('diffRoom / applyPatch', () => {
       { type: 'countdown.stop' },
       { type: 'room.update', changes: { title: 'Renamed room' } },
       { type: 'presets.set', ticker: ['关注直播间领券'], countdowns: [{ label: '秒杀', seconds: 60 }] },
+      // Issue 19: the mode and the rehearsal ride in the patch, a rehearsal sale's share in its product.
+      { type: 'rehearsal.start', ordersPerMinute: 60 },
+      { type: 'sale.record', productId: rice, quantity: 3 },
+      { type: 'rehearsal.stop' },
+      { type: 'rehearsal.end' },
       { type: 'product.remove', productId: pom },
       { type: 'product.add', product: { sku: 'NEW', name: '新品', priceMinor: 100, stock: null } },
     ];

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Sale } from '../../shared/domain.js';
-import { reportCsv, showReport, timelineCsv, type CardChange } from '../../shared/show-report.js';
+import { onAirOf, reportCsv, showReport, timelineCsv, type CardChange } from '../../shared/show-report.js';
 import { seededRelay, T0 } from './room-harness.js';
 
 const MIN = 60_000;
@@ -71,6 +71,22 @@ describe('after-show report', () => {
     expect(rep.products.find((p) => p.productId === egg)).toMatchObject({ units: 5, presaleUnits: 4 });
     const csv = reportCsv(rep, r.state.room.currency).replace(/^\uFEFF/, '').split('\r\n');
     expect(csv[0]!.split(',').at(-1)).toBe('presale_units');
+  });
+
+  it('leaves out every rehearsal sale and the rehearsal’s card, so after rehearsal.end it adds up to the room totals (#19)', () => {
+    const { r, pom, rice } = seededRelay();
+    r.send({ type: 'sale.record', productId: rice, quantity: 2 }, 'sales', 'api');
+    r.ok({ type: 'rehearsal.start', rushOrders: 3000 });
+    r.ok({ type: 'card.show', productId: pom });
+    expect(onAirOf(r.state)).toBeNull(); // the card shown while rehearsing is practice too
+    r.send({ type: 'sale.record', productId: pom, quantity: 3 }, 'sales', 'rehearsal');
+    r.send({ type: 'sale.record', productId: rice, quantity: 1 }, 'sales', 'feed:fd_a');
+    r.ok({ type: 'rehearsal.end' });
+    expect(onAirOf(r.state)).toBe(pom);
+    const rep = showReport({ state: r.state, sales: r.sales.values(), cards: [], from: T0 - MIN, to: r.now + MIN });
+    expect(rep.totals).toMatchObject({ orders: r.state.totals.orders, units: r.state.totals.sold, revenueMinor: r.state.totals.revenueMinor });
+    expect(rep.totals).toMatchObject({ orders: 1, units: 2 });
+    expect(rep.sources.map((x) => x.source)).toEqual(['api']);
   });
 
   it('adds up to the room totals, and its minutes to its totals, whatever the sales', () => {
