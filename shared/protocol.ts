@@ -84,6 +84,12 @@ export interface ClientToServerEvents {
 
 export interface ServerToClientEvents {
   'session.welcome': (welcome: Welcome) => void;
+  /**
+   * Just before the relay closes this connection for good (issue 18: the host revoked this
+   * person): why, so the console says "your access was removed" at once instead of finding out
+   * from a refused reconnection.
+   */
+  'session.ended': (why: ConnectErrorData) => void;
   /** The full room state after one or more applied commands; versions only increase. */
   'room.state': (state: RoomState) => void;
   /**

@@ -3,7 +3,7 @@ import type { ConsoleState } from '../ui/console-state';
 import { relayNoticeText } from '../ui/relay-errors';
 import { CurrentPanel } from './CurrentPanel';
 import { PairingForm } from './PairingForm';
-import { LazyCsvImport as CsvImport, LazyObsSlot as ObsSlot, LazyProductForm as ProductForm, useAfterFirstPaint } from './lazy';
+import { LazyCsvImport as CsvImport, LazyHostTools as HostTools, LazyObsSlot as ObsSlot, LazyProductForm as ProductForm, useAfterFirstPaint } from './lazy';
 import { ProductQueue } from './ProductQueue';
 import { RoomsList } from './RoomsList';
 import { StatusBar } from './StatusBar';
@@ -34,6 +34,7 @@ export function ConsoleApp({ s }: { s: ConsoleState }) {
   const state = s.room.value;
   const host = s.isHost.value;
   const web = s.surface === 'web';
+  const tools = s.host.value;
   // Below the queue, and it needs the OBS settings from storage: after the first paint.
   const later = useAfterFirstPaint(s.synced.value && state !== null);
   // The remembered rooms (a closed list with a pairing form) sit at the very bottom too.
@@ -85,6 +86,7 @@ export function ConsoleApp({ s }: { s: ConsoleState }) {
           {host && panel === 'add' && <ProductForm s={s} product={null} onDone={() => setPanel('none')} />}
           {host && panel === 'csv' && <CsvImport s={s} onDone={() => setPanel('none')} />}
           <ProductQueue s={s} />
+          {later && tools && <HostTools s={s} tools={tools} />}
           {later && !web && <ObsSlot s={s} isHost={host} />}
         </>
       ) : (

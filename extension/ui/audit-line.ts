@@ -7,11 +7,18 @@
 import type { AuditEntry } from '../../shared/audit.js';
 import type { Locale, MessageKey, Translate } from './i18n.js';
 
+/** Who sent it: the person's name, else the shared token's role. */
+export const auditWho = (entry: Pick<AuditEntry, 'by'>, t: Translate): string => entry.by.name ?? t(`audit.by.${entry.by.role}` as MessageKey);
+
+/** When, as the log writes it (24-hour clock, seconds), in the room's time zone when it has one. */
+export function auditTime(at: number, locale: Locale, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, ...(timeZone !== undefined && { timeZone }) }).format(at);
+}
+
 export function auditLine(entry: Pick<AuditEntry, 'type' | 'by' | 'summary' | 'at'>, t: Translate, locale: Locale, timeZone?: string): string {
-  const who = entry.by.name ?? t(`audit.by.${entry.by.role}` as MessageKey);
   const s = entry.summary;
   const what = t(`audit.${entry.type}` as MessageKey, {
-    who,
+    who: auditWho(entry, t),
     name: s.name ?? s.productId ?? '—',
     quantity: s.quantity ?? 1,
     stock: s.stock === null ? '∞' : (s.stock ?? ''),
@@ -19,6 +26,5 @@ export function auditLine(entry: Pick<AuditEntry, 'type' | 'by' | 'summary' | 'a
     seconds: s.seconds ?? 0,
     label: s.label ?? '',
   });
-  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, ...(timeZone !== undefined && { timeZone }) }).format(entry.at);
-  return t('audit.line', { what, time });
+  return t('audit.line', { what, time: auditTime(entry.at, locale, timeZone) });
 }

@@ -20,6 +20,7 @@ import { readCopy, type SyncStore } from './first-paint';
 import { resolveLocale, translator, type Translate } from './i18n';
 import { newCommandId } from '../common/ids';
 import type { Request, Response } from '../common/messages';
+import type { HostTools } from './host-tools';
 import { createRoomFollower, type StateCache } from './room-follower';
 import {
   activeRoomItem,
@@ -123,6 +124,8 @@ export interface ConsoleState {
   /** The saved OBS address (and password, for the form's field only). */
   obsSettings: ReadonlySignal<ObsSettings | null>;
   obsOptions: ReadonlySignal<ObsRoomOptions>;
+  /** The host's log and people (host-tools.ts); null for a co-host, or a surface without them. */
+  host: ReadonlySignal<HostTools | null>;
   /**
    * Paints from the first-paint copy at once (synchronously, before the first await), then
    * reads everything from storage, which replaces the copy, then follows changes.
@@ -343,6 +346,7 @@ export function createConsoleState(env: ConsoleEnv): ConsoleState {
     obs,
     obsSettings,
     obsOptions: computed(() => obsOptionsOf(obsRoomOptions.value, activeKey.value)),
+    host: signal(null),
     load,
     command,
     pair,

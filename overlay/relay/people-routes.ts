@@ -67,7 +67,11 @@ export function registerPeopleRoutes(app: RelayHttp, { io, store, clock, publicU
     const removed = await store.removePerson(roomId, req.params.id).catch(storageFailed);
     if (!removed) throw new HttpError(errorBody('not_found', `no person "${req.params.id}" in this room`, { field: 'id' }));
     // Their open connections (on any relay process, through the adapter) are closed now.
-    for (const s of await io.in([roomId, patchRoom(roomId)]).fetchSockets()) if (s.data.personId === req.params.id) s.disconnect(true);
+    for (const s of await io.in([roomId, patchRoom(roomId)]).fetchSockets()) {
+      if (s.data.personId !== req.params.id) continue;
+      s.emit('session.ended', { code: 'unauthorized', message: 'the host revoked your access to this room' });
+      s.disconnect(true);
+    }
     return { ok: true, revoked: req.params.id };
   });
 }

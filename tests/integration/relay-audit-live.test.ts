@@ -2,6 +2,7 @@
  * The audit log live (issue 18): each committed command's entry reaches the room's host
  * connections over the socket ('audit.entries'), after the patch that the overlays get, and never
  * a co-host's or the overlay's connection. GET /people says who is connected now, never a token.
+ * Revoking a person tells their open connections why ('session.ended') before closing them.
  */
 import { io as ioClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,5 +90,18 @@ describe('the audit log, live', () => {
     await new Promise((res) => setTimeout(res, 200));
     const after = await api(r.url, `/api/rooms/${id}/people`, { token: room.tokens.host });
     expect((after.json.people as { name: string; connected: boolean; lastSeenAt: number | null }[]).find((p) => p.name === '王县长')).toMatchObject({ connected: false, lastSeenAt: expect.any(Number) });
+  });
+
+  it("tells a revoked person's open connection why, then closes it", async () => {
+    const room = await r.createRoom();
+    const id = room.room.id;
+    const a = await api(r.url, `/api/rooms/${id}/people`, { token: room.tokens.host, body: { name: '王县长', role: 'cohost' } });
+    const socket = await consoleSocket(id, a.json.token);
+    const events: string[] = [];
+    socket.on('session.ended', (why) => events.push(`ended ${why.code}`));
+    const closed = new Promise<void>((resolve) => socket.once('disconnect', (reason) => (events.push(`disconnect ${reason}`), resolve())));
+    expect((await api(r.url, `/api/rooms/${id}/people/${a.json.person.id}`, { method: 'DELETE', token: room.tokens.host })).status).toBe(200);
+    await closed;
+    expect(events).toEqual(['ended unauthorized', 'disconnect io server disconnect']);
   });
 });
