@@ -16,14 +16,15 @@ import { batch, computed, effect, signal, type ReadonlySignal } from '@preact/si
 import type { AuditEntry } from '../../shared/audit';
 import type { Command } from '../../shared/commands';
 import type { CommandType } from '../../shared/commands/meta';
-import type { Role, RoomState } from '../../shared/domain';
+import type { RoomState } from '../../shared/domain';
 import type { Notice } from '../common/storage-items';
+import type { HostCall, HostAnswer, PersonRole } from '../common/host-calls';
 import { newCommandId } from '../common/ids';
+
+export { fetchHostCall, hostRequest, type HostAnswer, type HostCall, type PersonRole } from '../common/host-calls';
 
 export const LOG_SIZE = 50;
 
-/** The roles a person may be invited with (the overlay's token is not a person's). */
-export type PersonRole = Exclude<Role, 'overlay'>;
 export const PERSON_ROLES: readonly PersonRole[] = ['host', 'cohost', 'sales'];
 
 export interface Person {
@@ -34,16 +35,6 @@ export interface Person {
   lastSeenAt: number | null;
   connected: boolean;
 }
-
-/** A call of the relay's host routes, as the surface makes it (HTTP with the host token). */
-export type HostCall =
-  | { kind: 'audit'; after: number; limit: number }
-  | { kind: 'people' }
-  | { kind: 'invite'; name: string; role: PersonRole }
-  | { kind: 'revoke'; id: string };
-
-/** What the relay answered (body: its JSON), or why there was no answer (status 0). */
-export type HostAnswer = { ok: true; body: unknown } | { ok: false; status: number; code: string; message: string; field?: string };
 
 export interface HostApi {
   call(call: HostCall): Promise<HostAnswer>;
@@ -269,51 +260,5 @@ export function createHostTools(env: HostToolsEnv): HostTools {
     stop() {
       stopNotice();
     },
-  };
-}
-
-/** The relay's HTTP request for a call: method, path under /api/rooms/<room>, body. */
-export function hostRequest(room: string, call: HostCall): { method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown } {
-  const base = `/api/rooms/${encodeURIComponent(room)}`;
-  switch (call.kind) {
-    case 'audit':
-      return { method: 'GET', path: `${base}/audit?after=${call.after}&limit=${call.limit}` };
-    case 'people':
-      return { method: 'GET', path: `${base}/people` };
-    case 'invite':
-      return { method: 'POST', path: `${base}/people`, body: { name: call.name, role: call.role } };
-    case 'revoke':
-      return { method: 'DELETE', path: `${base}/people/${encodeURIComponent(call.id)}` };
-  }
-}
-
-/** One HTTP call of the host routes with a token, as both surfaces make it (the page's fetch, the worker's). */
-export async function fetchHostCall(relayUrl: string, room: string, token: string, call: HostCall, fetchFn: typeof fetch = fetch): Promise<HostAnswer> {
-  const { method, path, body } = hostRequest(room, call);
-  let res: globalThis.Response;
-  try {
-    res = await fetchFn(relayUrl.replace(/\/+$/, '') + path, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-      cache: 'no-store',
-    });
-  } catch (err) {
-    return { ok: false, status: 0, code: 'unreachable', message: err instanceof Error ? err.message : String(err) };
-  }
-  let json: unknown = null;
-  try {
-    json = await res.json();
-  } catch {
-    /* a body that is not JSON: said below by the status */
-  }
-  if (res.ok) return { ok: true, body: json };
-  const error = isRecord(json) && isRecord(json['error']) ? json['error'] : {};
-  return {
-    ok: false,
-    status: res.status,
-    code: typeof error['code'] === 'string' ? error['code'] : 'internal',
-    message: typeof error['message'] === 'string' ? error['message'] : `HTTP ${res.status}`,
-    ...(typeof error['field'] === 'string' && { field: error['field'] }),
   };
 }

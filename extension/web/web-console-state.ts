@@ -184,7 +184,10 @@ export function createWebConsoleState(env: WebConsoleEnv): WebConsoleState {
     obs: signal(null),
     obsSettings: signal(null),
     obsOptions: signal({ switchScene: false, overlayScene: null, cardSource: null }),
-    host: computed(() => (role.value === 'host' ? hostTools.value : null)),
+    host: computed(() => {
+      const tools = hostTools.value;
+      return role.value === 'host' ? tools : null;
+    }),
     load,
     command(draft: CommandDraft) {
       const cmd = { ...draft, id: newCommandId(draft.type.split('.')[0] ?? 'cmd') } as Command;

@@ -11,6 +11,7 @@ import type { AuditEntry } from '../../shared/audit';
 import type { Command } from '../../shared/commands';
 import type { RoomState } from '../../shared/domain';
 import type { Notice } from '../../extension/common/storage-items';
+import { parsePush } from '../../extension/common/console-port';
 import { createHostTools, hostRequest, LOG_SIZE, mergeLog, supersededBy, type HostAnswer, type HostCall } from '../../extension/ui/host-tools';
 
 const entry = (seq: number, type: AuditEntry['type'], extra: Partial<AuditEntry> = {}): AuditEntry => ({ seq, at: 1000 + seq, commandId: `c${seq}`, type, by: { role: 'host' }, summary: {}, ...extra });
@@ -91,5 +92,14 @@ describe('people', () => {
     expect(hostRequest('r_1', { kind: 'audit', after: 3, limit: 50 })).toEqual({ method: 'GET', path: '/api/rooms/r_1/audit?after=3&limit=50' });
     expect(hostRequest('r_1', { kind: 'invite', name: 'A', role: 'sales' })).toEqual({ method: 'POST', path: '/api/rooms/r_1/people', body: { name: 'A', role: 'sales' } });
     expect(hostRequest('r_1', { kind: 'revoke', id: 'p/1' })).toEqual({ method: 'DELETE', path: '/api/rooms/r_1/people/p%2F1' });
+  });
+});
+
+describe("the worker's push of live entries", () => {
+  it('passes audit.entries with a room key and a list, and drops anything else', () => {
+    const push = { type: 'audit.entries', roomKey: 'r@h', entries: [entry(3, 'card.show')] };
+    expect(parsePush(push)).toEqual(push);
+    expect(parsePush({ type: 'audit.entries', roomKey: 'r@h', entries: 'no' })).toBeNull();
+    expect(parsePush({ type: 'audit.entries', entries: [] })).toBeNull();
   });
 });
