@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { AuditEntry } from '../../shared/audit';
-import { auditLine, auditTime, auditWho } from '../ui/audit-line';
+import { auditLine, auditTime, auditWhat, auditWho } from '../ui/audit-line';
 import type { ConsoleState } from '../ui/console-state';
 import { isUndoable, supersededBy, PERSON_ROLES, type HostTools, type Person, type PersonRole, type UndoState } from '../ui/host-tools';
 import { hostWords as en, type HostWordKey } from '../../shared/i18n/en/host';
@@ -40,7 +40,10 @@ function refusalText(s: ConsoleState, tools: HostTools, entry: AuditEntry, u: Ex
 function LogLine({ s, tools, entry }: { s: ConsoleState; tools: HostTools; entry: AuditEntry }) {
   const t = s.t.value;
   const h = hostWordsIn(s.locale.value);
-  const line = auditLine(entry, t, s.locale.value, s.room.value?.room.timeZone);
+  // An undo names what it undid when that is still in the log ("主播撤销了：王县长展示了砀山酥梨").
+  const target = entry.type === 'command.undo' ? tools.entries.value.find((e) => e.commandId === entry.summary.undone) : undefined;
+  const what = target ? h('log.undid', { who: auditWho(entry, t), what: auditWhat(target, t) }) : undefined;
+  const line = auditLine(entry, t, s.locale.value, s.room.value?.room.timeZone, what);
   const u = tools.undos.value[entry.commandId];
   const undone = entry.undoneBy !== undefined;
   return (

@@ -15,9 +15,10 @@ export function auditTime(at: number, locale: Locale, timeZone?: string): string
   return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, ...(timeZone !== undefined && { timeZone }) }).format(at);
 }
 
-export function auditLine(entry: Pick<AuditEntry, 'type' | 'by' | 'summary' | 'at'>, t: Translate, locale: Locale, timeZone?: string): string {
+/** What was done, without the time: "王县长 showed 砀山酥梨". */
+export function auditWhat(entry: Pick<AuditEntry, 'type' | 'by' | 'summary'>, t: Translate): string {
   const s = entry.summary;
-  const what = t(`audit.${entry.type}` as MessageKey, {
+  return t(`audit.${entry.type}` as MessageKey, {
     who: auditWho(entry, t),
     name: s.name ?? s.productId ?? '—',
     quantity: s.quantity ?? 1,
@@ -26,5 +27,8 @@ export function auditLine(entry: Pick<AuditEntry, 'type' | 'by' | 'summary' | 'a
     seconds: s.seconds ?? 0,
     label: s.label ?? '',
   });
+}
+
+export function auditLine(entry: Pick<AuditEntry, 'type' | 'by' | 'summary' | 'at'>, t: Translate, locale: Locale, timeZone?: string, what = auditWhat(entry, t)): string {
   return t('audit.line', { what, time: auditTime(entry.at, locale, timeZone) });
 }

@@ -66,7 +66,7 @@ describe('the side panel of the host', () => {
     expect((await state()).cardVisible).toBe(false);
     // A second Undo of the same entry is not offered; the undo itself is logged, by the host.
     expect(await line.getByRole('button', { name: /^Undo: / }).count()).toBe(0);
-    await panel.getByTestId('log-line').first().filter({ hasText: 'Host undid an action' }).waitFor();
+    await panel.getByTestId('log-line').first().filter({ hasText: `Host undid: ${WANG} showed ${PEAR}` }).waitFor();
   });
 
   it('lists 王县长 as connected, invites another co-host, and its QR code reads back to the link', async () => {

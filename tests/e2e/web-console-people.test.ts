@@ -152,7 +152,7 @@ describe('a co-host who has never seen LiveShelf joins from the QR code on the h
     const s = await until(state, (v) => !v.cardVisible, 'the card hidden again');
     expect(onAir(s)).toBe(null);
     await line.getByText('已撤销').waitFor();
-    await host.page.getByTestId('log-line').first().filter({ hasText: '主播撤销了一项操作' }).waitFor();
+    await host.page.getByTestId('log-line').first().filter({ hasText: `主播撤销了：${WANG}展示了${PEAR}` }).waitFor();
   });
 
   it('an Undo of something changed later says who changed it, next to its line', async () => {

@@ -11,6 +11,7 @@ export const hostWords = {
   'log.retry': 'Try again',
   'log.more': 'Show {n} more',
   'log.undoLabel': 'Undo: {line}',
+  'log.undid': '{who} undid: {what}',
   'log.undoing': 'Undoing…',
   'log.superseded': 'Not undone: later changed by {who} ({time}).',
   'log.supersededUnknown': 'Not undone: it was changed again later.',

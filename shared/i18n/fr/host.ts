@@ -13,6 +13,7 @@ export const hostWords: Readonly<Record<HostWordKey, string>> = {
   'log.retry': 'Réessayer',
   'log.more': 'Afficher {n} de plus',
   'log.undoLabel': 'Annuler : {line}',
+  'log.undid': '{who} a annulé : {what}',
   'log.undoing': 'Annulation…',
   'log.superseded': 'Non annulé : modifié ensuite par {who} ({time}).',
   'log.supersededUnknown': 'Non annulé : cela a été modifié de nouveau ensuite.',

@@ -13,6 +13,7 @@ export const hostWords: Readonly<Record<HostWordKey, string>> = {
   'log.retry': '重试',
   'log.more': '再显示 {n} 条',
   'log.undoLabel': '撤销：{line}',
+  'log.undid': '{who}撤销了：{what}',
   'log.undoing': '正在撤销…',
   'log.superseded': '未撤销：之后已被{who}更改（{time}）。',
   'log.supersededUnknown': '未撤销：之后又被更改过。',
