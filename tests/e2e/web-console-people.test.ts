@@ -176,6 +176,30 @@ describe('a co-host who has never seen LiveShelf joins from the QR code on the h
     await host.page.screenshot({ path: join(ARTIFACTS, 'people-host.png'), fullPage: true });
   });
 
+  it('on a 360×640 phone, the host’s log and people fit the width, with 44 px targets', async () => {
+    const context = await browser.newContext({ ...devices['iPhone 13'], viewport: { width: 360, height: 640 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await page.goto(room.links.host);
+    await page.getByTestId('log-line').filter({ hasText: `${WANG}展示了${EGG}` }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('person').filter({ hasText: WANG }).waitFor();
+    await page.getByTestId('people').getByLabel('姓名').fill('李主任');
+    await page.getByTestId('people').getByRole('button', { name: '邀请', exact: true }).tap();
+    await page.getByTestId('link-qr').waitFor();
+    expect(await smallTargets(page, '[data-testid="audit-log"]')).toEqual([]);
+    expect(await smallTargets(page, '[data-testid="people"]')).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.getByTestId('audit-log').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'people-host-phone-log.png') });
+    await page.getByTestId('link-qr').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'people-host-phone-people.png') });
+    // 李主任 is removed again so the list below holds 王县长 alone.
+    const row = page.getByTestId('person').filter({ hasText: '李主任' });
+    await row.getByRole('button', { name: '撤销权限：李主任' }).tap();
+    await row.getByRole('button', { name: '确认撤销' }).tap();
+    await row.waitFor({ state: 'detached' });
+    await context.close();
+  });
+
   it('the host revokes 王县长 (asked twice): their open page says their access was removed, within a second', async () => {
     const row = host.page.getByTestId('person').filter({ hasText: WANG });
     await row.getByRole('button', { name: `撤销权限：${WANG}` }).tap();
