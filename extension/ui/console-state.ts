@@ -219,6 +219,7 @@ export function createConsoleState(env: ConsoleEnv): ConsoleState {
         send: (command) => env.send({ type: 'command', roomKey: key, command }),
         notice,
         dismissNotice: () => noticeItem.setValue(null),
+        online: computed(() => status.value.phase === 'online' && status.value.roomKey === key),
       });
       tools.takeLive(heard);
       heard = [];

@@ -8,7 +8,8 @@
  *
  * The log: GET /audit once when it is first shown (the last LOG_SIZE entries, from the room
  * version: each applied command is one version, [R1]), then the live entries, newest first,
- * merged by seq so an entry heard twice (fetched and pushed) is shown once. An Undo refused by
+ * merged by seq so an entry heard twice (fetched and pushed) is shown once; after the socket was
+ * down, what was committed meanwhile is read (GET /audit?after= the newest seq shown). An Undo refused by
  * the relay (its refusal notice carries the undo's command id) is shown next to its line.
  * Pure of the browser and the extension: tests drive it with a fake api.
  */
@@ -85,6 +86,8 @@ export interface HostToolsEnv {
   /** The surface's refusal notice (common/outbox.ts refusalNotice: its id is the refused command's). */
   notice: ReadonlySignal<Notice | null>;
   dismissNotice(): Promise<void>;
+  /** The surface's socket is up: entries sent while it was down are read when it is back. */
+  online: ReadonlySignal<boolean>;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -164,6 +167,22 @@ export function createHostTools(env: HostToolsEnv): HostTools {
     setUndo(target, { phase: 'refused', code: n.code, reason: n.reason, message: n.message });
     void env.dismissNotice();
   });
+
+  // Back online after a drop: what the relay committed meanwhile was sent to no socket of ours.
+  let wasOnline = env.online.peek();
+  const stopOnline = effect(() => {
+    const on = env.online.value;
+    if (on && !wasOnline && logLoad.peek() === 'ready') void catchUp();
+    wasOnline = on;
+  });
+
+  async function catchUp(): Promise<void> {
+    const newest = entries.peek()[0]?.seq ?? Math.max(0, (env.room.peek()?.version ?? 0) - LOG_SIZE);
+    const a = await env.api.call({ kind: 'audit', after: newest, limit: LOG_SIZE });
+    if (!a.ok) return; // the next drop and return tries again; the live entries go on meanwhile
+    const page = isRecord(a.body) && Array.isArray(a.body['entries']) ? a.body['entries'].filter(isAuditEntry) : [];
+    entries.value = mergeLog(entries.peek(), page);
+  }
 
   async function openLog(): Promise<void> {
     if (logLoad.value === 'loading' || logLoad.value === 'ready') return;
@@ -259,6 +278,7 @@ export function createHostTools(env: HostToolsEnv): HostTools {
     },
     stop() {
       stopNotice();
+      stopOnline();
     },
   };
 }

@@ -95,6 +95,7 @@ export function createWebConsoleState(env: WebConsoleEnv): WebConsoleState {
         send: (cmd) => enqueue(cmd),
         notice,
         dismissNotice: async () => setNotice(null),
+        online: computed(() => status.value.phase === 'online'),
       });
       tools.takeLive(heard);
       heard = [];

@@ -4,7 +4,7 @@
  * host's panel is read back from a screenshot (jsqr) to the exact link; that link opens on an
  * emulated iPhone 13 in zh-CN; a tap on Show changes the relay's card; the host's log shows
  * "王县长展示了…" live; the host's Undo puts the card back, and a superseded Undo says who changed
- * it later; the host revokes 王县长 and their open page says their access was removed, within a
+ * it later; a host console back from a lost network reads what it missed; the host revokes 王县长 and their open page says their access was removed, within a
  * second. axe on the host console with the log and people open finds nothing serious; every
  * control there is a 44 px touch target. Screenshots in tests/artifacts/people-*.png.
  */
@@ -168,6 +168,19 @@ describe('a co-host who has never seen LiveShelf joins from the QR code on the h
     expect(onAir(await state())).toBe(PEAR);
   });
 
+  it('a host console that lost its network reads, once back, what was done meanwhile', async () => {
+    const eggLines = host.page.getByTestId('log-line').filter({ hasText: `${WANG}展示了${EGG}` });
+    expect(await eggLines.count()).toBe(1);
+    await host.context.setOffline(true);
+    await host.page.getByTestId('connection').filter({ hasText: '中继不可达' }).waitFor({ timeout: 10_000 });
+    await phone.page.getByRole('button', { name: `展示 ${EGG}` }).tap();
+    await until(state, (s) => onAir(s) === EGG, 'the egg on air again');
+    await host.context.setOffline(false);
+    await host.page.getByTestId('connection').filter({ hasText: '已连接' }).waitFor({ timeout: 10_000 });
+    await until(() => eggLines.count(), (n) => n === 2, 'the missed line in the log');
+    expect(await host.page.getByTestId('log-line').first().textContent()).toContain(`${WANG}展示了${EGG}`);
+  });
+
   it('with the log and people open, axe finds no serious or critical violation, and every control is a 44 px target', async () => {
     expect(await seriousViolations(host.page)).toEqual([]);
     expect(await smallTargets(host.page, '[data-testid="audit-log"]')).toEqual([]);
@@ -180,7 +193,7 @@ describe('a co-host who has never seen LiveShelf joins from the QR code on the h
     const context = await browser.newContext({ ...devices['iPhone 13'], viewport: { width: 360, height: 640 }, locale: 'zh-CN' });
     const page = await context.newPage();
     await page.goto(room.links.host);
-    await page.getByTestId('log-line').filter({ hasText: `${WANG}展示了${EGG}` }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('log-line').filter({ hasText: `${WANG}展示了${EGG}` }).first().waitFor({ timeout: 10_000 });
     await page.getByTestId('person').filter({ hasText: WANG }).waitFor();
     await page.getByTestId('people').getByLabel('姓名').fill('李主任');
     await page.getByTestId('people').getByRole('button', { name: '邀请', exact: true }).tap();

@@ -21,14 +21,16 @@ function harness(answers: (c: HostCall) => HostAnswer) {
   const sent: Command[] = [];
   const notice = signal<Notice | null>(null);
   const room = signal({ version: 120 } as RoomState);
+  const online = signal(true);
   const tools = createHostTools({
     api: { call: async (c) => (calls.push(c), answers(c)) },
     room,
     send: async (c) => sent.push(c),
     notice,
     dismissNotice: async () => void (notice.value = null),
+    online,
   });
-  return { tools, calls, sent, notice };
+  return { tools, calls, sent, notice, online };
 }
 
 describe('the log', () => {
@@ -40,6 +42,18 @@ describe('the log', () => {
     expect(calls).toEqual([{ kind: 'audit', after: 120 - LOG_SIZE, limit: LOG_SIZE }]);
     tools.takeLive([entry(103, 'card.hide'), entry(102, 'ticker.push')]);
     expect(tools.entries.value.map((e) => e.seq)).toEqual([103, 102, 101, 100]);
+  });
+
+  it('reads what it missed while the socket was down, from the newest seq it shows', async () => {
+    let page = [entry(100, 'card.show')];
+    const { tools, calls, online } = harness(() => ({ ok: true, body: { entries: page } }));
+    await tools.openLog();
+    online.value = false;
+    page = [entry(101, 'ticker.push'), entry(102, 'card.hide')];
+    online.value = true;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls.at(-1)).toEqual({ kind: 'audit', after: 100, limit: LOG_SIZE });
+    expect(tools.entries.value.map((e) => e.seq)).toEqual([102, 101, 100]);
   });
 
   it('keeps the newest 50, and marks an entry undone when its undo arrives', () => {
