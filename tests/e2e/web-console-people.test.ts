@@ -122,6 +122,13 @@ describe('a co-host who has never seen LiveShelf joins from the QR code on the h
     expect(jsQR(new Uint8ClampedArray(img.rgba.buffer, img.rgba.byteOffset, img.rgba.byteLength), img.width, img.height)?.data).toBe(link);
   });
 
+  it('Copy link puts exactly that link on the clipboard, and says so', async () => {
+    await host.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: relay.url });
+    await host.page.getByTestId('invited').getByRole('button', { name: '复制链接' }).tap();
+    await host.page.getByTestId('invited').getByRole('status').filter({ hasText: '已复制' }).waitFor();
+    expect(await host.page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+  });
+
   it('opens on a phone in zh-CN, and a tap on Show changes the card on the relay', async () => {
     const context = await browser.newContext({ ...devices['iPhone 13'], locale: 'zh-CN' });
     const urls: string[] = [];
