@@ -3,6 +3,7 @@
  * one file, typed socket.io event maps, `domain.verb` names, and a PROTOCOL_VERSION that
  * the relay checks in the handshake so an old extension gets a clear message, not chaos.
  */
+import type { AuditEntry } from './audit.js';
 import type { Role, RoomState } from './domain.js';
 import type { CommandAnswer } from './room-reducer.js';
 import type { FieldIssue } from './commands.js';
@@ -83,6 +84,12 @@ export interface ClientToServerEvents {
 
 export interface ServerToClientEvents {
   'session.welcome': (welcome: Welcome) => void;
+  /**
+   * Just before the relay closes this connection for good (issue 18: the host revoked this
+   * person): why, so the console says "your access was removed" at once instead of finding out
+   * from a refused reconnection.
+   */
+  'session.ended': (why: ConnectErrorData) => void;
   /** The full room state after one or more applied commands; versions only increase. */
   'room.state': (state: RoomState) => void;
   /**
@@ -91,6 +98,19 @@ export interface ServerToClientEvents {
    * too (on connect, after a relay restart or a lost Redis subscription): both are the truth.
    */
   'room.patch': (patch: RoomPatch) => void;
+  /**
+   * Only to the room's host connections (issue 18): the audit entries of a commit (or of the
+   * commits one broadcast frame held back), oldest first, sent after that commit's patch so the
+   * overlay is never kept waiting for the log. A host console that was away reads what it
+   * missed with GET /api/rooms/:room/audit?after=.
+   */
+  'audit.entries': (batch: AuditBatch) => void;
+}
+
+/** The payload of 'audit.entries': entries as GET /audit answers them (no reversal record). */
+export interface AuditBatch {
+  roomId: string;
+  entries: AuditEntry[];
 }
 
 /** Data of the connect_error a refused handshake raises on the client. */

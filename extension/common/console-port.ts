@@ -7,6 +7,7 @@
  * thread had to receive per sale). A patch that does not apply to what the page shows (it
  * read an older state from storage) makes the page ask for the whole state ('room.sync').
  */
+import type { AuditEntry } from '../../shared/audit';
 import type { RoomState } from '../../shared/domain';
 import type { RoomPatch } from '../../shared/room-patch';
 import { OBS_ERROR_CODES, type ObsConnectionState, type ObsErrorInfo, type ObsStatus } from './obs-status';
@@ -39,7 +40,14 @@ export interface ObsPush {
   notice: ObsErrorInfo | null;
 }
 
-export type ConsolePush = StatePush | PatchPush | ObsPush;
+/** The audit entries the relay sent the host connection live (issue 18), oldest first. */
+export interface AuditPush {
+  type: 'audit.entries';
+  roomKey: string;
+  entries: AuditEntry[];
+}
+
+export type ConsolePush = StatePush | PatchPush | ObsPush | AuditPush;
 
 const OBS_STATES: readonly ObsConnectionState[] = ['disconnected', 'connecting', 'connected', 'reconnecting'];
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -77,6 +85,8 @@ export function parsePush(m: unknown): ConsolePush | null {
     const state = m['state'];
     return typeof m['roomKey'] === 'string' && isRecord(state) && Array.isArray(state['products']) ? (m as unknown as StatePush) : null;
   }
+  // Each entry is checked by the log itself (host-tools.ts isAuditEntry) before it is shown.
+  if (m['type'] === 'audit.entries') return typeof m['roomKey'] === 'string' && Array.isArray(m['entries']) ? (m as unknown as AuditPush) : null;
   if (m['type'] === 'room.patch') return typeof m['roomKey'] === 'string' && isPatch(m['patch']) ? (m as unknown as PatchPush) : null;
   if (m['type'] === 'obs.status') {
     const s = m['status'];

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { CommandSchema, type FieldIssue } from '../../shared/commands';
 // Type only (no page code runs in the worker): the pairing refusal's codes are defined with their words.
 import type { ConsolePairingError } from '../ui/input-errors';
+// Type only: what the relay answered a host call (the page reads it with ui/host-tools.ts).
+import type { HostAnswer } from './host-calls';
 import type { ObsErrorInfo } from './obs-errors';
 import type { ConnectionProblem } from './storage-items';
 
@@ -30,6 +32,20 @@ export const RequestSchema = z.discriminatedUnion('type', [
   /** The command carries its id already: it was made when the host clicked. */
   z.strictObject({ type: z.literal('command'), roomKey, command: CommandSchema }),
   z.strictObject({ type: z.literal('sale.undo'), roomKey }),
+  /**
+   * The host's log and people (ui/host-tools.ts): the worker makes the HTTP call with the room's
+   * token (pages never hold it) and answers with what the relay said. Host rooms only.
+   */
+  z.strictObject({
+    type: z.literal('host.call'),
+    roomKey,
+    call: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('audit'), after: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }),
+      z.strictObject({ kind: z.literal('people') }),
+      z.strictObject({ kind: z.literal('invite'), name: z.string().max(200), role: z.enum(['host', 'cohost', 'sales']) }),
+      z.strictObject({ kind: z.literal('revoke'), id: z.string().min(1).max(200) }),
+    ]),
+  }),
   /** A page opened: wake up and make sure the active room is connected. */
   z.strictObject({ type: z.literal('hello') }),
   /** "Retry now": drop the socket and connect again. */
@@ -58,7 +74,7 @@ export type RequestOf<T extends Request['type']> = Extract<Request, { type: T }>
 export type PairProblem = ConnectionProblem | 'bad_link' | 'permission_denied' | 'timeout';
 
 export type Response =
-  | { ok: true; roomKey?: string; queued?: number; visible?: boolean; overlay?: { action: 'created' | 'updated'; url: string } }
+  | { ok: true; roomKey?: string; queued?: number; visible?: boolean; overlay?: { action: 'created' | 'updated'; url: string }; host?: HostAnswer }
   | {
       ok: false;
       problem: PairProblem | 'invalid' | 'forbidden' | 'no_room' | 'nothing_to_undo' | 'obs';

@@ -6,6 +6,7 @@
  * again; an unreachable relay is retried with a short back-off, forever.
  */
 import { io, type Socket } from 'socket.io-client';
+import type { AuditEntry } from '../../shared/audit';
 import type { Command } from '../../shared/commands';
 import type { RoomState } from '../../shared/domain';
 import {
@@ -48,7 +49,8 @@ export function socketTarget(relayUrl: string): { origin: string; path: string }
 
 export function openRelayConnection(
   saved: Pick<SavedRoom, 'relayUrl' | 'room' | 'token'>,
-  on: { event(e: ConnectionEvent): void; state(s: RoomState, patch?: RoomPatch): void },
+  /** `audit`: the log's entries the relay sends a host connection live (issue 18), oldest first. */
+  on: { event(e: ConnectionEvent): void; state(s: RoomState, patch?: RoomPatch): void; audit?(entries: AuditEntry[]): void },
 ): RelayConnection {
   const { origin, path } = socketTarget(saved.relayUrl);
   const socket: RelaySocket = io(origin, {
@@ -66,7 +68,17 @@ export function openRelayConnection(
 
   socket.on('session.welcome', (welcome) => on.event({ type: 'online', welcome }));
   followRoom(socket, (s, patch) => on.state(s, patch));
+  socket.on('audit.entries', (batch) => {
+    if (batch && batch.roomId === saved.room && Array.isArray(batch.entries)) on.audit?.(batch.entries);
+  });
+  // Closed for good by the relay (a revoked person): refused now, and no reconnection.
+  let ended = false;
+  socket.on('session.ended', (why) => {
+    ended = true;
+    on.event({ type: 'refused', problem: 'unauthorized', detail: typeof why?.message === 'string' ? why.message : 'access removed' });
+  });
   socket.on('disconnect', (reason) => {
+    if (ended) return;
     on.event({ type: 'offline', problem: 'unreachable', detail: reason });
     // "io server disconnect": the relay closed us — it is shutting down, or our token was
     // rotated. socket.io does not retry by itself then; we do, and a rotated token shows up

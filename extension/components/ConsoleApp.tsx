@@ -3,7 +3,7 @@ import type { ConsoleState } from '../ui/console-state';
 import { relayNoticeText } from '../ui/relay-errors';
 import { CurrentPanel } from './CurrentPanel';
 import { PairingForm } from './PairingForm';
-import { LazyCsvImport as CsvImport, LazyObsSlot as ObsSlot, LazyProductForm as ProductForm, useAfterFirstPaint } from './lazy';
+import { LazyCsvImport as CsvImport, LazyHostTools as HostTools, LazyObsSlot as ObsSlot, LazyProductForm as ProductForm, useAfterFirstPaint } from './lazy';
 import { ProductQueue } from './ProductQueue';
 import { RehearsalPanel, RehearsalStart } from './RehearsalPanel';
 import { RoomsList } from './RoomsList';
@@ -35,6 +35,7 @@ export function ConsoleApp({ s }: { s: ConsoleState }) {
   const state = s.room.value;
   const host = s.isHost.value;
   const web = s.surface === 'web';
+  const tools = s.host.value;
   // Below the queue, and it needs the OBS settings from storage: after the first paint.
   const later = useAfterFirstPaint(s.synced.value && state !== null);
   // The remembered rooms (a closed list with a pairing form) sit at the very bottom too.
@@ -88,6 +89,7 @@ export function ConsoleApp({ s }: { s: ConsoleState }) {
           {host && panel === 'csv' && <CsvImport s={s} onDone={() => setPanel('none')} />}
           <ProductQueue s={s} />
           <RehearsalStart s={s} />
+          {later && tools && <HostTools s={s} tools={tools} />}
           {later && !web && <ObsSlot s={s} isHost={host} />}
         </>
       ) : (

@@ -1,18 +1,22 @@
 /**
  * The product form and the CSV import carry zod and papaparse; they load when first opened,
  * so the panel's first paint does not wait for them. The OBS section sits below the queue: the
- * side panel loads and renders it after the first paint (useAfterFirstPaint).
+ * side panel loads and renders it after the first paint (useAfterFirstPaint), and so do the
+ * host's log and people (HostTools.tsx).
  */
 import { lazy, Suspense } from 'preact/compat';
 import type { ComponentProps } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { CsvImport } from './CsvImport';
+import type { HostToolsPanel } from './HostTools';
 import type { ObsSlot } from './ObsSlot';
 import type { ProductForm } from './ProductForm';
 
 const Form = lazy(() => import('./ProductForm').then((m) => ({ default: m.ProductForm })));
 const Csv = lazy(() => import('./CsvImport').then((m) => ({ default: m.CsvImport })));
 const Obs = lazy(() => import('./ObsSlot').then((m) => ({ default: m.ObsSlot })));
+// The host's log and people carry the QR encoder: below the queue, after the first paint.
+const Host = lazy(() => import('./HostTools').then((m) => ({ default: m.HostToolsPanel })));
 
 export function LazyProductForm(props: ComponentProps<typeof ProductForm>) {
   return (
@@ -34,6 +38,14 @@ export function LazyObsSlot(props: ComponentProps<typeof ObsSlot>) {
   return (
     <Suspense fallback={null}>
       <Obs {...props} />
+    </Suspense>
+  );
+}
+
+export function LazyHostTools(props: ComponentProps<typeof HostToolsPanel>) {
+  return (
+    <Suspense fallback={null}>
+      <Host {...props} />
     </Suspense>
   );
 }

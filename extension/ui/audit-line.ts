@@ -7,11 +7,19 @@
 import type { AuditEntry } from '../../shared/audit.js';
 import type { Locale, MessageKey, Translate } from './i18n.js';
 
-export function auditLine(entry: Pick<AuditEntry, 'type' | 'by' | 'summary' | 'at'>, t: Translate, locale: Locale, timeZone?: string): string {
-  const who = entry.by.name ?? t(`audit.by.${entry.by.role}` as MessageKey);
+/** Who sent it: the person's name, else the shared token's role. */
+export const auditWho = (entry: Pick<AuditEntry, 'by'>, t: Translate): string => entry.by.name ?? t(`audit.by.${entry.by.role}` as MessageKey);
+
+/** When, as the log writes it (24-hour clock, seconds), in the room's time zone when it has one. */
+export function auditTime(at: number, locale: Locale, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, ...(timeZone !== undefined && { timeZone }) }).format(at);
+}
+
+/** What was done, without the time: "王县长 showed 砀山酥梨". */
+export function auditWhat(entry: Pick<AuditEntry, 'type' | 'by' | 'summary'>, t: Translate): string {
   const s = entry.summary;
-  const what = t(`audit.${entry.type}` as MessageKey, {
-    who,
+  return t(`audit.${entry.type}` as MessageKey, {
+    who: auditWho(entry, t),
     name: s.name ?? s.productId ?? '—',
     quantity: s.quantity ?? 1,
     stock: s.stock === null ? '∞' : (s.stock ?? ''),
@@ -21,6 +29,8 @@ export function auditLine(entry: Pick<AuditEntry, 'type' | 'by' | 'summary' | 'a
     perMinute: s.perMinute ?? 0,
     orders: s.orders ?? 0,
   });
-  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, ...(timeZone !== undefined && { timeZone }) }).format(entry.at);
-  return t('audit.line', { what, time });
+}
+
+export function auditLine(entry: Pick<AuditEntry, 'type' | 'by' | 'summary' | 'at'>, t: Translate, locale: Locale, timeZone?: string, what = auditWhat(entry, t)): string {
+  return t('audit.line', { what, time: auditTime(entry.at, locale, timeZone) });
 }

@@ -8,9 +8,10 @@
  * copy painted before storage is read and when it is written (first-paint.ts,
  * first-paint-cache.ts), the port to the worker (console-env.ts, ConsoleEnv.follow).
  */
-import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
+import { batch, computed, effect, signal, type ReadonlySignal } from '@preact/signals';
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
+import type { AuditEntry } from '../../shared/audit';
 import type { Command } from '../../shared/commands';
 import type { Product, RoomState } from '../../shared/domain';
 import type { Locale } from '../../shared/i18n/locale.js';
@@ -20,6 +21,7 @@ import { readCopy, type SyncStore } from './first-paint';
 import { resolveLocale, translator, type Translate } from './i18n';
 import { newCommandId } from '../common/ids';
 import type { Request, Response } from '../common/messages';
+import type { HostTools } from './host-tools';
 import { createRoomFollower, type StateCache } from './room-follower';
 import {
   activeRoomItem,
@@ -123,6 +125,8 @@ export interface ConsoleState {
   /** The saved OBS address (and password, for the form's field only). */
   obsSettings: ReadonlySignal<ObsSettings | null>;
   obsOptions: ReadonlySignal<ObsRoomOptions>;
+  /** The host's log and people (host-tools.ts); null for a co-host, or a surface without them. */
+  host: ReadonlySignal<HostTools | null>;
   /**
    * Paints from the first-paint copy at once (synchronously, before the first await), then
    * reads everything from storage, which replaces the copy, then follows changes.
@@ -168,6 +172,11 @@ export function createConsoleState(env: ConsoleEnv): ConsoleState {
   const obsSettings = signal<ObsSettings | null>(null);
   const obsRoomOptions = signal<Record<string, ObsRoomOptions>>({});
   const pairFailure = signal<{ link: string; response: Failure } | null>(null);
+  /** The host's log and people (host-tools.ts), for the room `hostFor`; loaded after storage is read. */
+  const hostTools = signal<HostTools | null>(null);
+  let hostFor: string | null = null;
+  /** Live log entries of `hostFor` heard before its tools were loaded. */
+  let heard: AuditEntry[] = [];
 
   const copyStore = env.firstPaint ?? null;
   const copies = createFirstPaintCache({
@@ -188,6 +197,35 @@ export function createConsoleState(env: ConsoleEnv): ConsoleState {
   const canUndo = computed(() => recentSales.value.some((s) => s.roomKey === activeKey.value));
   const currentProduct = computed(() => room.value?.products.find((p) => p.id === room.value?.currentProductId) ?? null);
   const hasOverlay = computed(() => (synced.value ? (activeRoom.value?.overlayUrl ?? null) !== null : copyHasOverlay.value));
+
+  /** The tools of the host room `key`: the worker calls the relay for them, with the room's token. */
+  function ensureHostTools(key: string): void {
+    if (hostFor === key) return;
+    hostTools.value?.stop();
+    hostTools.value = null;
+    hostFor = key;
+    heard = [];
+    void import('./host-tools').then((m) => {
+      if (hostFor !== key) return;
+      const tools = m.createHostTools({
+        api: {
+          call: async (call) => {
+            const r = await env.send({ type: 'host.call', roomKey: key, call }).catch((err: unknown) => ({ ok: false as const, problem: 'invalid' as const, message: String(err) }));
+            if (r.ok) return r.host ?? { ok: false, status: 0, code: 'internal', message: 'no answer' };
+            return { ok: false, status: 0, code: r.problem, message: r.message };
+          },
+        },
+        room,
+        send: (command) => env.send({ type: 'command', roomKey: key, command }),
+        notice,
+        dismissNotice: () => noticeItem.setValue(null),
+        online: computed(() => status.value.phase === 'online' && status.value.roomKey === key),
+      });
+      tools.takeLive(heard);
+      heard = [];
+      hostTools.value = tools;
+    });
+  }
 
   let markSynced: () => void = () => {};
   const whenSynced = new Promise<void>((resolve) => (markSynced = resolve));
@@ -267,7 +305,16 @@ export function createConsoleState(env: ConsoleEnv): ConsoleState {
     const stopFollow = env.follow?.((push, resync) => {
       if (push.type === 'room.state') shown.take(push.roomKey, push.state);
       else if (push.type === 'room.patch') shown.patch(push, resync);
-      else obs.value = push;
+      else if (push.type === 'audit.entries') {
+        if (push.roomKey !== hostFor) return;
+        if (hostTools.value) hostTools.value.takeLive(push.entries);
+        else heard = [...heard, ...push.entries];
+      } else obs.value = push;
+    });
+    // A host room shown: its log and people load (below the queue, after the first paint).
+    const stopHost = effect(() => {
+      const key = activeKey.value;
+      if (key && isHost.value && room.value) ensureHostTools(key);
     });
     // Wake the worker so it connects the active room (if it is not) and retries the outbox.
     void env.send({ type: 'hello' }).catch(() => undefined);
@@ -277,6 +324,8 @@ export function createConsoleState(env: ConsoleEnv): ConsoleState {
       unwatch.forEach((u) => u());
       shown.stop();
       stopFollow?.();
+      stopHost();
+      hostTools.value?.stop();
     };
   }
 
@@ -343,6 +392,11 @@ export function createConsoleState(env: ConsoleEnv): ConsoleState {
     obs,
     obsSettings,
     obsOptions: computed(() => obsOptionsOf(obsRoomOptions.value, activeKey.value)),
+    host: computed(() => {
+      // Read first: the tools arrive after the role and the room (a dynamic import).
+      const tools = hostTools.value;
+      return isHost.value && hostFor === activeKey.value ? tools : null;
+    }),
     load,
     command,
     pair,

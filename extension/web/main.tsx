@@ -51,9 +51,10 @@ if (!found.ok) {
   void state.load();
   const Root = () => {
     if (state.noConsole.value) return <Message text="overlayToken" />;
-    // A stored pairing the relay now refuses: say so, not a console that never connects.
+    // A pairing the relay now refuses: say so, not a console that never connects or a dead one.
     const st = state.status.value;
-    if (st.phase === 'refused' && st.problem === 'unauthorized' && !state.room.value) return <Message text="removed" />;
+    // After a console was shown here: the host revoked this person (or rotated the token) meanwhile.
+    if (st.phase === 'refused' && st.problem === 'unauthorized') return <Message text={state.room.value ? 'accessRemoved' : 'removed'} />;
     return (
       <>
         <ConsoleApp s={state} />

@@ -7,6 +7,7 @@
  * one of the link; no OBS (that needs the extension beside OBS).
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
+import type { AuditEntry } from '../../shared/audit';
 import type { Command } from '../../shared/commands';
 import type { Product } from '../../shared/domain';
 import { newCommandId } from '../common/ids';
@@ -15,6 +16,7 @@ import { Outbox, refusalNotice } from '../common/outbox';
 import { openRelayConnection, type ConnectionEvent, type RelayConnection } from '../common/relay-connection';
 import type { ConnectionStatus, LocaleSetting, Notice, OutboxEntry } from '../common/storage-items';
 import type { CommandDraft, ConsoleState, RoomView } from '../ui/console-state';
+import type { HostTools } from '../ui/host-tools';
 import { resolveLocale, translator } from '../ui/i18n';
 import { createRoomFollower } from '../ui/room-follower';
 import { forgetPairing, localOutboxStore, readLocaleSetting, readNotice, updatePairing, writeLocaleSetting, writeNotice, type WebPairing } from './web-pairing';
@@ -76,6 +78,35 @@ export function createWebConsoleState(env: WebConsoleEnv): WebConsoleState {
     updatePairing(store, key, change);
   };
 
+  // The host's log and people (ui/host-tools.ts): the page holds the token, so it calls the
+  // relay's host routes itself. Loaded once a host's room state is shown (it is below the queue,
+  // and not in the first bundle); live entries heard before wait here.
+  const { relayUrl, room: roomId, token } = env.pairing;
+  const hostTools = signal<HostTools | null>(null);
+  let heard: AuditEntry[] = [];
+  let hostLoading = false;
+  function loadHostTools(): void {
+    if (hostLoading) return;
+    hostLoading = true;
+    void import('../ui/host-tools').then((m) => {
+      const tools = m.createHostTools({
+        api: { call: (c) => m.fetchHostCall(relayUrl, roomId, token, c) },
+        room,
+        send: (cmd) => enqueue(cmd),
+        notice,
+        dismissNotice: async () => setNotice(null),
+        online: computed(() => status.value.phase === 'online'),
+      });
+      tools.takeLive(heard);
+      heard = [];
+      hostTools.value = tools;
+    });
+  }
+  const takeAudit = (list: AuditEntry[]) => {
+    if (hostTools.value) hostTools.value.takeLive(list);
+    else heard = [...heard, ...list];
+  };
+
   let connection: RelayConnection | null = null;
   function onEvent(e: ConnectionEvent): void {
     const base = { roomKey: key, since: now(), role: role.value };
@@ -106,7 +137,9 @@ export function createWebConsoleState(env: WebConsoleEnv): WebConsoleState {
       state: (s) => {
         shown.take(key, s);
         if (s.room.title !== activeRoom.value?.title) setRoom({ title: s.room.title });
+        if (role.value === 'host') loadHostTools();
       },
+      audit: takeAudit,
     });
     // A phone that lost its network keeps a dead socket for up to a minute (ping timeout): the
     // browser's offline event closes it at once, so taps go to the outbox; online reconnects.
@@ -119,6 +152,7 @@ export function createWebConsoleState(env: WebConsoleEnv): WebConsoleState {
       env.network?.removeEventListener('online', online);
       outbox.detach();
       connection?.close();
+      hostTools.value?.stop();
     };
   }
 
@@ -151,6 +185,10 @@ export function createWebConsoleState(env: WebConsoleEnv): WebConsoleState {
     obs: signal(null),
     obsSettings: signal(null),
     obsOptions: signal({ switchScene: false, overlayScene: null, cardSource: null }),
+    host: computed(() => {
+      const tools = hostTools.value;
+      return role.value === 'host' ? tools : null;
+    }),
     load,
     command(draft: CommandDraft) {
       const cmd = { ...draft, id: newCommandId(draft.type.split('.')[0] ?? 'cmd') } as Command;

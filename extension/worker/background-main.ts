@@ -12,7 +12,8 @@ import { parsePairingLink } from '../../shared/pairing';
 import { newCommandId } from '../common/ids';
 // Type only: the page words the code (ui/input-errors.ts); nothing of the pages runs here.
 import type { ConsolePairingError } from '../ui/input-errors';
-import { CONSOLE_PORT, isSyncRequest, type PatchPush, type StatePush } from '../common/console-port';
+import { CONSOLE_PORT, isSyncRequest, type AuditPush, type PatchPush, type StatePush } from '../common/console-port';
+import { fetchHostCall } from '../common/host-calls';
 import type { RoomPatch } from '../../shared/room-patch';
 import { parseRequest, type Request, type Response } from '../common/messages';
 import { createObsHost, type ObsHostDeps } from './obs-host';
@@ -184,7 +185,12 @@ export function createBackground(deps: BackgroundDeps = {}) {
         void rememberTitle(key, s.room.title);
       }
     };
-    conn = { roomKey: key, connection: connect(room, { event: onEvent, state: onState }) };
+    // The log's live entries (host connections only) go to the open pages as they came.
+    const onAudit = (entries: AuditPush['entries']) => {
+      if (conn?.roomKey !== key) return;
+      for (const port of ports) port.postMessage({ type: 'audit.entries', roomKey: key, entries } satisfies AuditPush);
+    };
+    conn = { roomKey: key, connection: connect(room, { event: onEvent, state: onState, audit: onAudit }) };
   }
 
   async function rememberTitle(key: string, title: string): Promise<void> {
@@ -291,6 +297,12 @@ export function createBackground(deps: BackgroundDeps = {}) {
         return enqueue(request.roomKey, request.command);
       case 'sale.undo':
         return undoLastSale(request.roomKey);
+      case 'host.call': {
+        const room = (await getRooms()).find((r) => r.key === request.roomKey);
+        if (!room) return { ok: false, problem: 'no_room', message: 'This room is not paired any more.' };
+        if (room.role !== 'host') return { ok: false, problem: 'forbidden', message: 'Only the host pairing reads the log and manages people.' };
+        return { ok: true, host: await fetchHostCall(room.relayUrl, room.room, room.token, request.call) };
+      }
       case 'hello':
         // A page opened: make sure the active room is connected (without dropping a live socket).
         conn?.connection.reconnect();

@@ -9,7 +9,7 @@
 import type { RoomState } from '../../shared/domain.js';
 import { composePatches, diffRoom } from '../../shared/room-patch.js';
 import type { RelayConfig } from './deps.js';
-import { consolePatchRoom, patchRoom } from './patch-room.js';
+import { consolePatchRoom, hostRoom, patchRoom } from './patch-room.js';
 import type { RoomChange } from './room-hub.js';
 import type { RelayServer } from './socket-session.js';
 
@@ -26,7 +26,10 @@ interface RoomThrottle {
 /** `later` held back after `held`: one change from held's start to later's end when they chain. */
 function coalesce(held: RoomChange | undefined, later: RoomChange): RoomChange {
   const patch = held && held.next === later.prev ? composePatches(held.patch, later.patch) : undefined;
-  return held && patch ? { prev: held.prev, next: later.next, patch } : later;
+  const change = held && patch ? { prev: held.prev, next: later.next, patch } : later;
+  // The log's entries of every commit held back go out, in order, whatever happens to the patches.
+  const audit = [...(held?.audit ?? []), ...(later.audit ?? [])];
+  return audit.length ? { ...change, audit } : change;
 }
 
 export type Broadcaster = ReturnType<typeof createBroadcaster>;
@@ -42,7 +45,19 @@ export function createBroadcaster(io: RelayServer, config: RelayConfig) {
   const localClients = (room: string) => io.of('/').adapter.rooms.get(room)?.size ?? 0;
   const reaches = (room: string) => config.sharedBroadcasts === true || localClients(room) > 0;
 
+  /** The commit's audit entries to the room's host consoles, after the patches (the overlay first). */
+  function emitAudit(change: RoomChange): void {
+    const entries = change.audit;
+    const hosts = hostRoom(change.next.id);
+    if (entries?.length && reaches(hosts)) io.to(hosts).emit('audit.entries', { roomId: change.next.id, entries });
+  }
+
   function emitState(t: RoomThrottle, change: RoomChange): void {
+    sendState(t, change);
+    emitAudit(change);
+  }
+
+  function sendState(t: RoomThrottle, change: RoomChange): void {
     const state = change.next;
     if (reaches(state.id)) io.to(state.id).emit('room.state', state);
     const prev = t.sent;

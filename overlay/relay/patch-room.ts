@@ -15,3 +15,10 @@ export const patchRoom = (roomId: string): string => roomId + PATCH_SUFFIX;
  */
 export const CONSOLE_SUFFIX = '#console';
 export const consolePatchRoom = (roomId: string): string => roomId + PATCH_SUFFIX + CONSOLE_SUFFIX;
+
+/**
+ * The room's host connections (every transport), which get the audit log live ('audit.entries',
+ * issue 18): the log is the host's alone (GET /audit is host-only too).
+ */
+export const HOST_SUFFIX = '#host';
+export const hostRoom = (roomId: string): string => roomId + HOST_SUFFIX;

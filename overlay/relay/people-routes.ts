@@ -2,7 +2,8 @@
  * Named people of a room (issue 18): the host invites someone by name and role and gets a
  * personal token and link for them; lists them (never a token); revokes one, which refuses
  * their token from then on and closes their open connections at once. Persons are an access
- * list kept beside the room (RoomStore people), not part of the state the reducer sees.
+ * list kept beside the room (RoomStore people), not part of the state the reducer sees. The list
+ * says who is connected now (from the live sockets), never a token.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
@@ -52,8 +53,12 @@ export function registerPeopleRoutes(app: RelayHttp, { io, store, clock, publicU
 
   app.get<{ Params: { room: string } }>('/api/rooms/:room/people', async (req) => {
     const actor = await hostOf(req, req.params.room);
-    const people = await store.listPeople(actor.state.id).catch(storageFailed);
-    return { people: people.map(({ id, name, role, createdAt, lastSeenAt }) => ({ id, name, role, createdAt, lastSeenAt })) };
+    const roomId = actor.state.id;
+    const people = await store.listPeople(roomId).catch(storageFailed);
+    // Who is connected now: their open sockets, on any relay process (through the adapter).
+    const online = new Set<string>();
+    for (const s of await io.in([roomId, patchRoom(roomId)]).fetchSockets().catch(() => [])) if (s.data.personId !== undefined) online.add(s.data.personId);
+    return { people: people.map(({ id, name, role, createdAt, lastSeenAt }) => ({ id, name, role, createdAt, lastSeenAt, connected: online.has(id) })) };
   });
 
   app.delete<{ Params: { room: string; id: string } }>('/api/rooms/:room/people/:id', async (req) => {
@@ -62,7 +67,11 @@ export function registerPeopleRoutes(app: RelayHttp, { io, store, clock, publicU
     const removed = await store.removePerson(roomId, req.params.id).catch(storageFailed);
     if (!removed) throw new HttpError(errorBody('not_found', `no person "${req.params.id}" in this room`, { field: 'id' }));
     // Their open connections (on any relay process, through the adapter) are closed now.
-    for (const s of await io.in([roomId, patchRoom(roomId)]).fetchSockets()) if (s.data.personId === req.params.id) s.disconnect(true);
+    for (const s of await io.in([roomId, patchRoom(roomId)]).fetchSockets()) {
+      if (s.data.personId !== req.params.id) continue;
+      s.emit('session.ended', { code: 'unauthorized', message: 'the host revoked your access to this room' });
+      s.disconnect(true);
+    }
     return { ok: true, revoked: req.params.id };
   });
 }

@@ -11,7 +11,7 @@
  * its commit is refused if another process committed first, in which case the batch runs
  * again on the stored state (optimistic concurrency on the room version).
  */
-import { auditSummary, type Sender } from '../../shared/audit.js';
+import { auditSummary, type AuditEntry, type Sender } from '../../shared/audit.js';
 import { collectLookups, type Command, type LookupKeys } from '../../shared/commands.js';
 import type { Role, RoomState, Sale, SaleSource } from '../../shared/domain.js';
 import type { ErrorBody, CommandReply } from '../../shared/protocol.js';
@@ -39,6 +39,8 @@ export interface RoomChange {
   prev: RoomState;
   next: RoomState;
   patch: RoomPatch;
+  /** The commit's audit entries, oldest first, as the host's console gets them (no reversal record). */
+  audit?: AuditEntry[];
 }
 
 export function roomErrorBody(error: RoomError, state?: RoomState): ErrorBody {
@@ -233,7 +235,7 @@ export class RoomActor {
       // Another path (refresh) may only have moved the state forward to what this commit wrote.
       if (state.version > this.state.version) this.room = { ...this.room, state };
       // Shown as soon as committed (every later read sees it): the overlay need not wait for the disk.
-      this.onCommit({ prev, next: state, patch });
+      this.onCommit({ prev, next: state, patch, audit: entries.map(({ audit: { inverse: _inverse, ...entry } }) => entry) });
     }
     // Answered only once on disk, duplicates and refusals too (what they were read from may
     // still be on its way there). The room's next batch does not wait: its commit shares or

@@ -10,7 +10,7 @@ import { PROTOCOL_VERSION, type ClientToServerEvents, type CommandReply, type Er
 import { errorBody, submit } from './answers.js';
 import type { Logger } from './deps.js';
 import { SHUTTING_DOWN, type Lifecycle } from './lifecycle.js';
-import { consolePatchRoom, patchRoom } from './patch-room.js';
+import { consolePatchRoom, hostRoom, patchRoom } from './patch-room.js';
 import { TokenBucket } from './rate-limit.js';
 import type { RoomHub } from './room-hub.js';
 
@@ -62,7 +62,8 @@ export function attachSocketSessions(io: RelayServer, { hub, logger, lifecycle, 
 
   io.on('connection', (socket: RelaySocket) => {
     const { roomId, role, patches } = socket.data;
-    void socket.join(patches ? (role === 'overlay' ? patchRoom(roomId) : [patchRoom(roomId), consolePatchRoom(roomId)]) : roomId);
+    const rooms = patches ? (role === 'overlay' ? [patchRoom(roomId)] : [patchRoom(roomId), consolePatchRoom(roomId)]) : [roomId];
+    void socket.join(role === 'host' ? [...rooms, hostRoom(roomId)] : rooms);
     socket.emit('session.welcome', { protocol: PROTOCOL_VERSION, role, roomId });
     void hub.get(roomId).then((actor) => actor && socket.emit('room.state', actor.state), () => {});
 

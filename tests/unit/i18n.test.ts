@@ -1,19 +1,22 @@
 /**
  * The one translation system (shared/i18n): every word set — the console's, the OBS messages,
- * the overlay's, the web console's — has in every language exactly the keys of its English table, none empty,
+ * the overlay's, the web console's, the host's log and people — has in every language exactly the keys of its English table, none empty,
  * each with the same {params}; one translator reads them all.
  */
 import { describe, expect, it } from 'vitest';
 import * as enConsole from '../../shared/i18n/en/console.js';
+import * as enHost from '../../shared/i18n/en/host.js';
 import * as enObs from '../../shared/i18n/en/obs.js';
 import * as enOverlay from '../../shared/i18n/en/overlay.js';
 import * as enWeb from '../../shared/i18n/en/web.js';
 import * as frConsole from '../../shared/i18n/fr/console.js';
+import * as frHost from '../../shared/i18n/fr/host.js';
 import * as frObs from '../../shared/i18n/fr/obs.js';
 import * as frOverlay from '../../shared/i18n/fr/overlay.js';
 import * as frWeb from '../../shared/i18n/fr/web.js';
 import { fillIn, LOCALE_NAMES, LOCALES, resolveLocale, translatorOf, type Locale } from '../../shared/i18n/locale.js';
 import * as zhConsole from '../../shared/i18n/zh-CN/console.js';
+import * as zhHost from '../../shared/i18n/zh-CN/host.js';
 import * as zhObs from '../../shared/i18n/zh-CN/obs.js';
 import * as zhOverlay from '../../shared/i18n/zh-CN/overlay.js';
 import * as zhWeb from '../../shared/i18n/zh-CN/web.js';
@@ -24,6 +27,7 @@ const SETS: Record<string, Record<Locale, Readonly<Record<string, string>>>> = {
   obs: { en: enObs.obsWords, 'zh-CN': zhObs.obsWords, fr: frObs.obsWords },
   overlay: { en: enOverlay.overlayWords, 'zh-CN': zhOverlay.overlayWords, fr: frOverlay.overlayWords },
   web: { en: enWeb.webWords, 'zh-CN': zhWeb.webWords, fr: frWeb.webWords },
+  host: { en: enHost.hostWords, 'zh-CN': zhHost.hostWords, fr: frHost.hostWords },
 };
 const params = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

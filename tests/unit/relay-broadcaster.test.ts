@@ -101,4 +101,19 @@ describe('broadcaster', () => {
     expect(toPatchRoom()).toHaveLength(2);
     expect(b.inUse(r.state.id)).toBe(false);
   });
+  it("sends the host consoles the audit entries of every commit it held back, in order, after the patch", () => {
+    const entry = (seq: number, commandId: string) => ({ seq, at: 1, commandId, type: 'sale.record' as const, by: { role: 'host' as const }, summary: {} });
+    const a = commit({ type: 'sale.record', productId: rice });
+    b.publish({ ...a, audit: [entry(a.next.version, 'a')] });
+    const c = commit({ type: 'sale.record', productId: rice });
+    b.publish({ ...c, audit: [entry(c.next.version, 'c')] });
+    // Not chained to the one held (another process's state): the patch is diffed, the entries still add up.
+    const d = commit({ type: 'sale.record', productId: pom });
+    b.publish({ ...d, prev: structuredClone(d.prev), audit: [entry(d.next.version, 'd')] });
+    vi.advanceTimersByTime(20);
+    const events = sent.filter((s) => s.room.endsWith('#patch') || s.room.endsWith('#host')).map((s) => `${s.room.slice(s.room.indexOf('#'))} ${s.event}`);
+    expect(events).toEqual(['#patch room.state', '#host audit.entries', '#patch room.patch', '#host audit.entries']);
+    const audits = sent.filter((s) => s.event === 'audit.entries').map((s) => (s.data as unknown as { entries: { commandId: string }[] }).entries.map((e) => e.commandId));
+    expect(audits).toEqual([['a'], ['c', 'd']]);
+  });
 });

@@ -9,6 +9,7 @@ export const webWords = {
   salesToken: "This link is for a shop integration, not a person: it opens no console. Ask the host for the co-host link.",
   cutShort: "This link is cut short: copy the whole link, everything after #, and open it again.",
   removed: "The relay refused this link (a new one was made, or the room is gone). Ask the host for a new link.",
+  accessRemoved: "Your access to this room was removed by the host: this link no longer works. If you should still be on this show, ask the host for a new link.",
   noObs: "OBS control needs the LiveShelf extension on the computer that runs OBS.",
 };
 

@@ -7,5 +7,6 @@ export const webWords: Readonly<Record<WebMessageKey, string>> = {
   salesToken: "Ce lien sert à une intégration boutique, pas à une personne : il n’ouvre pas de console. Demandez le lien co-animateur à l’animateur.",
   cutShort: "Ce lien est incomplet : copiez le lien entier, tout ce qui suit #, et ouvrez-le de nouveau.",
   removed: "Le relais a refusé ce lien (un nouveau a été créé, ou le salon n’existe plus). Demandez un nouveau lien à l’animateur.",
+  accessRemoved: "L’hôte a retiré votre accès à ce salon : ce lien ne fonctionne plus. Si vous devez encore participer, demandez-lui un nouveau lien.",
   noObs: "Piloter OBS demande l’extension LiveShelf sur l’ordinateur où tourne OBS.",
 };

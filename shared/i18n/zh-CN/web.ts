@@ -7,5 +7,6 @@ export const webWords: Readonly<Record<WebMessageKey, string>> = {
   salesToken: "这是店铺对接用的链接，不是给人用的：不能打开控制台。请向主播索取副播链接。",
   cutShort: "链接不完整：请复制完整链接（包括 # 后面的全部内容）后重新打开。",
   removed: "中继拒绝了此链接（已生成新链接，或房间已不存在）。请向主播索取新链接。",
+  accessRemoved: "主播已移除您对此房间的访问权限：此链接已失效。如需继续参与本场直播，请向主播索取新链接。",
   noObs: "控制 OBS 需要在运行 OBS 的电脑上安装 LiveShelf 扩展。",
 };

@@ -1,0 +1,47 @@
+/**
+ * The host's log and people in English (extension/components/HostTools.tsx, loaded after the
+ * first paint): a set of its own, so the console's first bundle does not carry them. Data only.
+ */
+export const hostWords = {
+  'log.title': 'Activity log',
+  'log.hint': 'Newest first. Undo reverses one action; it is logged too.',
+  'log.loading': 'Reading the log…',
+  'log.empty': 'Nothing happened in this room yet.',
+  'log.failed': 'The log could not be read: {message}',
+  'log.retry': 'Try again',
+  'log.more': 'Show {n} more',
+  'log.undoLabel': 'Undo: {line}',
+  'log.undid': '{who} undid: {what}',
+  'log.undoing': 'Undoing…',
+  'log.superseded': 'Not undone: later changed by {who} ({time}).',
+  'log.supersededUnknown': 'Not undone: it was changed again later.',
+  'people.title': 'People',
+  'people.hint': 'Invite someone by name: they get their own link, which the log names them by, and which you can revoke.',
+  'people.name': 'Name',
+  'people.role': 'Role',
+  'people.invite': 'Invite',
+  'people.inviting': 'Inviting…',
+  'people.roleSales': 'Sales (shop integration)',
+  'people.linkFor': 'Link for {name} ({role})',
+  'people.scan': 'Scan this with the phone’s camera, or send the link. It works until you revoke it.',
+  'people.qr': 'QR code of the link for {name}',
+  'people.link': 'Link',
+  'people.copy': 'Copy link',
+  'people.copied': 'Copied',
+  'people.copyFailed': 'Copy failed: select the link and copy it by hand.',
+  'people.empty': 'Nobody invited yet.',
+  'people.loading': 'Reading who is invited…',
+  'people.failed': 'The list could not be read: {message}',
+  'people.connected': 'Connected now',
+  'people.lastSeen': 'Last seen {time}',
+  'people.never': 'Not connected yet',
+  'people.revoke': 'Revoke',
+  'people.revokeLabel': 'Revoke {name}',
+  'people.confirm': 'Remove {name}’s access? Their link stops working at once.',
+  'people.confirmYes': 'Yes, revoke',
+  'people.inviteFailed': 'Not invited: {message}',
+  'people.revokeFailed': 'Not revoked: {message}',
+  'people.nameMissing': 'Type the person’s name first.',
+};
+
+export type HostWordKey = keyof typeof hostWords;

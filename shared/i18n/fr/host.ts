@@ -1,0 +1,47 @@
+/**
+ * The host's log and people in French (extension/components/HostTools.tsx, loaded after the
+ * first paint): a set of its own, so the console's first bundle does not carry them. Data only.
+ */
+import type { HostWordKey } from '../en/host.js';
+
+export const hostWords: Readonly<Record<HostWordKey, string>> = {
+  'log.title': 'Journal des actions',
+  'log.hint': 'Les plus récentes en haut. Annuler défait une action ; l’annulation est journalisée aussi.',
+  'log.loading': 'Lecture du journal…',
+  'log.empty': 'Rien ne s’est encore passé dans ce salon.',
+  'log.failed': 'Le journal n’a pas pu être lu : {message}',
+  'log.retry': 'Réessayer',
+  'log.more': 'Afficher {n} de plus',
+  'log.undoLabel': 'Annuler : {line}',
+  'log.undid': '{who} a annulé : {what}',
+  'log.undoing': 'Annulation…',
+  'log.superseded': 'Non annulé : modifié ensuite par {who} ({time}).',
+  'log.supersededUnknown': 'Non annulé : cela a été modifié de nouveau ensuite.',
+  'people.title': 'Personnes',
+  'people.hint': 'Invitez quelqu’un par son nom : il reçoit son propre lien, le journal le nomme, et vous pouvez le révoquer.',
+  'people.name': 'Nom',
+  'people.role': 'Rôle',
+  'people.invite': 'Inviter',
+  'people.inviting': 'Invitation…',
+  'people.roleSales': 'Ventes (intégration boutique)',
+  'people.linkFor': 'Lien de {name} ({role})',
+  'people.scan': 'Scannez-le avec l’appareil photo du téléphone, ou envoyez le lien. Il fonctionne jusqu’à ce que vous le révoquiez.',
+  'people.qr': 'QR code du lien de {name}',
+  'people.link': 'Lien',
+  'people.copy': 'Copier le lien',
+  'people.copied': 'Copié',
+  'people.copyFailed': 'Copie impossible : sélectionnez le lien et copiez-le à la main.',
+  'people.empty': 'Personne n’est encore invité.',
+  'people.loading': 'Lecture des invités…',
+  'people.failed': 'La liste n’a pas pu être lue : {message}',
+  'people.connected': 'Connecté maintenant',
+  'people.lastSeen': 'Vu à {time}',
+  'people.never': 'Pas encore connecté',
+  'people.revoke': 'Révoquer',
+  'people.revokeLabel': 'Révoquer {name}',
+  'people.confirm': 'Retirer l’accès de {name} ? Son lien cesse de fonctionner tout de suite.',
+  'people.confirmYes': 'Oui, révoquer',
+  'people.inviteFailed': 'Pas invité : {message}',
+  'people.revokeFailed': 'Pas révoqué : {message}',
+  'people.nameMissing': 'Saisissez d’abord le nom de la personne.',
+};

@@ -1,0 +1,47 @@
+/**
+ * The host's log and people in Chinese (extension/components/HostTools.tsx, loaded after the
+ * first paint): a set of its own, so the console's first bundle does not carry them. Data only.
+ */
+import type { HostWordKey } from '../en/host.js';
+
+export const hostWords: Readonly<Record<HostWordKey, string>> = {
+  'log.title': '操作记录',
+  'log.hint': '最新的在最上面。撤销会还原一次操作，撤销本身也会记录。',
+  'log.loading': '正在读取操作记录…',
+  'log.empty': '此房间还没有任何操作。',
+  'log.failed': '无法读取操作记录：{message}',
+  'log.retry': '重试',
+  'log.more': '再显示 {n} 条',
+  'log.undoLabel': '撤销：{line}',
+  'log.undid': '{who}撤销了：{what}',
+  'log.undoing': '正在撤销…',
+  'log.superseded': '未撤销：之后已被{who}更改（{time}）。',
+  'log.supersededUnknown': '未撤销：之后又被更改过。',
+  'people.title': '成员',
+  'people.hint': '按姓名邀请：对方获得自己的专属链接，操作记录会显示其姓名，您可以随时撤销。',
+  'people.name': '姓名',
+  'people.role': '角色',
+  'people.invite': '邀请',
+  'people.inviting': '正在邀请…',
+  'people.roleSales': '销售（店铺对接）',
+  'people.linkFor': '{name}的链接（{role}）',
+  'people.scan': '用手机相机扫描此二维码，或发送链接。在您撤销之前一直有效。',
+  'people.qr': '{name}的链接二维码',
+  'people.link': '链接',
+  'people.copy': '复制链接',
+  'people.copied': '已复制',
+  'people.copyFailed': '复制失败：请选中链接后手动复制。',
+  'people.empty': '还没有邀请任何人。',
+  'people.loading': '正在读取成员…',
+  'people.failed': '无法读取成员列表：{message}',
+  'people.connected': '当前在线',
+  'people.lastSeen': '最近在线 {time}',
+  'people.never': '尚未连接',
+  'people.revoke': '撤销权限',
+  'people.revokeLabel': '撤销权限：{name}',
+  'people.confirm': '要移除{name}的权限吗？其链接将立即失效。',
+  'people.confirmYes': '确认撤销',
+  'people.inviteFailed': '未邀请：{message}',
+  'people.revokeFailed': '未撤销：{message}',
+  'people.nameMissing': '请先输入姓名。',
+};
