@@ -6,7 +6,8 @@
  * the workbook by write-excel-file); each import is checked in the relay's own answer, not only
  * in the preview. The harness is extension-console.test.ts's (real relay with SQLite on a port).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
@@ -27,6 +28,19 @@ async function state(): Promise<RoomState> {
   return (await api(relay.url, `/api/rooms/${room.room.id}`, { token: room.tokens.overlay })).json as RoomState;
 }
 const bySku = (s: RoomState, sku: string) => s.products.find((p) => p.sku === sku);
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's critical and serious WCAG 2.1 A/AA violations on the page as it is (extension-a11y.test.ts's check); the report goes to tests/artifacts. */
+async function seriousViolations(name: string): Promise<string[]> {
+  await panel.evaluate(AXE_SOURCE);
+  const result = (await panel.evaluate(() =>
+    (globalThis as unknown as { axe: { run(ctx: Document, o: unknown): Promise<unknown> } }).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }),
+  )) as { violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] };
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(join(ARTIFACTS, `axe-${name}.json`), JSON.stringify(result.violations, null, 2));
+  return result.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').flatMap((v) => v.nodes.map((n) => `${v.id} ${JSON.stringify(n.target)}: ${v.help}`));
+}
 
 async function until(cond: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -50,10 +64,14 @@ async function scriptsParsed(page: Page): Promise<() => string[]> {
   return () => urls.filter((u) => u.startsWith('chrome-extension://')).map((u) => new URL(u).pathname);
 }
 
+/** The button opens and closes the import: opens it unless a case before left it open. */
+async function openImport(button: string): Promise<void> {
+  if ((await panel.locator('.csv-import').count()) === 0) await panel.getByRole('button', { name: button, exact: true }).click();
+}
+
 /** Opens the import, chooses a file with these bytes, waits for the preview's count; returns the "read as" line. */
 async function choose(opts: { button: string; label: string; name: string; mimeType: string; bytes: Buffer; summary: string }): Promise<string> {
-  // The button opens and closes the import: open it unless a case before left it open.
-  if ((await panel.locator('.csv-import').count()) === 0) await panel.getByRole('button', { name: opts.button, exact: true }).click();
+  await openImport(opts.button);
   await panel.getByLabel(opts.label).setInputFiles({ name: opts.name, mimeType: opts.mimeType, buffer: opts.bytes });
   await panel.getByTestId('csv-summary').filter({ hasText: opts.summary }).waitFor();
   return (await panel.getByTestId('csv-read-as').textContent()) ?? '';
@@ -94,6 +112,7 @@ describe('catalog import: the files hosts really have', () => {
     await preview.getByText('砀山酥梨', { exact: true }).waitFor();
     await panel.evaluate(() => scrollTo(0, 0));
     await panel.locator('.csv-import').screenshot({ path: join(ARTIFACTS, 'extension-import-gbk-zh-CN.png') });
+    expect(await seriousViolations('import-gbk-zh-CN')).toEqual([]);
 
     await panel.getByRole('button', { name: '导入 2 个商品', exact: true }).click();
     await until(async () => bySku(await state(), 'DS-PEAR-3KG') !== undefined);
@@ -186,9 +205,41 @@ describe('catalog import: the files hosts really have', () => {
     expect(bySku(s, 'NOT-THIS')).toBeUndefined();
   });
 
+  it('shows a workbook’s bad rows on their sheet row, worded for the host, and sends nothing until asked', async () => {
+    const version = (await state()).version;
+    const xlsx = await writeXlsxFile([
+      {
+        sheet: 'Sheet1',
+        data: [
+          ['sku', 'name', 'price', 'harvest date'],
+          ['WB-OK', 'Walnut oil', 88, '2026-10-01'],
+          // Typed as text in a French workbook: "12,90" is not read as 1290 nor 12.9 yuan.
+          ['WB-COMMA', 'Honey', '12,90', ''],
+          ['WB-DATE', 'Pears', 39.9, '12/09/2026'],
+        ],
+      },
+    ]).toBuffer();
+    const readAs = await choose({ button: 'Import CSV', label: 'CSV file', name: 'catalog.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', bytes: xlsx, summary: '1 product ready, 2 rows with errors' });
+    expect(readAs).toBe('Excel workbook · sheet 1 “Sheet1”');
+    expect(await panel.locator('.csv-errors li').allTextContents()).toEqual([
+      'Line 3 · Price “12,90” — Unclear amount: use a point for decimals and commas for thousands, like 59.90 or 1,299.00',
+      'Line 4 · Harvest date — Type a real date as YYYY-MM-DD, like 2026-09-12',
+    ]);
+    await panel.getByTestId('csv-convention').filter({ hasText: 'Number cells are read as they are; prices typed as text are read like 59.90.' }).waitFor();
+    await panel.evaluate(() => scrollTo(0, 0));
+    await panel.locator('.csv-import').screenshot({ path: join(ARTIFACTS, 'extension-import-xlsx-errors-en.png') });
+    expect(await seriousViolations('import-xlsx-errors')).toEqual([]);
+    await panel.emulateMedia({ colorScheme: 'dark' });
+    expect(await seriousViolations('import-xlsx-errors-dark')).toEqual([]);
+    await panel.emulateMedia({ colorScheme: 'light' });
+    await panel.locator('.csv-import').getByRole('button', { name: 'Cancel', exact: true }).click();
+    await panel.locator('.csv-import').waitFor({ state: 'detached' });
+    expect((await state()).version).toBe(version);
+  });
+
   it('refuses an old .xls workbook, saying what to do, and imports nothing', async () => {
     const version = (await state()).version;
-    await panel.getByRole('button', { name: 'Import CSV', exact: true }).click();
+    await openImport('Import CSV');
     const ole2 = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]);
     await panel.getByLabel('CSV file').setInputFiles({ name: 'old.xls', mimeType: 'application/vnd.ms-excel', buffer: ole2 });
     await panel.getByTestId('csv-problem').filter({ hasText: 'This is an old Excel workbook (.xls). Open it in Excel or WPS, save it as .xlsx or CSV, and choose that file.' }).waitFor();
