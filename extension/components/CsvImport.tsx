@@ -86,8 +86,9 @@ export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }
       )}
       {parsed && source && (
         <>
-          <div role="status" data-testid="csv-summary">
-            <p>{previewText(t, locale, fresh.length, new Set(parsed.errors.map((e) => e.line)).size)}</p>
+          {/* One live region: the count and how the file was read are announced together. */}
+          <div role="status">
+            <p data-testid="csv-summary">{previewText(t, locale, fresh.length, new Set(parsed.errors.map((e) => e.line)).size)}</p>
             <p class="hint" data-testid="csv-read-as">
               {catalogSourceText(source, parsed.delimiter, t)}
             </p>
