@@ -92,9 +92,16 @@ export interface CsvImport {
  * LibreOffice): a ";" file takes "12,50" (and "1 299,00"); a "," file — the sample catalog and
  * the data the hosts' teams export (/work/shared/data/README.md: "59.90") — takes a decimal
  * point, and a quoted "12,50" there is refused as unclear rather than read as 1250.
+ * A tab says nothing of the locale (a paste from any spreadsheet, Excel's "Unicode text" in
+ * every language): its own prices decide, on evidence only — a decimal comma when some price
+ * ends in a comma and one or two digits ("12,90", "1 299,00") and none in a point and one or
+ * two digits ("59.90", "1,299.00"); else a point, and what fits neither is refused as unclear.
  */
-export function fileDecimalMark(delimiter: string): DecimalMark {
-  return delimiter === ';' ? ',' : '.';
+export function fileDecimalMark(delimiter: string, prices: readonly string[] = []): DecimalMark {
+  if (delimiter === ';') return ',';
+  if (delimiter !== '\t') return '.';
+  const some = (decimals: RegExp) => prices.some((p) => decimals.test(p.trim()));
+  return some(/\d,\d{1,2}$/) && !some(/\d\.\d{1,2}$/) ? ',' : '.';
 }
 
 const PAPA_CODES: Record<string, CsvErrorCode> = {
@@ -152,7 +159,12 @@ export function parseCatalogCsv(text: string, currency: string): CsvImport {
     fields = head.meta.fields;
     delimiter = head.meta.delimiter;
   }
-  return catalogOf({ headers: fields ?? [], headerLine: 1, records, errors }, currency, fileDecimalMark(delimiter), delimiter);
+  const moneyHeaders = (fields ?? []).filter((h) => {
+    const field = fieldOfHeader(h);
+    return field !== undefined && PRODUCT_FIELD_META[field].csv.kind === 'money';
+  });
+  const prices = records.flatMap(({ record }) => moneyHeaders.map((h) => record[h]).filter((v): v is string => typeof v === 'string'));
+  return catalogOf({ headers: fields ?? [], headerLine: 1, records, errors }, currency, fileDecimalMark(delimiter, prices), delimiter);
 }
 
 /**

@@ -31,6 +31,24 @@ describe('parseCatalogCsv: the separator, found with no setting', () => {
     ]);
   });
 
+  it('reads a French tab-separated paste (or “texte Unicode”) with decimal commas: its prices say so', () => {
+    const tsv = ['sku\tnom\tprix\tprix_barre\tstock', 'FR-MIEL\tMiel, bio\t12,90\t15\t40', 'FR-HUILE\tHuile d’olive\t1 299,00\t\t'].join('\r\n');
+    const r = parseCatalogCsv(tsv, 'EUR');
+    expect(r).toMatchObject({ delimiter: '\t', decimalMark: ',', errors: [] });
+    expect(r.rows.map((x) => [x.product.priceMinor, x.product.originalPriceMinor])).toEqual([[1290, 1500], [129900, undefined]]);
+  });
+
+  it('reads a tab file’s prices with a point unless they show a decimal comma, and refuses what is unclear', () => {
+    // Whole prices: no evidence, a point (59 is 59 either way).
+    expect(parseCatalogCsv('sku\tname\tprice\nA\ta\t59\nB\tb\t1,299\n', 'CNY')).toMatchObject({ decimalMark: '.', errors: [], rows: [{ product: { priceMinor: 5900 } }, { product: { priceMinor: 129900 } }] });
+    // Both marks as decimals in one file: read with a point, and the comma row is refused, not guessed.
+    const mixed = parseCatalogCsv('sku\tname\tprice\nA\ta\t12.90\nB\tb\t12,90\n', 'CNY');
+    expect(mixed).toMatchObject({ decimalMark: '.', rows: [{ product: { priceMinor: 1290 } }] });
+    expect(mixed.errors.map((e) => [e.line, e.field, e.code])).toEqual([[3, 'price', 'separators']]);
+    // A comma in a name is no price: only the money columns count.
+    expect(parseCatalogCsv('sku\tname\tprice\nA\tHoney, 12,5 kg\t12.90\n', 'CNY')).toMatchObject({ decimalMark: '.', errors: [] });
+  });
+
   it('reads a comma file whose cells hold semicolons and tabs', () => {
     const r = parseCatalogCsv('sku,name,price,tagline\nA1,苹果,12.50,甜;脆\nA2,梨,8,"多汁\t皮薄"\n', 'CNY');
     expect(r).toMatchObject({ delimiter: ',', decimalMark: '.', errors: [] });
