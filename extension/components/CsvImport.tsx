@@ -1,7 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import type { CsvImport as Parsed } from '../../shared/catalog-csv';
 import { formatMoney } from '../../shared/money';
-import { catalogSourceText, readCatalogFile, type CatalogFileProblem, type CatalogSource } from '../ui/catalog-file';
+import { catalogSourceText, readCatalogFile, type CatalogFileProblem, type CatalogFileRead, type CatalogSource } from '../ui/catalog-file';
 import type { ConsoleState } from '../ui/console-state';
 import { isSingular, type Translate } from '../ui/i18n';
 import { amountExamples, csvRowText } from '../ui/input-errors';
@@ -23,6 +23,7 @@ export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }
   const [parsed, setParsed] = useState<Parsed | null>(null);
   const [source, setSource] = useState<CatalogSource | null>(null);
   const [problem, setProblem] = useState<CatalogFileProblem | null>(null);
+  const [reading, setReading] = useState(false);
   // The file chosen last: a workbook still being read when another file is chosen is dropped.
   const chosen = useRef(0);
   const [busy, setBusy] = useState(false);
@@ -39,11 +40,18 @@ export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }
     if (!file) return;
     const pick = ++chosen.current;
     setFileName(file.name);
-    const read = await readCatalogFile(file, currency);
+    // The last file's preview goes at once: its Import button must not import it meanwhile.
+    setParsed(null);
+    setSource(null);
+    setProblem(null);
+    setReading(true);
+    const read = await readCatalogFile(file, currency).catch((): CatalogFileRead => ({ ok: false, problem: 'file_unreadable' }));
     if (pick !== chosen.current) return;
-    setParsed(read.ok ? read.parsed : null);
-    setSource(read.ok ? read.source : null);
-    setProblem(read.ok ? null : read.problem);
+    setReading(false);
+    if (read.ok) {
+      setParsed(read.parsed);
+      setSource(read.source);
+    } else setProblem(read.problem);
   }
 
   async function importRows() {
@@ -79,6 +87,11 @@ export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }
       <p class="hint" id="csv-formats">
         {t('csvFormats')}
       </p>
+      {reading && (
+        <p class="hint" role="status">
+          {t('csvReading')}
+        </p>
+      )}
       {problem && (
         <p role="alert" class="field-error" data-testid="csv-problem">
           {t(`csv.problem.${problem}`)}

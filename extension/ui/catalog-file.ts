@@ -13,7 +13,8 @@ import type { Translate } from './i18n';
 /** What the preview says it read: the text's encoding and separator, or the workbook's sheet. */
 export type CatalogSource = { kind: 'text'; encoding: CatalogEncoding } | { kind: 'workbook'; sheet: string; sheetNumber: number };
 
-export type CatalogFileProblem = 'old_xls' | 'workbook_unreadable';
+/** file_unreadable: the browser could not read the file, or the workbook reader's chunk did not load. */
+export type CatalogFileProblem = 'old_xls' | 'workbook_unreadable' | 'file_unreadable';
 
 export type CatalogFileRead = { ok: true; parsed: CsvImport; source: CatalogSource } | { ok: false; problem: CatalogFileProblem };
 

@@ -295,6 +295,7 @@ export const consoleWords = {
   'csv.malformed': 'This row cannot be read',
   // What the import read (extension/ui/catalog-file.ts): the encoding and separator, or the workbook's sheet.
   csvFormats: 'CSV or tab-separated text, in any encoding Excel or WPS saves (UTF-8, GBK, Unicode), or an Excel workbook (.xlsx).',
+  csvReading: 'Reading the file…',
   'csv.readAs': 'Read as {encoding} · {separator}',
   'csv.readAsWorkbook': 'Excel workbook · sheet {n} “{sheet}”',
   'csv.separator.comma': 'comma-separated',
@@ -304,6 +305,7 @@ export const consoleWords = {
   'csv.conventionWorkbook': 'Number cells are read as they are; prices typed as text are read like {example}.',
   'csv.problem.old_xls': 'This is an old Excel workbook (.xls). Open it in Excel or WPS, save it as .xlsx or CSV, and choose that file.',
   'csv.problem.workbook_unreadable': 'This file cannot be read as an Excel workbook (.xlsx). Save it again as .xlsx or CSV, and choose that file.',
+  'csv.problem.file_unreadable': 'This file could not be read. Choose it again; if it still fails, save it again as CSV or .xlsx.',
   'obs.hostOnly': 'Only the host console controls OBS.',
   'obs.failed': 'OBS did not do it. Try again.',
   'options.title': 'LiveShelf settings',
