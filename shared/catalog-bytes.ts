@@ -6,13 +6,17 @@
  * 1. a BOM says it all (UTF-8 EF BB BF, UTF-16 LE FF FE, UTF-16 BE FE FF);
  * 2. else a strict UTF-8 decode: GBK text is almost never valid UTF-8 (its lead bytes 0x81–0xFE
  *    followed by a second byte in 0x40–0xFE do not form UTF-8 sequences), and ASCII is both;
- * 3. when that decode refuses the bytes, GB18030 — a superset of GBK and GB2312, decoded by the
- *    platform's own TextDecoder (browsers, Node with full ICU), so no code table ships here.
- * A file in another legacy code page (a French Windows' CP-1252) reads as GB18030 too, wrongly:
- * the preview says which encoding it used (csv-read-as), so the host sees it before importing.
+ * 3. when that decode refuses the bytes, a strict GB18030 decode — a superset of GBK and GB2312,
+ *    decoded by the platform's own TextDecoder (browsers, Node with full ICU), so no code table
+ *    ships here. A file Excel or WPS saved in GBK is always valid GB18030;
+ * 4. when that refuses them too, Windows-1252: what a French (or any Western) Excel saves as
+ *    "CSV (séparateur : point-virgule)". Its accented letters are single bytes, and one followed
+ *    by a space, a separator or a line end (été;) is no GBK character, so such a file fails
+ *    step 3. One whose every accent is followed by a letter could pass as GBK: the preview says
+ *    which encoding it used (csv-read-as) and shows the names, so the host sees it before importing.
  */
 
-export type CatalogEncoding = 'utf-8' | 'utf-8-bom' | 'gb18030' | 'utf-16le' | 'utf-16be';
+export type CatalogEncoding = 'utf-8' | 'utf-8-bom' | 'gb18030' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
 export interface DecodedCatalog {
   /** The text without its BOM. */
@@ -27,10 +31,13 @@ export function decodeCatalogBytes(bytes: Uint8Array): DecodedCatalog {
   if (startsWith(bytes, [0xef, 0xbb, 0xbf])) return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(3)), encoding: 'utf-8-bom' };
   if (startsWith(bytes, [0xff, 0xfe])) return { text: new TextDecoder('utf-16le', { ignoreBOM: true }).decode(bytes.subarray(2)), encoding: 'utf-16le' };
   if (startsWith(bytes, [0xfe, 0xff])) return { text: new TextDecoder('utf-16be', { ignoreBOM: true }).decode(bytes.subarray(2)), encoding: 'utf-16be' };
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes), encoding: 'utf-8' };
-  } catch {
-    // Not UTF-8: GB18030 maps every byte sequence to text (an unmapped one to U+FFFD), so this decode does not throw.
-    return { text: new TextDecoder('gb18030').decode(bytes), encoding: 'gb18030' };
+  for (const [label, encoding] of [['utf-8', 'utf-8'], ['gb18030', 'gb18030']] as const) {
+    try {
+      return { text: new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(bytes), encoding };
+    } catch {
+      // Not this encoding: try the next.
+    }
   }
+  // Windows-1252 maps every byte to a character: this decode cannot fail.
+  return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
 }

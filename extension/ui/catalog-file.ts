@@ -39,7 +39,7 @@ async function readWorkbook(buffer: ArrayBuffer, currency: string): Promise<Cata
 }
 
 /** Encodings by the names Excel's and WPS's save dialogs show, the same in every language. */
-const ENCODING_NAMES: Record<CatalogEncoding, string> = { 'utf-8': 'UTF-8', 'utf-8-bom': 'UTF-8 BOM', gb18030: 'GBK', 'utf-16le': 'UTF-16 LE', 'utf-16be': 'UTF-16 BE' };
+const ENCODING_NAMES: Record<CatalogEncoding, string> = { 'utf-8': 'UTF-8', 'utf-8-bom': 'UTF-8 BOM', gb18030: 'GBK', 'utf-16le': 'UTF-16 LE', 'utf-16be': 'UTF-16 BE', 'windows-1252': 'Windows-1252' };
 
 const SEPARATOR_KEYS = { ',': 'csv.separator.comma', ';': 'csv.separator.semicolon', '\t': 'csv.separator.tab' } as const;
 

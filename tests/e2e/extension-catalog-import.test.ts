@@ -158,6 +158,19 @@ describe('catalog import: the files hosts really have', () => {
     expect(bySku(s, 'FR-RIZ')).toMatchObject({ name: 'Riz de Camargue', priceMinor: 450, stock: null });
   });
 
+  it('imports a French Excel’s CSV saved in Windows-1252, accents, ’ and œ intact', async () => {
+    const csv = ['sku;nom;prix;origine;date_de_récolte', 'FR-MIEL-ETE;Miel d’été, récolté à la main;14,50;Haute-Provence;2026-07-14', 'FR-OEUF;Œufs de poules élevées en plein air;3,90;Bresse;'].join('\r\n');
+    const bytes = iconv.encode(csv, 'win1252');
+    expect(bytes.includes(0x92)).toBe(true); // ’ is one byte, 0x92, in Windows-1252
+    const readAs = await choose({ button: 'Import CSV', label: 'CSV file', name: 'catalogue.csv', mimeType: 'text/csv', bytes, summary: '2 products ready, 0 rows with errors' });
+    expect(readAs).toBe('Read as Windows-1252 · semicolon-separated');
+    await panel.getByRole('button', { name: 'Import 2 products', exact: true }).click();
+    await until(async () => bySku(await state(), 'FR-OEUF') !== undefined);
+    const s = await state();
+    expect(bySku(s, 'FR-MIEL-ETE')).toMatchObject({ name: 'Miel d’été, récolté à la main', priceMinor: 1450, origin: 'Haute-Provence', harvestDate: '2026-07-14' });
+    expect(bySku(s, 'FR-OEUF')).toMatchObject({ name: 'Œufs de poules élevées en plein air', priceMinor: 390, harvestDate: null });
+  });
+
   it('imports an .xlsx workbook’s first sheet with the same columns, loading the workbook reader only then', async () => {
     const loadedScripts = await scriptsParsed(panel);
     await panel.getByRole('button', { name: 'Import CSV', exact: true }).click();

@@ -1,8 +1,8 @@
 /**
  * decodeCatalogBytes (shared/catalog-bytes.ts): the bytes each spreadsheet really saves, written
  * here — GBK by iconv-lite (checked against GBK's own code table for two characters), UTF-16 as
- * Excel's "Unicode text" writes it, UTF-8 with and without Excel's BOM — then read back and
- * parsed as the import does.
+ * Excel's "Unicode text" writes it, UTF-8 with and without Excel's BOM, Windows-1252 as a French
+ * Excel saves its CSV — then read back and parsed as the import does.
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
@@ -48,6 +48,21 @@ describe('decodeCatalogBytes', () => {
     const b = iconv.encode(text, 'gb18030');
     expect(b.length).toBeGreaterThan(iconv.encode(text.replace('䶮𠮷', '鸡鸡'), 'gbk').length);
     expect(decodeCatalogBytes(bytes(b))).toEqual({ text, encoding: 'gb18030' });
+  });
+
+  it('reads a French Excel’s “CSV (séparateur : point-virgule)” in Windows-1252, its accented header and names intact', () => {
+    // No byte in 0x80–0x9F here (’ € œ —): Node 20.18.3+ decodes those as C1 controls
+    // (nodejs/node#60888); browsers decode them right, which the e2e test checks in Chromium.
+    const text = ['sku;nom;prix;origine;date_de_récolte', "FR-MIEL;Miel de lavande, récolte d'été;12,90;Haute-Provence;2026-07-14", 'FR-RIZ;Riz de Camargue IGP, épautre;4,50;Arles (Bouches-du-Rhône);'].join('\r\n');
+    const cp1252 = bytes(iconv.encode(text, 'win1252'));
+    // Neither UTF-8 nor GBK: "été;" is a lone 0xE9 before ";", which no GBK character is.
+    expect(() => new TextDecoder('gb18030', { fatal: true }).decode(cp1252)).toThrow();
+    const decoded = decodeCatalogBytes(cp1252);
+    expect(decoded).toEqual({ text, encoding: 'windows-1252' });
+    expect(parseCatalogCsv(decoded.text, 'EUR').rows.map((x) => [x.product.name, x.product.priceMinor, x.product.harvestDate ?? null])).toEqual([
+      ["Miel de lavande, récolte d'été", 1290, '2026-07-14'],
+      ['Riz de Camargue IGP, épautre', 450, null],
+    ]);
   });
 
   it("reads Excel's “Unicode text”: UTF-16 LE with a BOM, tab-separated", () => {
