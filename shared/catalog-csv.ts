@@ -1,8 +1,12 @@
 /**
- * CSV catalog import, as hosts export it from a spreadsheet (UTF-8 with or without an Excel
- * BOM, quoted fields with commas and quotes, prices typed in major units like "59.90",
- * empty stock = unlimited). Parsing is papaparse's job; this module maps columns, converts
- * money without floats and validates each row with the same schema as product.add, so
+ * Catalog import, as hosts keep catalogs: a CSV exported from a spreadsheet (its text, decoded
+ * from whatever encoding it was saved in by catalog-bytes.ts; quoted fields with commas and
+ * quotes; separated by ",", ";" or a tab; prices typed in major units like "59.90"; empty
+ * stock = unlimited) or the first sheet of an .xlsx workbook, read into rows of cells by the
+ * extension (extension/ui/catalog-file.ts). Both go down one path: parseCatalogCsv (papaparse
+ * splits the text) and parseCatalogRows (a sheet's rows, cells made text by catalogCellText)
+ * each give a table of headers and records to catalogOf, which maps columns by the same aliases,
+ * converts money without floats and validates each row with the same schema as product.add, so
  * every bad row gets its line number, its field and the reason — as a code with parameters,
  * worded by the console in the host's language (shared/ holds no UI text).
  */
@@ -76,7 +80,8 @@ export interface CsvImport {
   ignoredColumns: string[];
   /** How this file's prices were read (see fileDecimalMark). */
   decimalMark: DecimalMark;
-  delimiter: string;
+  /** The separator papaparse found in a text file (",", ";", a tab); null for a workbook's cells. */
+  delimiter: string | null;
 }
 
 /**
@@ -87,9 +92,16 @@ export interface CsvImport {
  * LibreOffice): a ";" file takes "12,50" (and "1 299,00"); a "," file — the sample catalog and
  * the data the hosts' teams export (/work/shared/data/README.md: "59.90") — takes a decimal
  * point, and a quoted "12,50" there is refused as unclear rather than read as 1250.
+ * A tab says nothing of the locale (a paste from any spreadsheet, Excel's "Unicode text" in
+ * every language): its own prices decide, on evidence only — a decimal comma when some price
+ * ends in a comma and one or two digits ("12,90", "1 299,00") and none in a point and one or
+ * two digits ("59.90", "1,299.00"); else a point, and what fits neither is refused as unclear.
  */
-export function fileDecimalMark(delimiter: string): DecimalMark {
-  return delimiter === ';' ? ',' : '.';
+export function fileDecimalMark(delimiter: string, prices: readonly string[] = []): DecimalMark {
+  if (delimiter === ';') return ',';
+  if (delimiter !== '\t') return '.';
+  const some = (decimals: RegExp) => prices.some((p) => decimals.test(p.trim()));
+  return some(/\d,\d{1,2}$/) && !some(/\d\.\d{1,2}$/) ? ',' : '.';
 }
 
 const PAPA_CODES: Record<string, CsvErrorCode> = {
@@ -147,12 +159,76 @@ export function parseCatalogCsv(text: string, currency: string): CsvImport {
     fields = head.meta.fields;
     delimiter = head.meta.delimiter;
   }
-  const decimalMark = fileDecimalMark(delimiter);
-  const headers = fields ?? [];
+  const moneyHeaders = (fields ?? []).filter((h) => {
+    const field = fieldOfHeader(h);
+    return field !== undefined && PRODUCT_FIELD_META[field].csv.kind === 'money';
+  });
+  const prices = records.flatMap(({ record }) => moneyHeaders.map((h) => record[h]).filter((v): v is string => typeof v === 'string'));
+  return catalogOf({ headers: fields ?? [], headerLine: 1, records, errors }, currency, fileDecimalMark(delimiter, prices), delimiter);
+}
+
+/**
+ * A catalog as rows of cells, the header first: a workbook's sheet (extension/ui/catalog-file.ts
+ * makes its cells text with catalogCellText). Each record's line is its row in the sheet (row
+ * 1 is the first, as the spreadsheet numbers them); empty rows are skipped, and the header is
+ * the first row that is not empty. Cells under a column with no header are nobody's: skipped.
+ * Prices read with a decimal point, as catalogCellText writes a number cell ("12.9"); a price
+ * typed as text keeps the CSV rule for a "," file (a text "12,90" is refused as unclear).
+ */
+export function parseCatalogRows(rows: readonly (readonly string[])[], currency: string): CsvImport {
+  const filled = (row: readonly string[]) => row.some((c) => c.trim() !== '');
+  const headerAt = rows.findIndex(filled);
+  // Repeated names as papaparse renames them (name, name_1…): the first one is the column.
+  const count = new Map<string, number>();
+  const headers = (rows[headerAt] ?? []).map((h) => {
+    const name = normalizeHeader(h);
+    const n = count.get(name) ?? 0;
+    count.set(name, n + 1);
+    return name === '' || n === 0 ? name : `${name}_${n}`;
+  });
+  const records = rows.flatMap((row, i) => {
+    if (i <= headerAt || !filled(row)) return [];
+    const record: Record<string, string> = {};
+    headers.forEach((h, j) => {
+      if (h !== '') record[h] = row[j] ?? '';
+    });
+    return [{ record, line: i + 1 }];
+  });
+  return catalogOf({ headers: headers.filter((h) => h !== ''), headerLine: Math.max(headerAt, 0) + 1, records, errors: [] }, currency, '.', null);
+}
+
+/**
+ * A workbook cell as the text a CSV would hold for it: a number as the spreadsheet shows it at
+ * its 15 significant digits (12.9, not 12.899999999999999 from a formula), a date cell as
+ * YYYY-MM-DD (the reader gives it at UTC midnight of its calendar day), TRUE / FALSE, an empty
+ * cell as ''.
+ */
+export function catalogCellText(cell: unknown): string {
+  if (cell === null || cell === undefined) return '';
+  if (typeof cell === 'string') return cell;
+  if (typeof cell === 'number') return Number.isFinite(cell) ? String(Number(cell.toPrecision(15))) : '';
+  if (typeof cell === 'boolean') return cell ? 'TRUE' : 'FALSE';
+  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? '' : cell.toISOString().slice(0, 10);
+  return String(cell);
+}
+
+/** A catalog split into columns: header names (normalised), records keyed by them with their line. */
+interface CatalogTable {
+  headers: string[];
+  /** The header's own line, where a missing column is reported. */
+  headerLine: number;
+  records: { record: Record<string, unknown>; line: number }[];
+  /** What splitting it already found wrong (papaparse's quote and field-count errors). */
+  errors: CsvRowError[];
+}
+
+/** Columns by their aliases, cells by their field's kind, rows by product.add's schema: the one path of CSV and workbook. */
+function catalogOf(table: CatalogTable, currency: string, decimalMark: DecimalMark, delimiter: string | null): CsvImport {
+  const { headers, records, errors } = table;
   const ignoredColumns = headers.filter((h) => fieldOfHeader(h) === undefined && presaleOfHeader(h) === undefined);
   const missing = REQUIRED.filter((f) => !headers.some((h) => fieldOfHeader(h) === f)).map((f) => PRODUCT_FIELD_META[f].csv.column);
   if (missing.length > 0) {
-    errors.push({ line: 1, field: '(header)', code: 'missing_columns', params: { columns: missing.join(', ') } });
+    errors.push({ line: table.headerLine, field: '(header)', code: 'missing_columns', params: { columns: missing.join(', ') } });
     return { rows: [], errors, ignoredColumns, decimalMark, delimiter };
   }
   const rows: CsvRow[] = [];

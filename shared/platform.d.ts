@@ -5,6 +5,9 @@
  * browser (URL.canParse is newer: Node 18.17, Chrome 120, Firefox 115, Safari 17), so pairing
  * links and product links are parsed here directly rather than passed in.
  *
+ * TextDecoder (WHATWG Encoding) is a global in Node ≥ 11 and every browser; catalog-bytes.ts
+ * decodes catalog files with it, GB18030 included (Node's builds with full ICU, the default).
+ *
  * Nothing else is declared: time, ids, randomness and logging come from the caller (the
  * reducer's rule; Date and Math.random are ECMAScript, so the compiler cannot hold that line),
  * and console, timers, performance, crypto, TextEncoder and structuredClone stay undeclared on
@@ -34,4 +37,13 @@ declare var URL: {
   prototype: URL;
   new (url: string, base?: string): URL;
   canParse(url: string, base?: string): boolean;
+};
+
+interface TextDecoder {
+  readonly encoding: string;
+  decode(input?: Uint8Array): string;
+}
+declare var TextDecoder: {
+  prototype: TextDecoder;
+  new (label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean }): TextDecoder;
 };

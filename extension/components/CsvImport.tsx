@@ -1,6 +1,7 @@
-import { useState } from 'preact/hooks';
-import { parseCatalogCsv, type CsvImport as Parsed } from '../../shared/catalog-csv';
+import { useRef, useState } from 'preact/hooks';
+import type { CsvImport as Parsed } from '../../shared/catalog-csv';
 import { formatMoney } from '../../shared/money';
+import { catalogSourceText, readCatalogFile, type CatalogFileProblem, type CatalogFileRead, type CatalogSource } from '../ui/catalog-file';
 import type { ConsoleState } from '../ui/console-state';
 import { isSingular, type Translate } from '../ui/i18n';
 import { amountExamples, csvRowText } from '../ui/input-errors';
@@ -12,11 +13,19 @@ function previewText(t: Translate, locale: string, ok: number, bad: number): str
   return t(one && oneBad ? 'csvPreview.oneOneBad' : one ? 'csvPreview.one' : oneBad ? 'csvPreview.oneBad' : 'csvPreview', { ok, bad });
 }
 
-/** CSV import with a preview and per-row errors before anything is sent. */
+/**
+ * Catalog import (CSV, tab-separated text, .xlsx; extension/ui/catalog-file.ts reads the file)
+ * with a preview — what was read and how, and per-row errors — before anything is sent.
+ */
 export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }) {
   const t = s.t.value;
   const state = s.room.value;
   const [parsed, setParsed] = useState<Parsed | null>(null);
+  const [source, setSource] = useState<CatalogSource | null>(null);
+  const [problem, setProblem] = useState<CatalogFileProblem | null>(null);
+  const [reading, setReading] = useState(false);
+  // The file chosen last: a workbook still being read when another file is chosen is dropped.
+  const chosen = useRef(0);
   const [busy, setBusy] = useState(false);
   const [fileName, setFileName] = useState<string | null>(null);
   if (!state) return null;
@@ -29,8 +38,20 @@ export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }
   async function onFile(e: Event) {
     const file = (e.currentTarget as HTMLInputElement).files?.[0];
     if (!file) return;
+    const pick = ++chosen.current;
     setFileName(file.name);
-    setParsed(parseCatalogCsv(await file.text(), currency));
+    // The last file's preview goes at once: its Import button must not import it meanwhile.
+    setParsed(null);
+    setSource(null);
+    setProblem(null);
+    setReading(true);
+    const read = await readCatalogFile(file, currency).catch((): CatalogFileRead => ({ ok: false, problem: 'file_unreadable' }));
+    if (pick !== chosen.current) return;
+    setReading(false);
+    if (read.ok) {
+      setParsed(read.parsed);
+      setSource(read.source);
+    } else setProblem(read.problem);
   }
 
   async function importRows() {
@@ -55,7 +76,7 @@ export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }
       {/* The native input stays (keyboard, screen readers, drop) but hidden: its button would speak the browser's language. */}
       <label class="csv-file">
         <span>{t('csvFile')}</span>
-        <input type="file" accept=".csv,text/csv" class="sr-only" onChange={onFile} />
+        <input type="file" accept=".csv,.tsv,.txt,.xlsx,text/csv" class="sr-only" aria-describedby="csv-formats" onChange={onFile} />
         <span class="file-button" aria-hidden="true">
           {t('csvChoose')}
         </span>
@@ -63,17 +84,36 @@ export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }
           {fileName ?? t('csvNoFile')}
         </span>
       </label>
-      {parsed && (
+      <p class="hint" id="csv-formats">
+        {t('csvFormats')}
+      </p>
+      {reading && (
+        <p class="hint" role="status">
+          {t('csvReading')}
+        </p>
+      )}
+      {problem && (
+        <p role="alert" class="field-error" data-testid="csv-problem">
+          {t(`csv.problem.${problem}`)}
+        </p>
+      )}
+      {parsed && source && (
         <>
-          <p role="status" data-testid="csv-summary">
-            {previewText(t, locale, fresh.length, new Set(parsed.errors.map((e) => e.line)).size)}
-          </p>
+          {/* One live region: the count and how the file was read are announced together. */}
+          <div role="status">
+            <p data-testid="csv-summary">{previewText(t, locale, fresh.length, new Set(parsed.errors.map((e) => e.line)).size)}</p>
+            <p class="hint" data-testid="csv-read-as">
+              {catalogSourceText(source, parsed.delimiter, t)}
+            </p>
+          </div>
           {parsed.ignoredColumns.length > 0 && <p class="hint">{t('ignoredColumns', { cols: parsed.ignoredColumns.join(', ') })}</p>}
           {parsed.errors.length > 0 && (
             <>
               {/* Prices follow the file's convention, not the console's language (fileDecimalMark). */}
               <p class="hint" data-testid="csv-convention">
-                {t('csv.convention', { example: amountExamples(currency, parsed.decimalMark).example, delimiter: parsed.delimiter === '\t' ? '⇥' : parsed.delimiter })}
+                {parsed.delimiter === null
+                  ? t('csv.conventionWorkbook', { example: amountExamples(currency, parsed.decimalMark).example })
+                  : t('csv.convention', { example: amountExamples(currency, parsed.decimalMark).example, delimiter: parsed.delimiter === '\t' ? '⇥' : parsed.delimiter })}
               </p>
               <ul class="csv-errors">
                 {parsed.errors.map((e) => (
@@ -100,7 +140,7 @@ export function CsvImport({ s, onDone }: { s: ConsoleState; onDone: () => void }
             <button type="button" class="primary" disabled={busy || fresh.length === 0} onClick={() => void importRows()}>
               {t(isSingular(fresh.length, locale) ? 'importN.one' : 'importN', { n: fresh.length })}
             </button>
-            <button type="button" class="quiet" onClick={() => (setParsed(null), onDone())}>
+            <button type="button" class="quiet" onClick={() => (setParsed(null), setSource(null), onDone())}>
               {t('cancel')}
             </button>
           </div>

@@ -52,7 +52,7 @@ const NODE = ['process', 'Buffer', 'require', '__dirname'];
 
 describe('each runtime project sees only its own platform', () => {
   it.each([
-    { project: 'shared', sees: 'neither the DOM nor Node', missing: [...DOM, ...NODE, 'console', 'setTimeout', 'performance', 'crypto', 'TextEncoder', 'structuredClone'], present: ['URL', 'URLSearchParams', 'Intl', 'Date'] },
+    { project: 'shared', sees: 'neither the DOM nor Node', missing: [...DOM, ...NODE, 'console', 'setTimeout', 'performance', 'crypto', 'TextEncoder', 'structuredClone'], present: ['URL', 'URLSearchParams', 'TextDecoder', 'Intl', 'Date'] },
     { project: 'overlay/page', sees: 'the DOM, not Node', missing: NODE, present: ['document', 'URL', 'console', 'setTimeout', 'WebSocket'] },
     { project: 'extension', sees: 'the DOM, not Node', missing: NODE, present: ['document', 'URL', 'console', 'setTimeout', 'fetch'] },
     { project: 'overlay/relay', sees: 'Node, not the DOM', missing: DOM, present: ['process', 'Buffer', 'URL', 'console', 'setTimeout'] },
