@@ -17,7 +17,11 @@ export type HostCall =
   | { kind: 'audit'; after: number; limit: number }
   | { kind: 'people' }
   | { kind: 'invite'; name: string; role: PersonRole }
-  | { kind: 'revoke'; id: string };
+  | { kind: 'revoke'; id: string }
+  // The show's pulse (ui/show-pulse.ts): the report's minutes since `from`, the feeds' health, the per-source split.
+  | { kind: 'recent'; from: number }
+  | { kind: 'feeds' }
+  | { kind: 'sources' };
 
 /** What the relay answered (body: its JSON), or why there was no answer (status 0). */
 export type HostAnswer = { ok: true; body: unknown } | { ok: false; status: number; code: string; message: string; field?: string };
@@ -34,6 +38,12 @@ export function hostRequest(room: string, call: HostCall): { method: 'GET' | 'PO
       return { method: 'POST', path: `${base}/people`, body: { name: call.name, role: call.role } };
     case 'revoke':
       return { method: 'DELETE', path: `${base}/people/${encodeURIComponent(call.id)}` };
+    case 'recent':
+      return { method: 'GET', path: `${base}/report?from=${call.from}` };
+    case 'feeds':
+      return { method: 'GET', path: `${base}/feeds` };
+    case 'sources':
+      return { method: 'GET', path: `${base}?totals=bySource` };
   }
 }
 

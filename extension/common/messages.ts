@@ -44,6 +44,9 @@ export const RequestSchema = z.discriminatedUnion('type', [
       z.strictObject({ kind: z.literal('people') }),
       z.strictObject({ kind: z.literal('invite'), name: z.string().max(200), role: z.enum(['host', 'cohost', 'sales']) }),
       z.strictObject({ kind: z.literal('revoke'), id: z.string().min(1).max(200) }),
+      z.strictObject({ kind: z.literal('recent'), from: z.number().int().min(0) }),
+      z.strictObject({ kind: z.literal('feeds') }),
+      z.strictObject({ kind: z.literal('sources') }),
     ]),
   }),
   /** A page opened: wake up and make sure the active room is connected. */

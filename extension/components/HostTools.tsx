@@ -16,6 +16,7 @@ import { hostWords as zh } from '../../shared/i18n/zh-CN/host';
 import type { Locale, Translate } from '../ui/i18n';
 import { relayNoticeText } from '../ui/relay-errors';
 import { LinkQr } from './LinkQr';
+import { ShowPulsePanel } from './ShowPulse';
 
 /** Lines shown before "Show more": the log sits below the queue, on a phone too. */
 const FIRST_LINES = 10;
@@ -268,6 +269,7 @@ export function People({ s, tools }: { s: ConsoleState; tools: HostTools }) {
 export function HostToolsPanel({ s, tools }: { s: ConsoleState; tools: HostTools }) {
   return (
     <>
+      <ShowPulsePanel s={s} tools={tools} h={hostWordsIn(s.locale.value)} />
       <AuditLog s={s} tools={tools} />
       <People s={s} tools={tools} />
     </>

@@ -21,6 +21,7 @@ import type { RoomState } from '../../shared/domain';
 import type { Notice } from '../common/storage-items';
 import type { HostCall, HostAnswer, PersonRole } from '../common/host-calls';
 import { newCommandId } from '../common/ids';
+import { createShowPulse, type ShowPulse } from './show-pulse';
 
 export { fetchHostCall, hostRequest, type HostAnswer, type HostCall, type PersonRole } from '../common/host-calls';
 
@@ -75,6 +76,10 @@ export interface HostTools {
   loadPeople(): Promise<void>;
   invite(name: string, role: PersonRole): Promise<InviteResult | null>;
   revoke(id: string): Promise<boolean>;
+  /** The show's pulse (show-pulse.ts), made when first asked for; stopped with the tools. */
+  pulse(): ShowPulse;
+  /** Opens the after-show report page in a new tab, when the surface can (it needs the host token). */
+  openReport?: () => void;
   stop(): void;
 }
 
@@ -88,6 +93,7 @@ export interface HostToolsEnv {
   dismissNotice(): Promise<void>;
   /** The surface's socket is up: entries sent while it was down are read when it is back. */
   online: ReadonlySignal<boolean>;
+  openReport?: () => void;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -145,6 +151,7 @@ export function createHostTools(env: HostToolsEnv): HostTools {
   const peopleLoad = signal<Load>('idle');
   const failure = signal<HostTools['failure']['value']>(null);
   const invited = signal<InviteResult | null>(null);
+  let showPulse: ShowPulse | null = null;
   /** Live entries heard before the past was read: merged with it, so none is lost in between. */
   let early: AuditEntry[] = [];
 
@@ -276,9 +283,15 @@ export function createHostTools(env: HostToolsEnv): HostTools {
       await loadPeople();
       return true;
     },
+    pulse() {
+      showPulse ??= createShowPulse({ api: env.api, room: env.room, online: env.online });
+      return showPulse;
+    },
+    ...(env.openReport && { openReport: env.openReport }),
     stop() {
       stopNotice();
       stopOnline();
+      showPulse?.stop();
     },
   };
 }

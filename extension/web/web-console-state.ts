@@ -10,6 +10,7 @@ import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { AuditEntry } from '../../shared/audit';
 import type { Command } from '../../shared/commands';
 import type { Product } from '../../shared/domain';
+import { reportLink } from '../../shared/pairing';
 import { newCommandId } from '../common/ids';
 import type { Response } from '../common/messages';
 import { Outbox, refusalNotice } from '../common/outbox';
@@ -96,6 +97,8 @@ export function createWebConsoleState(env: WebConsoleEnv): WebConsoleState {
         notice,
         dismissNotice: async () => setNotice(null),
         online: computed(() => status.value.phase === 'online'),
+        // This page holds the host token: the report page gets it in its fragment, as links.report does.
+        openReport: () => void window.open(reportLink(relayUrl, roomId, token), '_blank', 'noopener'),
       });
       tools.takeLive(heard);
       heard = [];

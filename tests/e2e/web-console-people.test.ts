@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomState } from '../../shared/domain';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium';
 import { api, ROOT, startRelay, type CreatedRoom, type TestRelay } from '../support/relay';
+import { Webhook } from 'standardwebhooks';
 import { decodePng } from './overlay-harness';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -186,6 +187,38 @@ describe('a co-host who has never seen LiveShelf joins from the QR code on the h
     await host.page.getByTestId('connection').filter({ hasText: '已连接' }).waitFor({ timeout: 10_000 });
     await until(() => eggLines.count(), (n) => n === 2, 'the missed line in the log');
     expect(await host.page.getByTestId('log-line').first().textContent()).toContain(`${WANG}展示了${EGG}`);
+  });
+
+  it('the live figures: the last 30 minutes of orders as bars, a signed shop feed’s health, the split by source, and the report one tap away', async () => {
+    const made = await api(relay.url, `/api/rooms/${room.room.id}/feeds`, { token: room.tokens.host, body: { platform: 'standard', name: '视频号小店' } });
+    expect(made.status).toBe(201);
+    const feed = made.json.feed as { id: string };
+    const body = JSON.stringify({ type: 'order.paid', data: { orderId: 'SPH-1001', lines: [{ sku: 'DS-PEAR-5KG', quantity: 2 }, { sku: 'NOT-HERE', quantity: 1 }] } });
+    const at = new Date();
+    const delivered = await fetch(`${relay.url}/hooks/${feed.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'webhook-id': 'msg_pulse_1', 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(made.json.secret as string).sign('msg_pulse_1', at, body) },
+      body,
+    });
+    expect(delivered.status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await api(relay.url, `/api/rooms/${room.room.id}/sales`, { token: room.tokens.sales, body: { orderId: `DY-P-${i}`, sku: 'EGG-30' } })).json.ok).toBe(true);
+    const orders = (await state()).totals.orders;
+    const pulse = host.page.getByTestId('show-pulse');
+    // Read again a few seconds after the orders change.
+    await until(() => pulse.locator('rect').evaluateAll((rs) => rs.reduce((a, r) => a + Number(r.getAttribute('data-orders')), 0)), (n) => n === orders, 'the bars to add up to the room’s orders', 15_000);
+    await expect(pulse.getByRole('img').getAttribute('aria-label')).resolves.toMatch(new RegExp(`^最近 30 分钟共 ${orders} 单`));
+    const feedRow = pulse.getByTestId('pulse-feeds').locator('tbody tr');
+    await expect(feedRow.locator('th').innerText()).resolves.toBe('视频号小店');
+    await expect(feedRow.locator('td').allInnerTexts()).resolves.toEqual([expect.stringMatching(/^\d\d:\d\d$/), '1', '0', '1']);
+    const split = await pulse.getByTestId('pulse-sources').locator('tbody th').allInnerTexts();
+    expect(split).toContain('视频号小店');
+    const [report] = await Promise.all([host.page.waitForEvent('popup'), pulse.getByRole('button', { name: '打开直播战报' }).click()]);
+    await report.locator('.totals').waitFor({ timeout: 15_000 });
+    expect(report.url()).toBe(`${relay.url}/report`);
+    await expect(report.locator('.totals [data-total="订单"] dd').innerText()).resolves.toBe(String(orders));
+    await report.close();
+    expect(await smallTargets(host.page, '[data-testid="show-pulse"]')).toEqual([]);
+    await pulse.screenshot({ path: join(ARTIFACTS, 'people-host-pulse.png') });
   });
 
   it('with the log and people open, axe finds no serious or critical violation, and every control is a 44 px target', async () => {
