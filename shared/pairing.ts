@@ -24,11 +24,8 @@ export function overlayLink(relayUrl: string, room: string, token: string): stri
   return `${base}/overlay/?${new URLSearchParams({ room, token }).toString()}`;
 }
 
-/** The after-show report page (issue 19): room and token in the fragment, which no request carries. */
-export function reportLink(relayUrl: string, room: string, token: string): string {
-  const base = relayUrl.replace(/\/+$/, '');
-  return `${base}/report#${new URLSearchParams({ room, token }).toString()}`;
-}
+// The report page's link is zod-free in its own module, for the web console's first bundle.
+export { reportLink } from './report-link.js';
 
 /**
  * Why a pasted text is not a pairing link, as a code (and the role it named) that the extension

@@ -10,7 +10,7 @@ import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { AuditEntry } from '../../shared/audit';
 import type { Command } from '../../shared/commands';
 import type { Product } from '../../shared/domain';
-import { reportLink } from '../../shared/pairing';
+import { reportLink } from '../../shared/report-link';
 import { newCommandId } from '../common/ids';
 import type { Response } from '../common/messages';
 import { Outbox, refusalNotice } from '../common/outbox';
