@@ -122,7 +122,7 @@ try {
 async function reportPage(url: string, roomId: string, token: string): Promise<void> {
   const dir = join(import.meta.dirname, '../dist/report/assets');
   if (!existsSync(dir)) return console.log('  report page: not built (npm run build:report), not measured');
-  const gz = readdirSync(dir).reduce((n, f) => n + gzipSync(readFileSync(join(dir, f))).length, 0);
+  const gz = readdirSync(dir).filter((f) => /\.(js|css)$/.test(f)).reduce((n, f) => n + gzipSync(readFileSync(join(dir, f))).length, 0);
   console.log(`  report page files: ${(gz / 1024).toFixed(1)} KB gzipped (JS + CSS)`);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {

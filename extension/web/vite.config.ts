@@ -9,12 +9,13 @@
 import preact from '@preact/preset-vite';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { precompress } from '../../scripts/vite-precompress.js';
 import { jsonOnly, websocketOnly } from '../../scripts/vite-websocket-only.js';
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/console/',
-  plugins: [websocketOnly(), jsonOnly(), preact()],
+  plugins: [websocketOnly(), jsonOnly(), preact(), precompress()],
   build: {
     outDir: fileURLToPath(new URL('../../dist/console', import.meta.url)),
     emptyOutDir: true,

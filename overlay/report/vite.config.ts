@@ -6,11 +6,12 @@
 import preact from '@preact/preset-vite';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { precompress } from '../../scripts/vite-precompress.js';
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/report/',
-  plugins: [preact()],
+  plugins: [preact(), precompress()],
   build: {
     outDir: fileURLToPath(new URL('../../dist/report', import.meta.url)),
     emptyOutDir: true,

@@ -253,7 +253,8 @@ describe('host console in the side panel', () => {
     await panel.getByRole('button', { name: 'Next' }).click();
     await panel.getByLabel('Ticker message').fill('下单备注“石榴”送 1 斤');
     await panel.getByRole('button', { name: 'Send' }).click();
-    await panel.getByText('“下单备注“石榴”送 1 斤”').waitFor();
+    // The line as the panel quotes it (the host's log below says it too).
+    await panel.locator('.ticker-line').getByText('“下单备注“石榴”送 1 斤”').waitFor();
     await panel.getByLabel('Overlay link').fill(room.links.overlay);
     await panel.getByRole('button', { name: 'Save' }).click();
     // The live preview is the real overlay page: wait until it shows the current product.
@@ -405,6 +406,9 @@ describe('editing, reordering and the console in French and Chinese', () => {
     // panel mid-drag (with the 14 px console font 10 rows are taller than the 1000 px panel).
     const size = panel.viewportSize()!;
     await panel.setViewportSize({ width: size.width, height: 2400 });
+    // From the top: the host's live figures and log below the queue make the panel taller than
+    // that, and an earlier test may have left it scrolled down past the first rows.
+    await panel.evaluate(() => scrollTo(0, 0));
     const before = (await state()).products.map((p) => p.id);
     const last = before.at(-1)!;
     await row(last).locator('.pos').dragTo(row(before[0]!).locator('.pos'));

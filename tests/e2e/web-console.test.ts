@@ -142,6 +142,9 @@ describe('the web console at the pairing link, on a phone', () => {
     await cohost.page.getByTestId('countdown').waitFor();
     await cohost.page.getByRole('button', { name: '停止' }).tap();
     await until(state, (v) => v.countdown === null, 'the countdown stopped');
+    // And its acknowledgement heard: nothing left in this page's outbox for the next test to count.
+    await cohost.page.getByTestId('waiting').waitFor({ state: 'detached' });
+    expect(await cohost.page.evaluate(() => localStorage.getItem('liveshelf.outbox'))).toBe('[]');
   });
 
   it('offline, two taps wait ("2 条待发"); back online, each is applied exactly once', async () => {
