@@ -30,6 +30,10 @@
  * [R11] a sale from a shop feed or a seller page (`feed:…`, `page:…` sources) reports an order
  *      already paid: it is counted even beyond the stock or on a product marked sold out; the
  *      stock stops at 0. A void or refund of it gives back only what it took from the stock.
+ * [R12] a seller page's number (sale.observe, issue 13) counts what it grew by since the room
+ *      last read it, as one sale, once; a drop waits for the host (rules [O1]–[O8] in
+ *      shared/commands/observe.ts). A command that would change nothing (the same total read
+ *      again) is answered as a duplicate: no version, no log entry.
  */
 import type { Command } from './commands.js';
 import { roleMay } from './commands.js';
@@ -45,6 +49,7 @@ export { productIdAt, type ApplyContext, type CommandResult, type RoomEvent } fr
 export type ApplyOutcome =
   | { ok: true; state: RoomState; events: RoomEvent[]; result: CommandResult; duplicateOfSale?: undefined; inverse?: Inverse }
   | { ok: true; duplicateOfSale: Sale; state: RoomState; events: []; result: CommandResult }
+  | { ok: true; unchanged: true; duplicateOfSale?: undefined; state: RoomState; events: []; result: CommandResult }
   | { ok: false; error: RoomError };
 
 /**
@@ -64,6 +69,7 @@ export function applyCommand(state: RoomState, command: Command, ctx: ApplyConte
   if (out.duplicateOfSale) {
     return { ok: true, duplicateOfSale: out.duplicateOfSale, state, events: [], result: out.result ?? {} };
   }
+  if (out.unchanged) return { ok: true, unchanged: true, state, events: [], result: out.result ?? {} };
   const next = { ...out.state, version: state.version + 1, updatedAt: ctx.now };
   // What command.undo needs to reverse it, recorded now (shared/commands/undo.ts [U1]).
   const inverse = inverseOf(state, next, command);
@@ -98,6 +104,8 @@ export function processCommand(state: RoomState, command: Command, ctx: ProcessC
   if (seen) return { kind: 'duplicate', answer: { ...seen, duplicate: true } };
   const out = applyCommand(state, command, ctx);
   if (!out.ok) return { kind: 'rejected', error: out.error };
+  // [R12] nothing to change: answered as a duplicate at the room's version, nothing committed.
+  if ('unchanged' in out) return { kind: 'duplicate', answer: { ok: true, version: state.version, duplicate: true, result: out.result } };
   if (out.duplicateOfSale) {
     const first = ctx.answer(out.duplicateOfSale.id);
     return {

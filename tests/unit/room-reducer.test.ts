@@ -29,6 +29,18 @@ const SAMPLE: Record<CommandType, (ids: Ids) => Input> = {
   'countdown.stop': () => ({ type: 'countdown.stop' }),
   'room.update': () => ({ type: 'room.update', changes: { title: 'Evening show' } }),
   'command.undo': () => ({ type: 'command.undo', commandId: 'first-sale' }),
+  'sale.observe': (i) => ({ type: 'sale.observe', productId: i.rice, source: 'page:buyin.jinritemai.com', total: 3210 }),
+  'sale.settle': (i) => ({ type: 'sale.settle', productId: i.rice, source: 'page:buyin.jinritemai.com', total: 3209, decision: 'dismiss' }),
+  'sale.unobserve': (i) => ({ type: 'sale.unobserve', productId: i.rice, source: 'page:buyin.jinritemai.com' }),
+};
+
+/** What a sample needs in the room first: a page binding (and for sale.settle, a drop to settle). */
+const SETUP: Partial<Record<CommandType, (r: TestRelay, i: Ids) => void>> = {
+  'sale.settle': (r, i) => {
+    r.ok({ type: 'sale.observe', productId: i.rice, source: 'page:buyin.jinritemai.com', total: 3210 });
+    r.ok({ type: 'sale.observe', productId: i.rice, source: 'page:buyin.jinritemai.com', total: 3209 });
+  },
+  'sale.unobserve': (r, i) => void r.ok({ type: 'sale.observe', productId: i.rice, source: 'page:buyin.jinritemai.com', total: 3210 }),
 };
 
 /** The permission table of the issue, written out (not derived from roleMay). */
@@ -77,12 +89,14 @@ describe('[R8] roles', () => {
 
   it.each(cases.filter((c) => c.allowed))('[R8] lets a $role token send $type', ({ role, type }) => {
     const { r, ids } = fixture();
+    SETUP[type]?.(r, ids);
     const out = applied(r.apply(SAMPLE[type](ids), role));
     expect(out.state.version).toBe(r.state.version + 1);
   });
 
   it.each(COMMAND_TYPES)('[R8] lets the host send %s', (type) => {
     const { r, ids } = fixture();
+    SETUP[type]?.(r, ids);
     const out = applied(r.apply(SAMPLE[type](ids), 'host'));
     expect(out.state.version).toBe(r.state.version + 1);
     expect(out.state.updatedAt).toBe(r.now);
@@ -585,6 +599,7 @@ describe('sequences through processCommand', () => {
 describe('immutability and identity', () => {
   it.each(COMMAND_TYPES)('%s never mutates its deep-frozen input', (type) => {
     const { r, ids } = fixture();
+    SETUP[type]?.(r, ids);
     const frozen = deepFreeze(structuredClone(r.state));
     const copy = structuredClone(frozen);
     const out = applyCommand(frozen, cmd({ id: 'x1', ...SAMPLE[type](ids) }), r.ctx());
@@ -594,6 +609,7 @@ describe('immutability and identity', () => {
 
   it.each(COMMAND_TYPES)('%s keeps the identity of every product it does not change', (type) => {
     const { r, ids } = fixture();
+    SETUP[type]?.(r, ids);
     const before = r.state;
     const out = applied(r.apply(SAMPLE[type](ids)));
     const touched = new Set(
