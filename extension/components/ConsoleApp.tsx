@@ -3,7 +3,7 @@ import type { ConsoleState } from '../ui/console-state';
 import { relayNoticeText } from '../ui/relay-errors';
 import { CurrentPanel } from './CurrentPanel';
 import { PairingForm } from './PairingForm';
-import { LazyCsvImport as CsvImport, LazyObsSlot as ObsSlot, LazyProductForm as ProductForm, useAfterFirstPaint } from './lazy';
+import { LazyCsvImport as CsvImport, LazyObsSlot as ObsSlot, LazyProductForm as ProductForm, LazyReaderPanel as ReaderPanel, useAfterFirstPaint } from './lazy';
 import { ProductQueue } from './ProductQueue';
 import { RoomsList } from './RoomsList';
 import { StatusBar } from './StatusBar';
@@ -85,6 +85,7 @@ export function ConsoleApp({ s }: { s: ConsoleState }) {
           {host && panel === 'add' && <ProductForm s={s} product={null} onDone={() => setPanel('none')} />}
           {host && panel === 'csv' && <CsvImport s={s} onDone={() => setPanel('none')} />}
           <ProductQueue s={s} />
+          {later && !web && host && <ReaderPanel s={s} />}
           {later && !web && <ObsSlot s={s} isHost={host} />}
         </>
       ) : (

@@ -9,10 +9,12 @@ import { useEffect, useState } from 'preact/hooks';
 import type { CsvImport } from './CsvImport';
 import type { ObsSlot } from './ObsSlot';
 import type { ProductForm } from './ProductForm';
+import type { ReaderPanel } from './ReaderPanel';
 
 const Form = lazy(() => import('./ProductForm').then((m) => ({ default: m.ProductForm })));
 const Csv = lazy(() => import('./CsvImport').then((m) => ({ default: m.CsvImport })));
 const Obs = lazy(() => import('./ObsSlot').then((m) => ({ default: m.ObsSlot })));
+const Reader = lazy(() => import('./ReaderPanel').then((m) => ({ default: m.ReaderPanel })));
 
 export function LazyProductForm(props: ComponentProps<typeof ProductForm>) {
   return (
@@ -26,6 +28,15 @@ export function LazyCsvImport(props: ComponentProps<typeof CsvImport>) {
   return (
     <Suspense fallback={null}>
       <Csv {...props} />
+    </Suspense>
+  );
+}
+
+/** The seller-page reader (issue 13): below the queue, loaded after the first paint like OBS. */
+export function LazyReaderPanel(props: ComponentProps<typeof ReaderPanel>) {
+  return (
+    <Suspense fallback={null}>
+      <Reader {...props} />
     </Suspense>
   );
 }
