@@ -173,7 +173,7 @@ function ReaderRow({ b, s, product, counted, count }: { b: ReaderBinding; s: Con
         <strong>{name}</strong>
         <span class="hint">
           {siteOf(b.origin)} · {t('reader.last', { n: b.lastText })}
-          {counted ? ` · ${count(counted.total, counted.exact)}` : ''}
+          {counted ? ` · ${t('reader.counted', { n: count(counted.total, counted.exact) })}` : ''}
         </span>
       </div>
       <button type="button" class="quiet danger" aria-label={t('reader.removeLabel', { product: name, site: siteOf(b.origin) })} onClick={() => void s.reader?.({ type: 'reader.remove', bindingId: b.id })}>

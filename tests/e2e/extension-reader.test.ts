@@ -7,7 +7,8 @@
  * on the same profile, and a number goes down: the relay's counts are exactly what the page
  * grew by, and the drop waits in the panel as a refund to confirm.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import type { RoomState } from '../../shared/domain';
 import { api, startRelay, type CreatedRoom, type TestRelay } from '../support/relay';
 import { ARTIFACTS, launchWithExtension, pairAsHost, type ExtensionBrowser } from './extension-browser';
 
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PEAR = '砀山酥梨';
 const APPLE = '洛川苹果';
 const EGG = '土鸡蛋';
@@ -155,7 +157,8 @@ describe('the seller-page reader', () => {
     await soldBecomes(PEAR, 5);
     await shop.evaluate(() => (window as unknown as { setBig(t: string): void }).setBig('1.3万'));
     await soldBecomes(APPLE, 1000);
-    await panel.getByTestId('reader-binding').filter({ hasText: PEAR }).filter({ hasText: 'Page shows 已售 3,215 件' }).waitFor();
+    await panel.getByTestId('reader-binding').filter({ hasText: PEAR }).filter({ hasText: 'Page shows 已售 3,215 件' }).filter({ hasText: 'counted 3,215' }).waitFor();
+    await panel.getByTestId('reader-binding').filter({ hasText: APPLE }).filter({ hasText: 'counted at least 13,000' }).waitFor();
   });
 
   it('a reload in the middle counts nothing twice, and the number is followed again after it', async () => {
@@ -184,6 +187,12 @@ describe('the seller-page reader', () => {
     expect(await soldOf(PEAR)).toBe(14);
     await panel.screenshot({ path: join(ARTIFACTS, 'reader-panel.png'), fullPage: true });
     await panel.getByTestId('reader').screenshot({ path: join(ARTIFACTS, 'reader-section.png') });
+    // axe-core (WCAG 2.1 A/AA) on the reader's section as the host sees it now: nothing serious.
+    await panel.evaluate(AXE_SOURCE);
+    const axe = (await panel.evaluate(() =>
+      (globalThis as unknown as { axe: { run(ctx: string, o: unknown): Promise<unknown> } }).axe.run('[data-testid=reader]', { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }),
+    )) as { violations: { id: string; impact: string | null }[] };
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => JSON.stringify(v).slice(0, 600))).toEqual([]);
     await ask.getByRole('button', { name: 'Refund 2' }).click();
     await soldBecomes(PEAR, 12);
     await ask.waitFor({ state: 'detached' });
@@ -196,7 +205,7 @@ describe('the seller-page reader', () => {
   });
 
   it('removing a binding stops the reading: later changes count nothing', async () => {
-    await panel.getByRole('button', { name: `Stop reading ${APPLE} from 127.0.0.1:${new URL(fixtureUrl).port}` }).click();
+    await panel.getByRole('button', { name: `Remove ${APPLE} (127.0.0.1:${new URL(fixtureUrl).port})` }).click();
     await until(async () => (await state()).observed?.length === 1, 'the relay forgot the apple binding');
     await shop.evaluate(() => (window as unknown as { setBig(t: string): void }).setBig('1.5万'));
     await shop.evaluate(() => (window as unknown as { setSold(n: string, t: string): void }).setSold('砀山酥梨', '已售 3,224 件'));
