@@ -10,7 +10,6 @@
  *   or a browser restart needs no message), a MutationObserver reads the number again whenever
  *   the page changes and sends the worker each new total. No timers: nothing is read between changes.
  */
-import type { ContentScriptDefinition } from 'wxt';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { browser } from 'wxt/browser';
 import { parseSoldCount } from '../../shared/sold-count';
@@ -19,7 +18,7 @@ import { readerBindingsItem, type ReaderBinding } from '../common/reader-items';
 
 const FLAG = '__liveshelfReader';
 
-const reader: ContentScriptDefinition = defineContentScript({
+export default defineContentScript({
   matches: [],
   registration: 'runtime',
   main() {
@@ -112,5 +111,3 @@ const reader: ContentScriptDefinition = defineContentScript({
     });
   },
 });
-
-export default reader;
