@@ -108,9 +108,10 @@ export function createReaderHost(deps: ReaderHostDeps) {
     // room's count goes on from its last total (the same source and product on the relay).
     await readerBindingsItem.setValue([...all.filter((b) => !sameNumber(b, binding)), binding]);
     await stopPick();
+    // [O1] the number as it reads now is the baseline (queued first: the registration below only matters from the next load).
+    const queued = await deps.enqueue(binding.roomKey, { id: newCommandId('obs'), type: 'sale.observe', productId: binding.productId, source: pageSourceOf(binding.origin), total: binding.lastTotal, exact: binding.lastExact });
     await syncRegistrations();
-    // [O1] the number as it reads now is the baseline.
-    return deps.enqueue(binding.roomKey, { id: newCommandId('obs'), type: 'sale.observe', productId: binding.productId, source: pageSourceOf(binding.origin), total: binding.lastTotal, exact: binding.lastExact });
+    return queued;
   }
 
   async function remove(r: RequestOf<'reader.remove'>): Promise<Response> {
@@ -118,9 +119,11 @@ export function createReaderHost(deps: ReaderHostDeps) {
     const gone = all.find((b) => b.id === r.bindingId);
     if (!gone) return { ok: true };
     await readerBindingsItem.setValue(all.filter((b) => b !== gone));
-    await syncRegistrations();
     // [O8] the room forgets it too, so binding it again later starts from a new baseline.
-    return deps.enqueue(gone.roomKey, { id: newCommandId('unobs'), type: 'sale.unobserve', productId: gone.productId, source: pageSourceOf(gone.origin) });
+    const queued = await deps.enqueue(gone.roomKey, { id: newCommandId('unobs'), type: 'sale.unobserve', productId: gone.productId, source: pageSourceOf(gone.origin) });
+    // The script of a site with no binding left stops being injected (it would read nothing anyway).
+    await syncRegistrations();
+    return queued;
   }
 
   async function total(r: RequestOf<'reader.total'>, sender: Sender): Promise<Response> {
