@@ -5,6 +5,7 @@ import { CurrentPanel } from './CurrentPanel';
 import { PairingForm } from './PairingForm';
 import { LazyCsvImport as CsvImport, LazyObsSlot as ObsSlot, LazyProductForm as ProductForm, LazyReaderPanel as ReaderPanel, useAfterFirstPaint } from './lazy';
 import { ProductQueue } from './ProductQueue';
+import { ReaderAlert } from './ReaderAlert';
 import { RoomsList } from './RoomsList';
 import { StatusBar } from './StatusBar';
 
@@ -64,6 +65,7 @@ export function ConsoleApp({ s }: { s: ConsoleState }) {
     <main class={`console role-${s.role.value}`}>
       <StatusBar s={s} />
       <NoticeBar s={s} />
+      {host && !web && <ReaderAlert s={s} />}
       {state ? (
         <>
           <CurrentPanel s={s} />

@@ -19,7 +19,8 @@
  *      never become two sales. It clears a pending refund and a dismissal (the number is back).
  * [O3] an observation that changes nothing (the same total again: a reload, a re-read, a second
  *      tab) is answered as a duplicate: no version, no log entry, no sale. The same total while
- *      a drop waits clears the drop (the number came back).
+ *      a drop waits, or after one was dismissed, clears the drop and the dismissal (the number
+ *      came back).
  * [O4] a rounded figure (exact: false, 1.2万) counts its lower bound; one at or below the last
  *      total is no evidence of a drop (1.2万 may well be 12,345) and changes nothing ([O3]).
  * [O5] an exact total below the last one records nothing: it is kept as the refund to confirm
@@ -31,7 +32,8 @@
  *      no longer the refund to confirm: another reading moved it on, or the sales it names
  *      are not the ones the plan takes from (refundPlan, which the side panel sends).
  * [O7] sale.settle `dismiss` refunds nothing and keeps the last total; a later reading at or
- *      above the dismissed total does not ask again (a page that showed 0 while loading).
+ *      above the dismissed total does not ask again (a page that showed 0 while loading), until
+ *      the number is back at the count ([O2] [O3]).
  * [O8] sale.unobserve forgets the binding (its sales stay counted): the next observation is a
  *      baseline again ([O1]).
  */
@@ -123,9 +125,10 @@ export const saleObserve = defineCommand('sale.observe', {
       return { ok: true, state: { ...state, observed: withObserved(state, first, cmd.source, cmd.productId) }, events: [] };
     }
     if (cmd.total === last.total) {
-      // [O3]; the counted number shown again also ends a drop that was waiting (a glitch, not a refund).
-      if (!last.pending) return unchanged(state);
-      return { ok: true, state: { ...state, observed: withObserved(state, { ...last, pending: null }, cmd.source, cmd.productId) }, events: [] };
+      // [O3]; the counted number shown again also ends a drop that was waiting (a glitch, not a
+      // refund) and a dismissal ([O7]: a later drop is a new one, to ask about again).
+      if (!last.pending && last.dismissed === null) return unchanged(state);
+      return { ok: true, state: { ...state, observed: withObserved(state, { ...last, pending: null, dismissed: null }, cmd.source, cmd.productId) }, events: [] };
     }
     if (cmd.total < last.total) {
       // [O4] a rounded figure's lower bound below the count says nothing; [O5] an exact one is a drop to confirm.

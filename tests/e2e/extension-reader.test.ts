@@ -184,6 +184,8 @@ describe('the seller-page reader', () => {
     await shop.evaluate(() => (window as unknown as { setSold(n: string, t: string): void }).setSold('砀山酥梨', '已售 3,222 件'));
     const ask = panel.getByTestId('reader-refund');
     await ask.filter({ hasText: '2 fewer than counted' }).waitFor();
+    // Said at the top too, where the host looks during the show.
+    await panel.getByTestId('reader-alert').filter({ hasText: 'A page number went down' }).waitFor();
     expect(await soldOf(PEAR)).toBe(14);
     await panel.screenshot({ path: join(ARTIFACTS, 'reader-panel.png'), fullPage: true });
     await panel.getByTestId('reader').screenshot({ path: join(ARTIFACTS, 'reader-section.png') });
@@ -202,6 +204,19 @@ describe('the seller-page reader', () => {
     const s = await state();
     expect(s.products.find((p) => p.name === PEAR)).toMatchObject({ sold: 13, stock: 87 });
     expect(s.totals.sold).toBe(1013);
+  });
+
+  it('a drop the host dismisses refunds nothing and is not asked again', async () => {
+    await shop.evaluate(() => (window as unknown as { setSold(n: string, t: string): void }).setSold('砀山酥梨', '已售 0 件'));
+    const ask = panel.getByTestId('reader-refund').filter({ hasText: '3,223 fewer than counted' });
+    await ask.waitFor();
+    await ask.getByRole('button', { name: 'Keep the count' }).click();
+    await ask.waitFor({ state: 'detached' });
+    await panel.getByTestId('reader-alert').waitFor({ state: 'detached' });
+    // The console showed 0 while loading; back to its number, nothing is counted twice.
+    await shop.evaluate(() => (window as unknown as { setSold(n: string, t: string): void }).setSold('砀山酥梨', '已售 3,223 件'));
+    await until(async () => (await state()).observed?.some((o) => o.productId === ids[PEAR] && o.dismissed === null) ?? false, 'the dismissal ended');
+    expect(await soldOf(PEAR)).toBe(13);
   });
 
   it('removing a binding stops the reading: later changes count nothing', async () => {

@@ -141,7 +141,10 @@ describe('sale.observe', () => {
     expect(binding(r, rice)).toMatchObject({ total: 3212, pending: null, dismissed: 0 });
     expect(observe(r, rice, 0).kind).toBe('duplicate');
     expect(observe(r, rice, 3000).kind).toBe('duplicate');
-    observe(r, rice, 3212); // back: nothing counted twice
+    observe(r, rice, 3212); // back: nothing counted twice, and the dismissal is over
+    expect(binding(r, rice)).toMatchObject({ total: 3212, dismissed: null });
+    observe(r, rice, 3210); // a new drop is asked about again
+    expect(binding(r, rice)!.pending).toMatchObject({ total: 3210 });
     observe(r, rice, 3213);
     expect(r.state.totals.sold).toBe(3);
   });
