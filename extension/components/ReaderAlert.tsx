@@ -11,7 +11,7 @@ export function ReaderAlert({ s }: { s: ConsoleState }) {
   if (!waiting) return null;
   const t = s.t.value;
   return (
-    <div class="notice reader-alert" role="alert" data-snapshot="skip" data-testid="reader-alert">
+    <div class="reader-alert" role="alert" data-snapshot="skip" data-testid="reader-alert">
       <span>{t(waiting === 1 ? 'reader.alert.one' : 'reader.alert', { n: waiting })}</span>
       <button type="button" class="quiet" onClick={() => document.getElementById('reader-h')?.scrollIntoView({ block: 'start' })}>
         {t('reader.alertShow')}
