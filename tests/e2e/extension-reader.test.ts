@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomState } from '../../shared/domain';
-import { api, startRelay, type CreatedRoom, type TestRelay } from '../support/relay';
+import { api, connectClient, startRelay, waitForState, type CreatedRoom, type TestRelay } from '../support/relay';
 import { ARTIFACTS, launchWithExtension, pairAsHost, type ExtensionBrowser } from './extension-browser';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -226,5 +226,24 @@ describe('the seller-page reader', () => {
     await shop.evaluate(() => (window as unknown as { setSold(n: string, t: string): void }).setSold('砀山酥梨', '已售 3,224 件'));
     await soldBecomes(PEAR, 14);
     expect(await soldOf(APPLE)).toBe(1000);
+  });
+  it('prints how long a number changed on the page takes to reach the overlay (a figure, not asserted)', async () => {
+    const { socket } = await connectClient(relay.url, room.room.id, room.tokens.overlay);
+    const times: number[] = [];
+    try {
+      for (let i = 1; i <= 15; i++) {
+        const sold = (await soldOf(PEAR))! + 1;
+        const seen = waitForState(socket, (st) => st.products.find((p) => p.name === PEAR)?.sold === sold, 10_000);
+        const t0 = performance.now();
+        await shop.evaluate((text) => (window as unknown as { setSold(n: string, t: string): void }).setSold('砀山酥梨', text), `已售 ${(3210 + sold).toLocaleString('en')} 件`);
+        await seen;
+        times.push(performance.now() - t0);
+      }
+    } finally {
+      socket.close();
+    }
+    times.sort((a, b) => a - b);
+    console.log(`page number → overlay state: median ${times[7]!.toFixed(1)} ms, max ${times[14]!.toFixed(1)} ms (15 changes)`);
+    expect(await soldOf(PEAR)).toBe(14 + 15);
   });
 });
