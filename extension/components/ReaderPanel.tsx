@@ -35,9 +35,13 @@ function useItem<T>(item: { getValue(): Promise<T>; watch(cb: (v: T) => void): (
  * The tab the host means: the active tab of the window they were last in when the extension
  * may see its address (this side panel sits beside it); else the web page they looked at last
  * that the extension may see (the side panel opened as a tab of its own, as in the tests).
+ * Without the `tabs` permission a browser shows a tab's address only for sites the extension
+ * may read: for a console not allowed yet, none is found, and the host gives its address
+ * (`origin`, once its permission is granted).
  */
-async function targetTab(): Promise<{ id: number; url: string } | null> {
-  const web = (t: Tab): t is Tab & { id: number; url: string } => t.id !== undefined && /^https?:\/\//.test(t.url ?? '');
+async function targetTab(origin?: string): Promise<{ id: number; url: string } | null> {
+  const web = (t: Tab): t is Tab & { id: number; url: string } =>
+    t.id !== undefined && /^https?:\/\//.test(t.url ?? '') && (origin === undefined || new URL(t.url!).origin === origin);
   const [active] = await browser.tabs.query({ active: true, lastFocusedWindow: true });
   if (active && web(active)) return active;
   const seen = (await browser.tabs.query({})).filter(web).sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
@@ -57,6 +61,9 @@ export function ReaderPanel({ s }: { s: ConsoleState }) {
   const [problem, setProblem] = useState<string | null>(null);
   const send = (request: ReaderRequest) => s.reader?.(request) ?? Promise.resolve<Response>({ ok: false, problem: 'invalid', message: 'not in the extension' });
   const [choice, setChoice] = useState<string>('');
+  /** No page the extension may see yet: the host types the console's address. */
+  const [asking, setAsking] = useState(false);
+  const [address, setAddress] = useState('');
   const products = room?.products ?? [];
   const nameOf = (id: string) => products.find((p) => p.id === id)?.name ?? id;
   const count = (n: number, exact = true) => (exact ? formatCount(n, locale) : t('reader.approx', { n: formatCount(n, locale) }));
@@ -66,16 +73,31 @@ export function ReaderPanel({ s }: { s: ConsoleState }) {
     if (myPick?.picked && !products.some((p) => p.id === choice)) setChoice(room?.currentProductId ?? products[0]?.id ?? '');
   }, [myPick?.picked, products.length]);
 
-  async function start() {
-    setProblem(null);
+  /** Asks for the site only (in the click: browsers ask only during a user gesture), then starts the pick on `tab`. */
+  async function readOn(origin: string, tab?: { id: number }) {
     if (!roomKey) return;
-    const tab = await targetTab();
-    if (!tab) return setProblem(t('reader.noPage'));
-    const origin = new URL(tab.url).origin;
     const granted = await browser.permissions.request({ origins: [sitePatternOf(origin)] }).catch(() => false);
     if (!granted) return setProblem(t('reader.denied', { site: siteOf(origin) }));
-    const r = await send({ type: 'reader.start', roomKey, tabId: tab.id, origin });
+    const target = tab ?? (await targetTab(origin));
+    if (!target) return setProblem(t('reader.noPage'));
+    setAsking(false);
+    const r = await send({ type: 'reader.start', roomKey, tabId: target.id, origin });
     if (!r.ok) setProblem(r.message);
+  }
+
+  async function start() {
+    setProblem(null);
+    const tab = await targetTab();
+    if (!tab) return setAsking(true);
+    await readOn(new URL(tab.url).origin, tab);
+  }
+
+  function allowTyped(e: Event) {
+    e.preventDefault();
+    setProblem(null);
+    const origin = URL.canParse(address.trim()) ? new URL(address.trim()) : null;
+    if (!origin || !/^https?:$/.test(origin.protocol)) return setProblem(t('reader.badAddress'));
+    void readOn(origin.origin);
   }
 
   const bind = async () => {
@@ -150,6 +172,21 @@ export function ReaderPanel({ s }: { s: ConsoleState }) {
             {t('reader.cancel')}
           </button>
         </div>
+      ) : asking ? (
+        <form class="reader-address" noValidate onSubmit={allowTyped}>
+          <label class="grow">
+            <span>{t('reader.address')}</span>
+            <input type="url" inputMode="url" placeholder="https://" value={address} onInput={(e) => setAddress((e.target as HTMLInputElement).value)} />
+          </label>
+          <div class="row">
+            <button type="submit" class="primary">
+              {t('reader.allow')}
+            </button>
+            <button type="button" class="quiet" onClick={() => setAsking(false)}>
+              {t('reader.cancel')}
+            </button>
+          </div>
+        </form>
       ) : (
         <button type="button" class="reader-start" onClick={() => void start()}>
           {t('reader.start')}

@@ -246,4 +246,26 @@ describe('the seller-page reader', () => {
     console.log(`page number → overlay state: median ${times[7]!.toFixed(1)} ms, max ${times[14]!.toFixed(1)} ms (15 changes)`);
     expect(await soldOf(PEAR)).toBe(14 + 15);
   });
+  // Granting a new site is Chromium's own permission prompt, which headless Chromium shows to
+  // no one and never answers: the grant itself is not tested here (every site of the tests
+  // above is loopback, a host permission the manifest already has).
+  it('on a site the extension may not read yet (its address hidden without the tabs permission), asks for its address; a bad one is refused', async () => {
+    const other = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(CONSOLE_HTML));
+    await new Promise<void>((r) => other.listen(0, '127.0.0.2', r));
+    const otherUrl = `http://127.0.0.2:${(other.address() as { port: number }).port}/console`; // loopback, but not a host permission
+    try {
+      for (const p of browser.context.pages()) if (p !== panel) await p.close();
+      const page = await browser.context.newPage();
+      await page.goto(otherUrl);
+      await panel.getByRole('button', { name: 'Read sales from this page' }).click();
+      const address = panel.getByLabel('Address of your seller console');
+      await address.fill('buyin');
+      await panel.getByRole('button', { name: 'Allow this site and read' }).click();
+      await panel.getByRole('alert').filter({ hasText: 'Not a web address' }).waitFor();
+      await panel.getByRole('button', { name: 'Cancel' }).click();
+      await panel.getByRole('button', { name: 'Read sales from this page' }).waitFor();
+    } finally {
+      await new Promise((r) => other.close(r));
+    }
+  });
 });
