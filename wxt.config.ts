@@ -118,7 +118,10 @@ export default defineConfig({
     icons: ICONS,
     // WXT adds the popup's page and title to the toolbar button; MV2 (Firefox) calls it browser_action.
     ...(manifestVersion === 2 ? { browser_action: { default_icon: ICONS } } : { action: { default_icon: ICONS } }),
-    permissions: ['storage', 'alarms'],
+    // scripting: the seller-page reader (issue 13) injects its content script into the tab the host
+    // picks a number on, and registers it for the sites bound, under an optional host permission
+    // asked for that site only; nothing is registered for all sites.
+    permissions: ['storage', 'alarms', 'scripting'],
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
     ...(browser === 'firefox'
       ? { optional_permissions: ['http://*/*', 'https://*/*'] as string[] }

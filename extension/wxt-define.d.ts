@@ -33,3 +33,13 @@ export function defineBackground(definition: BackgroundDefinition): BackgroundDe
 
 export function defineUnlistedScript(main: () => void): UnlistedScriptDefinition;
 export function defineUnlistedScript(definition: UnlistedScriptDefinition): UnlistedScriptDefinition;
+
+/** The seller-page reader's content script (issue 13): registered at run time, isolated world. */
+export interface ContentScriptDefinition extends BaseEntrypointOptions {
+  matches?: PerBrowserOption<string[]>;
+  registration?: PerBrowserOption<'manifest' | 'runtime'>;
+  /** WXT passes its ContentScriptContext, which this code does not use. */
+  main(ctx: unknown): any | Promise<any>;
+}
+
+export function defineContentScript(definition: ContentScriptDefinition): ContentScriptDefinition;

@@ -88,6 +88,12 @@ export function auditSummary(prev: RoomState, next: RoomState, command: Command,
       return compact({ productId: result.productId, name: nameOf(next, result.productId), quantity: command.quantity ?? 1, saleId: result.saleId });
     case 'sale.void':
       return compact({ saleId: command.saleId, productId: result.productId, name: nameOf(next, result.productId) });
+    case 'sale.observe':
+      return compact({ productId: command.productId, name: nameOf(next, command.productId), quantity: command.total, saleId: result.saleId, label: command.source.slice('page:'.length) });
+    case 'sale.settle':
+      return compact({ productId: command.productId, name: nameOf(next, command.productId), quantity: command.total, label: command.source.slice('page:'.length) });
+    case 'sale.unobserve':
+      return compact({ productId: command.productId, name: nameOf(prev, command.productId), label: command.source.slice('page:'.length) });
     case 'sale.refund':
       return compact({ saleId: command.saleId, productId: result.productId, name: nameOf(next, result.productId), quantity: command.quantity });
     case 'stock.set':

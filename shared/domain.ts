@@ -104,6 +104,32 @@ export const SaleSchema = z.object({
 });
 export type Sale = z.infer<typeof SaleSchema>;
 
+/**
+ * A number of units sold read off a seller page for one product (sale.observe, issue 13; rules
+ * [O1]–[O8] in shared/commands/observe.ts): what the room counted from it so far. Kept in the
+ * room's state (its stored meta, written whole by every commit) so it survives a restart and is
+ * shared by every relay process on Redis under the same optimistic version check as the counts
+ * it guards; few per room (one per bound number), each small.
+ */
+export const ObservedSchema = z.object({
+  source: z.string(),
+  productId: z.string(),
+  /** The highest total counted: the sales from this page add up to total − the baseline. */
+  total: count,
+  /** false: `total` is the lower bound of a rounded figure (1.2万). */
+  exact: z.boolean(),
+  /** The room version at which this run of totals began (the baseline, or the last confirmed refund): part of its sales' ids. */
+  base: count,
+  at: time,
+  /** This binding's latest sales still counting units, newest last, as [saleId, units] (at most OBSERVED_RECENT): what a confirmed refund takes back. */
+  recent: z.array(z.tuple([z.string(), count])),
+  /** An exact total below `total` the page showed: a refund for the host to confirm or dismiss. */
+  pending: z.object({ total: count, at: time }).nullable(),
+  /** The host dismissed a drop to this total: a reading at or above it raises no refund to confirm again. */
+  dismissed: count.nullable(),
+});
+export type Observed = z.infer<typeof ObservedSchema>;
+
 export const TotalsSchema = z.object({
   sold: count,
   revenueMinor: count,
@@ -156,6 +182,8 @@ export const RoomStateSchema = z.object({
   /** Issue 19: in rehearsal every sale is practice, taken back at its end. A room stored before reads live. */
   mode: z.enum(ROOM_MODES).default('live'),
   rehearsal: RehearsalSchema.nullable().default(null),
+  /** Seller-page readings per (source, product) (issue 13); absent in a room that never had one. */
+  observed: z.array(ObservedSchema).optional(),
   updatedAt: time,
 });
 export type RoomState = z.infer<typeof RoomStateSchema>;

@@ -13,8 +13,8 @@
 import type { Product, RoomState } from './domain.js';
 
 /** The top-level fields of RoomState a patch may carry (id never changes, version always does). */
-type PatchFields = Pick<RoomState, 'room' | 'currentProductId' | 'cardVisible' | 'ticker' | 'countdown' | 'presets' | 'totals' | 'mode' | 'rehearsal' | 'updatedAt'>;
-const FIELDS = ['room', 'currentProductId', 'cardVisible', 'ticker', 'countdown', 'presets', 'totals', 'mode', 'rehearsal', 'updatedAt'] as const satisfies readonly (keyof PatchFields)[];
+type PatchFields = Pick<RoomState, 'room' | 'currentProductId' | 'cardVisible' | 'ticker' | 'countdown' | 'presets' | 'totals' | 'mode' | 'rehearsal' | 'observed' | 'updatedAt'>;
+const FIELDS = ['room', 'currentProductId', 'cardVisible', 'ticker', 'countdown', 'presets', 'totals', 'mode', 'rehearsal', 'observed', 'updatedAt'] as const satisfies readonly (keyof PatchFields)[];
 
 export interface ProductsPatch {
   /** Products that are new or changed (whole objects). */

@@ -32,6 +32,10 @@
  *      stock stops at 0. A void or refund of it gives back only what it took from the stock.
  * [Rh1]–[Rh8] the rehearsal (issue 19): in shared/commands/rehearsal.ts; the shares a command
  *      leaves while the room rehearses are added here, after its case, for every command alike.
+ * [R12] a seller page's number (sale.observe, issue 13) counts what it grew by since the room
+ *      last read it, as one sale, once; a drop waits for the host (rules [O1]–[O8] in
+ *      shared/commands/observe.ts). A command that would change nothing (the same total read
+ *      again) is answered as a duplicate: no version, no log entry.
  */
 import type { Command } from './commands.js';
 import { roleMay } from './commands.js';
@@ -48,6 +52,7 @@ export { productIdAt, type ApplyContext, type CommandResult, type RoomEvent } fr
 export type ApplyOutcome =
   | { ok: true; state: RoomState; events: RoomEvent[]; result: CommandResult; duplicateOfSale?: undefined; inverse?: Inverse }
   | { ok: true; duplicateOfSale: Sale; state: RoomState; events: []; result: CommandResult }
+  | { ok: true; unchanged: true; duplicateOfSale?: undefined; state: RoomState; events: []; result: CommandResult }
   | { ok: false; error: RoomError };
 
 /**
@@ -67,6 +72,7 @@ export function applyCommand(state: RoomState, command: Command, ctx: ApplyConte
   if (out.duplicateOfSale) {
     return { ok: true, duplicateOfSale: out.duplicateOfSale, state, events: [], result: out.result ?? {} };
   }
+  if (out.unchanged) return { ok: true, unchanged: true, state, events: [], result: out.result ?? {} };
   // [Rh4] [Rh5] a rehearsing room keeps the rehearsal's share of what this command changed.
   const applied = state.mode === 'rehearsal' && out.state.mode === 'rehearsal' ? trackRehearsal(state, out.state, out.events) : out.state;
   const next = { ...applied, version: state.version + 1, updatedAt: ctx.now };
@@ -103,6 +109,8 @@ export function processCommand(state: RoomState, command: Command, ctx: ProcessC
   if (seen) return { kind: 'duplicate', answer: { ...seen, duplicate: true } };
   const out = applyCommand(state, command, ctx);
   if (!out.ok) return { kind: 'rejected', error: out.error };
+  // [R12] nothing to change: answered as a duplicate at the room's version, nothing committed.
+  if ('unchanged' in out) return { kind: 'duplicate', answer: { ok: true, version: state.version, duplicate: true, result: out.result } };
   if (out.duplicateOfSale) {
     const first = ctx.answer(out.duplicateOfSale.id);
     return {

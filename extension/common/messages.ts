@@ -13,6 +13,15 @@ import type { ObsErrorInfo } from './obs-errors';
 import type { ConnectionProblem } from './storage-items';
 
 const roomKey = z.string().min(3).max(300);
+
+// The seller-page reader (issue 13): what its content script and the side panel send the worker.
+const LocatorSchema = z.strictObject({
+  css: z.string().min(1).max(4000),
+  row: z.strictObject({ list: z.string().min(1).max(4000), key: z.string().max(160), inner: z.string().max(4000) }).nullable(),
+});
+const readTotal = z.number().int().min(0).max(1_000_000_000);
+const readText = z.string().max(200);
+const bindingId = z.string().min(1).max(100);
 const sceneName = z.string().trim().min(1).max(200);
 
 export const RequestSchema = z.discriminatedUnion('type', [
@@ -69,6 +78,17 @@ export const RequestSchema = z.discriminatedUnion('type', [
     switchScene: z.boolean().optional(),
     cardSource: z.strictObject({ sceneName, sourceName: sceneName }).nullable().optional(),
   }),
+  /** Side panel: the host pressed "Read sales from this page" on that tab (the site's permission is granted). */
+  z.strictObject({ type: z.literal('reader.start'), roomKey, tabId: z.number().int().min(0), origin: z.string().url().max(300) }),
+  /** Content script: what the host clicked in pick mode (total null: no number of units in it). */
+  z.strictObject({ type: z.literal('reader.picked'), locator: LocatorSchema, text: readText, total: readTotal.nullable(), exact: z.boolean() }),
+  /** Side panel: bind the picked number to this product. */
+  z.strictObject({ type: z.literal('reader.bind'), productId: z.string().min(1).max(80) }),
+  /** Side panel or content script (Esc): stop picking. */
+  z.strictObject({ type: z.literal('reader.cancel') }),
+  z.strictObject({ type: z.literal('reader.remove'), bindingId }),
+  /** Content script: a bound number now reads `total`. */
+  z.strictObject({ type: z.literal('reader.total'), bindingId, total: readTotal, exact: z.boolean(), text: readText }),
 ]);
 
 export type Request = z.infer<typeof RequestSchema>;

@@ -3,8 +3,9 @@ import type { ConsoleState } from '../ui/console-state';
 import { relayNoticeText } from '../ui/relay-errors';
 import { CurrentPanel } from './CurrentPanel';
 import { PairingForm } from './PairingForm';
-import { LazyCsvImport as CsvImport, LazyHostTools as HostTools, LazyObsSlot as ObsSlot, LazyProductForm as ProductForm, useAfterFirstPaint } from './lazy';
+import { LazyCsvImport as CsvImport, LazyHostTools as HostTools, LazyObsSlot as ObsSlot, LazyProductForm as ProductForm, LazyReaderPanel as ReaderPanel, useAfterFirstPaint } from './lazy';
 import { ProductQueue } from './ProductQueue';
+import { ReaderAlert } from './ReaderAlert';
 import { RehearsalPanel, RehearsalStart } from './RehearsalPanel';
 import { RoomsList } from './RoomsList';
 import { StatusBar } from './StatusBar';
@@ -66,6 +67,7 @@ export function ConsoleApp({ s }: { s: ConsoleState }) {
     <main class={`console role-${s.role.value}`}>
       <StatusBar s={s} />
       <NoticeBar s={s} />
+      {host && !web && <ReaderAlert s={s} />}
       {state ? (
         <>
           <RehearsalPanel s={s} />
@@ -90,6 +92,7 @@ export function ConsoleApp({ s }: { s: ConsoleState }) {
           <ProductQueue s={s} />
           <RehearsalStart s={s} />
           {later && tools && <HostTools s={s} tools={tools} />}
+          {later && !web && host && <ReaderPanel s={s} />}
           {later && !web && <ObsSlot s={s} isHost={host} />}
         </>
       ) : (

@@ -11,12 +11,14 @@ import type { CsvImport } from './CsvImport';
 import type { HostToolsPanel } from './HostTools';
 import type { ObsSlot } from './ObsSlot';
 import type { ProductForm } from './ProductForm';
+import type { ReaderPanel } from './ReaderPanel';
 
 const Form = lazy(() => import('./ProductForm').then((m) => ({ default: m.ProductForm })));
 const Csv = lazy(() => import('./CsvImport').then((m) => ({ default: m.CsvImport })));
 const Obs = lazy(() => import('./ObsSlot').then((m) => ({ default: m.ObsSlot })));
 // The host's log and people carry the QR encoder: below the queue, after the first paint.
 const Host = lazy(() => import('./HostTools').then((m) => ({ default: m.HostToolsPanel })));
+const Reader = lazy(() => import('./ReaderPanel').then((m) => ({ default: m.ReaderPanel })));
 
 export function LazyProductForm(props: ComponentProps<typeof ProductForm>) {
   return (
@@ -30,6 +32,15 @@ export function LazyCsvImport(props: ComponentProps<typeof CsvImport>) {
   return (
     <Suspense fallback={null}>
       <Csv {...props} />
+    </Suspense>
+  );
+}
+
+/** The seller-page reader (issue 13): below the queue, loaded after the first paint like OBS. */
+export function LazyReaderPanel(props: ComponentProps<typeof ReaderPanel>) {
+  return (
+    <Suspense fallback={null}>
+      <Reader {...props} />
     </Suspense>
   );
 }

@@ -154,7 +154,11 @@ export interface ConsoleState {
   obsOverlayVisible(visible: boolean | null): Promise<Response>;
   obsSetSwitchScene(switchScene: boolean): Promise<Response>;
   obsSetCardSource(cardSource: ObsRoomOptions['cardSource']): Promise<Response>;
+  /** The seller-page reader's requests (issue 13; the extension only: it needs a content script). */
+  reader?(request: ReaderRequest): Promise<Response>;
 }
+
+export type ReaderRequest = Extract<Request, { type: 'reader.start' | 'reader.bind' | 'reader.cancel' | 'reader.remove' }>;
 
 export function createConsoleState(env: ConsoleEnv): ConsoleState {
   const rooms = signal<RoomView[]>([]);
@@ -413,6 +417,7 @@ export function createConsoleState(env: ConsoleEnv): ConsoleState {
     obsRefreshOverlay: () => env.send({ type: 'obs.overlay.refresh' }),
     obsOverlayVisible: (visible) => withRoom((roomKey) => env.send({ type: 'obs.overlay.visible', roomKey, visible })),
     obsSetSwitchScene: (switchScene) => withRoom((roomKey) => env.send({ type: 'obs.options', roomKey, switchScene })),
+    reader: (request) => env.send(request),
     obsSetCardSource: (cardSource) => withRoom((roomKey) => env.send({ type: 'obs.options', roomKey, cardSource })),
   };
 }

@@ -44,6 +44,7 @@ export const REASON_KEYS = {
   already_voided: 'relayError.already_voided',
   refund_too_large: 'relayError.refund_too_large',
   idempotency_mismatch: 'relayError.idempotency_mismatch',
+  refund_changed: 'relayError.refund_changed',
   unknown_message: 'relayError.unknown_message',
   currency_locked: 'relayError.currency_locked',
   role: 'relayError.role',

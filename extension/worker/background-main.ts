@@ -17,6 +17,7 @@ import { fetchHostCall } from '../common/host-calls';
 import type { RoomPatch } from '../../shared/room-patch';
 import { parseRequest, type Request, type Response } from '../common/messages';
 import { createObsHost, type ObsHostDeps } from './obs-host';
+import { createReaderHost } from './reader-host';
 import { Outbox, refusalNotice } from '../common/outbox';
 import { openRelayConnection, type ConnectionEvent, type RelayConnection } from '../common/relay-connection';
 import {
@@ -268,7 +269,11 @@ export function createBackground(deps: BackgroundDeps = {}) {
     return enqueue(roomKey, { id: newCommandId('void'), type: 'sale.void', saleId: last.saleId });
   }
 
-  async function handle(request: Request): Promise<Response> {
+  const reader = createReaderHost({ enqueue: (roomKey, command) => enqueue(roomKey, command), room: async (key) => (await getRooms()).find((r) => r.key === key), now });
+
+  async function handle(request: Request, sender?: Browser.runtime.MessageSender): Promise<Response> {
+    const forReader = reader.handle(request, sender);
+    if (forReader) return forReader;
     switch (request.type) {
       case 'pair':
         return pair(request.link);
@@ -316,11 +321,16 @@ export function createBackground(deps: BackgroundDeps = {}) {
   }
 
   /** The validated entry point for runtime messages. */
-  async function handleMessage(raw: unknown): Promise<Response> {
+  async function handleMessage(raw: unknown, sender?: Browser.runtime.MessageSender): Promise<Response> {
     const parsed = parseRequest(raw);
     if (!parsed.ok) return { ok: false, problem: 'invalid', message: 'malformed request', issues: parsed.issues };
+    // A content script (the seller-page reader's) may send only the reader's own messages.
+    const fromPage = sender?.url !== undefined && !sender.url.startsWith(`${globalThis.location?.origin}/`);
+    if (fromPage && parsed.request.type !== 'reader.picked' && parsed.request.type !== 'reader.total' && parsed.request.type !== 'reader.cancel') {
+      return { ok: false, problem: 'forbidden', message: 'not a request a page may send' };
+    }
     await activate();
-    return handle(parsed.request);
+    return handle(parsed.request, sender);
   }
 
   /** Keyboard shortcuts: they act on the cached state, so they work with the panel closed. */
@@ -344,8 +354,8 @@ export function createBackground(deps: BackgroundDeps = {}) {
   }
 
   function start(): void {
-    browser.runtime.onMessage.addListener((message: unknown, _sender, sendResponse: (r: Response) => void) => {
-      handleMessage(message).then(sendResponse, (err: unknown) =>
+    browser.runtime.onMessage.addListener((message: unknown, sender, sendResponse: (r: Response) => void) => {
+      handleMessage(message, sender).then(sendResponse, (err: unknown) =>
         sendResponse({ ok: false, problem: 'invalid', message: err instanceof Error ? err.message : String(err) }),
       );
       return true; // answer asynchronously
@@ -380,6 +390,7 @@ export function createBackground(deps: BackgroundDeps = {}) {
       });
     });
     void activate();
+    void reader.syncRegistrations().catch(() => undefined);
   }
 
   return {

@@ -50,7 +50,11 @@ export interface ApplyContext {
   logged?(commandId: string): LoggedCommand | undefined;
 }
 
-export type Applied = { ok: true; state: RoomState; events: RoomEvent[]; result?: CommandResult; duplicateOfSale?: Sale };
+/**
+ * `unchanged`: the command asked for what the room already holds (a seller page's same total
+ * read again, [O3]); it is answered like a duplicate: no version, no log entry.
+ */
+export type Applied = { ok: true; state: RoomState; events: RoomEvent[]; result?: CommandResult; duplicateOfSale?: Sale; unchanged?: true };
 
 /** One command's case of the reducer. */
 export type Apply<C> = (state: RoomState, cmd: C, ctx: ApplyContext) => Applied | Refusal;

@@ -39,6 +39,11 @@ export const COMMAND_META = {
   // sales with the sales token must refund them too. Bounded by the units the sale still counts,
   // unlike sale.void (a host's correction of a sale that should not have been), which stays the host's.
   'sale.refund': { roles: SALES, label: 'command.sale.refund' },
+  // The seller-page reader (issue 13, ./observe.ts says why the host's alone): the number is read
+  // in the host's browser off the host's console, and the drops are the host's to settle.
+  'sale.observe': { roles: HOST, label: 'command.sale.observe' },
+  'sale.settle': { roles: HOST, label: 'command.sale.settle' },
+  'sale.unobserve': { roles: HOST, label: 'command.sale.unobserve' },
   'stock.set': { roles: HOST, label: 'command.stock.set' },
   'presale.set': { roles: HOST, label: 'command.presale.set' },
   'presale.clear': { roles: HOST, label: 'command.presale.clear' },

@@ -29,6 +29,8 @@ export const REFUSAL_REASONS = {
   refund_too_large: 'conflict',
   /** A sale's orderId sent again with another payload (product, quantity, price): nothing is applied (issue 13). */
   idempotency_mismatch: 'conflict',
+  /** sale.settle of a seller page's drop that is no longer the one to confirm ([O6]): the host looks again. */
+  refund_changed: 'conflict',
   unknown_message: 'not_found',
   currency_locked: 'conflict',
   /** [R8] the sender's role may not send this command type. */

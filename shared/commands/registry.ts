@@ -29,6 +29,7 @@ import { PRODUCT_COMMANDS } from './product.js';
 import { QUEUE_COMMANDS } from './queue.js';
 import { REHEARSAL_COMMANDS } from './rehearsal.js';
 import { ROOM_COMMANDS } from './room.js';
+import { OBSERVE_COMMANDS } from './observe.js';
 import { SALE_COMMANDS } from './sale.js';
 import { STOCK_COMMANDS } from './stock.js';
 import { TICKER_COMMANDS } from './ticker.js';
@@ -39,6 +40,7 @@ export const COMMANDS = [
   ...QUEUE_COMMANDS,
   ...CARD_COMMANDS,
   ...SALE_COMMANDS,
+  ...OBSERVE_COMMANDS,
   ...STOCK_COMMANDS,
   ...PRESALE_COMMANDS,
   ...TICKER_COMMANDS,

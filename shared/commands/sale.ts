@@ -138,7 +138,7 @@ function differsFrom(state: RoomState, cmd: { productId?: string | undefined; sk
 }
 
 /** The units a sale still counts: what a refund may still take back, and a void gives back. */
-function countedUnits(sale: Pick<Sale, 'quantity' | 'refundedQuantity'>): number {
+export function countedUnits(sale: Pick<Sale, 'quantity' | 'refundedQuantity'>): number {
   return sale.quantity - sale.refundedQuantity;
 }
 
@@ -149,7 +149,7 @@ function countedUnits(sale: Pick<Sale, 'quantity' | 'refundedQuantity'>): number
  * sold-out ([R5]). `stopsCounting`: the sale has no counted units left, so it is no longer an
  * order. One path for sale.void and sale.refund, so the two cannot disagree on what undoing is.
  */
-function uncount(state: RoomState, sale: Sale, units: number, stopsCounting: boolean, event: RoomEvent): Applied {
+export function uncount(state: RoomState, sale: Sale, units: number, stopsCounting: boolean, event: RoomEvent): Applied {
   const amount = units * sale.unitPriceMinor;
   const found = findProduct(state, sale.productId);
   // The weight comes off at the product's net weight now (the sale does not keep one): a removed

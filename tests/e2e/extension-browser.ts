@@ -30,10 +30,11 @@ export interface ExtensionBrowser {
 }
 
 /** `extDir`: another build of the extension (benchmarks compare two builds); the default is .output/chrome-mv3. */
-export async function launchWithExtension(opts: { locale?: string; extDir?: string } = {}): Promise<ExtensionBrowser> {
+/** `profile`: a profile directory of the caller's, kept on close (a browser restart on the same profile). */
+export async function launchWithExtension(opts: { locale?: string; extDir?: string; profile?: string } = {}): Promise<ExtensionBrowser> {
   const extDir = opts.extDir ?? EXT_DIR;
   if (!opts.extDir) ensureExtensionBuilt();
-  const profile = mkdtempSync(join(tmpdir(), 'liveshelf-chromium-'));
+  const profile = opts.profile ?? mkdtempSync(join(tmpdir(), 'liveshelf-chromium-'));
   const locale = opts.locale ?? 'en-US';
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
@@ -59,7 +60,7 @@ export async function launchWithExtension(opts: { locale?: string; extDir?: stri
     },
     async close() {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!opts.profile) rmSync(profile, { recursive: true, force: true });
     },
   };
 }

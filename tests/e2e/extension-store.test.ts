@@ -66,9 +66,11 @@ function filesOf(dir: string): string[] {
 }
 
 describe('the Chrome package, against the Chrome Web Store rules', () => {
-  it('asks for the least permissions: storage, alarms, the side panel, and a relay on this machine; any other relay only when the host pairs with it', () => {
+  it('asks for the least permissions: storage, alarms, scripting, the side panel, and a relay on this machine; any other relay, or a seller console, only when the host uses it', () => {
     const m = manifestOf(EXT_DIR);
-    expect(m['permissions']).toEqual(['storage', 'alarms', 'sidePanel']);
+    // scripting: the seller-page reader (issue 13) injects into, and registers for, only the sites
+    // the host bound a number on, under the optional host permission asked for that site.
+    expect(m['permissions']).toEqual(['storage', 'alarms', 'scripting', 'sidePanel']);
     expect(m['host_permissions']).toEqual(['http://127.0.0.1/*', 'http://localhost/*']);
     expect(m['optional_host_permissions']).toEqual(['http://*/*', 'https://*/*']);
     // Nothing runs in the pages the host visits, and no file of the package is open to them.

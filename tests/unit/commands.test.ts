@@ -95,9 +95,9 @@ describe('money in commands is integers only', () => {
 });
 
 describe('COMMAND_TYPES and roleMay', () => {
-  it('lists the sixteen command types of the issue, sale.refund (issue 13), the presale commands (issue 17) and presets.set (issue 18)', () => {
+  it('lists the sixteen command types of the issue, sale.refund and the seller-page reader\'s (issue 13), the presale commands (issue 17), presets.set (issue 18) and the rehearsal (issue 19)', () => {
     expect([...COMMAND_TYPES].sort()).toEqual(
-      ['card.hide', 'card.next', 'card.show', 'command.undo', 'countdown.start', 'countdown.stop', 'product.add', 'product.remove', 'product.soldOut', 'product.update', 'presale.clear', 'presale.set', 'presets.set', 'queue.move', 'rehearsal.end', 'rehearsal.start', 'rehearsal.stop', 'room.update', 'sale.record', 'sale.refund', 'sale.void', 'stock.set', 'ticker.clear', 'ticker.push'].sort(),
+      ['card.hide', 'card.next', 'card.show', 'command.undo', 'countdown.start', 'countdown.stop', 'product.add', 'product.remove', 'product.soldOut', 'product.update', 'presale.clear', 'presale.set', 'presets.set', 'queue.move', 'rehearsal.end', 'rehearsal.start', 'rehearsal.stop', 'room.update', 'sale.observe', 'sale.record', 'sale.refund', 'sale.settle', 'sale.unobserve', 'sale.void', 'stock.set', 'ticker.clear', 'ticker.push'].sort(),
     );
   });
 

@@ -92,6 +92,12 @@ describe('diffRoom / applyPatch', () => {
       { type: 'sale.record', productId: rice, quantity: 3 },
       { type: 'rehearsal.stop' },
       { type: 'rehearsal.end' },
+      // The seller-page reader (issue 13): a baseline, a sale, a drop to confirm, its dismissal, the unbinding.
+      { type: 'sale.observe', productId: rice, source: 'page:buyin.jinritemai.com', total: 10 },
+      { type: 'sale.observe', productId: rice, source: 'page:buyin.jinritemai.com', total: 12 },
+      { type: 'sale.observe', productId: rice, source: 'page:buyin.jinritemai.com', total: 11 },
+      { type: 'sale.settle', productId: rice, source: 'page:buyin.jinritemai.com', total: 11, decision: 'dismiss' },
+      { type: 'sale.unobserve', productId: rice, source: 'page:buyin.jinritemai.com' },
       { type: 'product.remove', productId: pom },
       { type: 'product.add', product: { sku: 'NEW', name: '新品', priceMinor: 100, stock: null } },
     ];

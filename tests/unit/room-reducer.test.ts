@@ -34,6 +34,18 @@ const SAMPLE: Record<CommandType, (ids: Ids) => Input> = {
   // fixture(type) starts a rehearsal first for these two: in a live room they are refused ([Rh2]).
   'rehearsal.stop': () => ({ type: 'rehearsal.stop' }),
   'rehearsal.end': () => ({ type: 'rehearsal.end' }),
+  'sale.observe': (i) => ({ type: 'sale.observe', productId: i.rice, source: 'page:buyin.jinritemai.com', total: 3210 }),
+  'sale.settle': (i) => ({ type: 'sale.settle', productId: i.rice, source: 'page:buyin.jinritemai.com', total: 3209, decision: 'dismiss' }),
+  'sale.unobserve': (i) => ({ type: 'sale.unobserve', productId: i.rice, source: 'page:buyin.jinritemai.com' }),
+};
+
+/** What a sample needs in the room first: a page binding (and for sale.settle, a drop to settle). */
+const SETUP: Partial<Record<CommandType, (r: TestRelay, i: Ids) => void>> = {
+  'sale.settle': (r, i) => {
+    r.ok({ type: 'sale.observe', productId: i.rice, source: 'page:buyin.jinritemai.com', total: 3210 });
+    r.ok({ type: 'sale.observe', productId: i.rice, source: 'page:buyin.jinritemai.com', total: 3209 });
+  },
+  'sale.unobserve': (r, i) => void r.ok({ type: 'sale.observe', productId: i.rice, source: 'page:buyin.jinritemai.com', total: 3210 }),
 };
 const NEEDS_REHEARSAL: readonly CommandType[] = ['rehearsal.stop', 'rehearsal.end'];
 
@@ -87,12 +99,14 @@ describe('[R8] roles', () => {
 
   it.each(cases.filter((c) => c.allowed))('[R8] lets a $role token send $type', ({ role, type }) => {
     const { r, ids } = fixture(type);
+    SETUP[type]?.(r, ids);
     const out = applied(r.apply(SAMPLE[type](ids), role));
     expect(out.state.version).toBe(r.state.version + 1);
   });
 
   it.each(COMMAND_TYPES)('[R8] lets the host send %s', (type) => {
     const { r, ids } = fixture(type);
+    SETUP[type]?.(r, ids);
     const out = applied(r.apply(SAMPLE[type](ids), 'host'));
     expect(out.state.version).toBe(r.state.version + 1);
     expect(out.state.updatedAt).toBe(r.now);
@@ -595,6 +609,7 @@ describe('sequences through processCommand', () => {
 describe('immutability and identity', () => {
   it.each(COMMAND_TYPES)('%s never mutates its deep-frozen input', (type) => {
     const { r, ids } = fixture(type);
+    SETUP[type]?.(r, ids);
     const frozen = deepFreeze(structuredClone(r.state));
     const copy = structuredClone(frozen);
     const out = applyCommand(frozen, cmd({ id: 'x1', ...SAMPLE[type](ids) }), r.ctx());
@@ -604,6 +619,7 @@ describe('immutability and identity', () => {
 
   it.each(COMMAND_TYPES)('%s keeps the identity of every product it does not change', (type) => {
     const { r, ids } = fixture(type);
+    SETUP[type]?.(r, ids);
     const before = r.state;
     const out = applied(r.apply(SAMPLE[type](ids)));
     const touched = new Set(

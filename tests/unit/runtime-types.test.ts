@@ -15,6 +15,7 @@ import Papa from 'papaparse';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { defineBackground } from 'wxt/utils/define-background';
+import { defineContentScript } from 'wxt/utils/define-content-script';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import type * as PapaForShared from '../../shared/papaparse';
 import type * as WxtForExtension from '../../extension/wxt-define';
@@ -25,6 +26,7 @@ const parse: typeof PapaForShared.parse = Papa.parse;
 const unparse: typeof PapaForShared.unparse = Papa.unparse;
 const background: typeof WxtForExtension.defineBackground = defineBackground;
 const unlisted: typeof WxtForExtension.defineUnlistedScript = defineUnlistedScript;
+const contentScript: typeof WxtForExtension.defineContentScript = defineContentScript;
 
 /**
  * Which of `names` a file of `project` cannot use: the probe is compiled in a program of the
@@ -74,5 +76,7 @@ describe('the declared parts of papaparse and WXT match the real functions', () 
     const main = () => {};
     expect(background(main)).toEqual({ main });
     expect(unlisted({ main, include: ['chrome'] })).toEqual({ main, include: ['chrome'] });
+    // The seller-page reader's content script (issue 13), registered at run time.
+    expect(contentScript({ matches: [], registration: 'runtime', main })).toEqual({ matches: [], registration: 'runtime', main });
   });
 });
