@@ -58,6 +58,8 @@ export const RequestSchema = z.discriminatedUnion('type', [
       z.strictObject({ kind: z.literal('sources') }),
     ]),
   }),
+  /** The after-show report of a host room, opened in a new tab by the worker (it holds the token). */
+  z.strictObject({ type: z.literal('report.open'), roomKey }),
   /** A page opened: wake up and make sure the active room is connected. */
   z.strictObject({ type: z.literal('hello') }),
   /** "Retry now": drop the socket and connect again. */

@@ -224,6 +224,7 @@ export function createConsoleState(env: ConsoleEnv): ConsoleState {
         notice,
         dismissNotice: () => noticeItem.setValue(null),
         online: computed(() => status.value.phase === 'online' && status.value.roomKey === key),
+        openReport: () => void env.send({ type: 'report.open', roomKey: key }),
       });
       tools.takeLive(heard);
       heard = [];

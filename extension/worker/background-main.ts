@@ -14,6 +14,7 @@ import { newCommandId } from '../common/ids';
 import type { ConsolePairingError } from '../ui/input-errors';
 import { CONSOLE_PORT, isSyncRequest, type AuditPush, type PatchPush, type StatePush } from '../common/console-port';
 import { fetchHostCall } from '../common/host-calls';
+import { reportLink } from '../../shared/report-link';
 import type { RoomPatch } from '../../shared/room-patch';
 import { parseRequest, type Request, type Response } from '../common/messages';
 import { createObsHost, type ObsHostDeps } from './obs-host';
@@ -307,6 +308,15 @@ export function createBackground(deps: BackgroundDeps = {}) {
         if (!room) return { ok: false, problem: 'no_room', message: 'This room is not paired any more.' };
         if (room.role !== 'host') return { ok: false, problem: 'forbidden', message: 'Only the host pairing reads the log and manages people.' };
         return { ok: true, host: await fetchHostCall(room.relayUrl, room.room, room.token, request.call) };
+      }
+      case 'report.open': {
+        // The report page reads the host token from its fragment (links.report); the page that
+        // asked never holds it, so the worker opens the tab.
+        const room = (await getRooms()).find((r) => r.key === request.roomKey);
+        if (!room) return { ok: false, problem: 'no_room', message: 'This room is not paired any more.' };
+        if (room.role !== 'host') return { ok: false, problem: 'forbidden', message: 'Only the host pairing opens the report.' };
+        await browser.tabs.create({ url: reportLink(room.relayUrl, room.room, room.token) });
+        return { ok: true };
       }
       case 'hello':
         // A page opened: make sure the active room is connected (without dropping a live socket).

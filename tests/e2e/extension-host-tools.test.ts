@@ -84,6 +84,20 @@ describe('the side panel of the host', () => {
     expect(jsQR(new Uint8ClampedArray(img.rgba.buffer, img.rgba.byteOffset, img.rgba.byteLength), img.width, img.height)?.data).toBe(link);
   });
 
+  it('shows the live figures: the last 30 minutes of orders as bars; the report opens in a tab that the worker gives the token', async () => {
+    for (let i = 0; i < 3; i++) expect((await api(relay.url, `/api/rooms/${room.room.id}/sales`, { token: room.tokens.sales, body: { orderId: `O-${i}`, sku: 'DS-PEAR', quantity: 1 + i } })).json.ok).toBe(true);
+    const pulse = panel.getByTestId('show-pulse');
+    const bars = () => pulse.locator('rect').evaluateAll((rs) => rs.reduce((a, r) => a + Number(r.getAttribute('data-orders')), 0));
+    await expect.poll(bars, { timeout: 15_000 }).toBe((await state()).totals.orders);
+    await expect(pulse.getByRole('img').getAttribute('aria-label')).resolves.toMatch(/^3 orders in the last 30 minutes; at most 3 in one minute/);
+    const [tab] = await Promise.all([ext.context.waitForEvent('page'), pulse.getByRole('button', { name: 'Open the after-show report' }).click()]);
+    await tab.locator('.totals').waitFor({ timeout: 15_000 });
+    // The token came in the fragment and left the address bar; the panel's page never held it.
+    expect(tab.url()).toBe(`${relay.url}/report`);
+    await expect(tab.locator('.totals [data-total="订单"] dd').innerText()).resolves.toBe('3');
+    await tab.close();
+  });
+
   it('has no serious or critical axe violation with the log and people open', async () => {
     await panel.evaluate(AXE_SOURCE);
     const result = (await panel.evaluate(() =>
