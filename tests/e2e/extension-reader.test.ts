@@ -217,6 +217,12 @@ describe('the seller-page reader', () => {
     await shop.evaluate(() => (window as unknown as { setSold(n: string, t: string): void }).setSold('砀山酥梨', '已售 0 件'));
     const ask = panel.getByTestId('reader-refund').filter({ hasText: '3,223 fewer than counted' });
     await ask.waitFor();
+    // The same section in Chinese, to look at (tests/artifacts/reader-section-zh.png), then back to English.
+    const language = panel.locator('.statusbar select');
+    await language.selectOption('zh-CN');
+    await panel.getByTestId('reader-refund').filter({ hasText: '退款 3,223 件' }).waitFor();
+    await panel.getByTestId('reader').screenshot({ path: join(ARTIFACTS, 'reader-section-zh.png') });
+    await language.selectOption('auto');
     await ask.getByRole('button', { name: 'Keep the count' }).click();
     await ask.waitFor({ state: 'detached' });
     await panel.getByTestId('reader-alert').waitFor({ state: 'detached' });
