@@ -176,7 +176,7 @@ export function ReaderPanel({ s }: { s: ConsoleState }) {
         <form class="reader-address" noValidate onSubmit={allowTyped}>
           <label class="grow">
             <span>{t('reader.address')}</span>
-            <input type="url" inputMode="url" placeholder="https://" value={address} onInput={(e) => setAddress((e.target as HTMLInputElement).value)} />
+            <input type="url" inputMode="url" value={address} onInput={(e) => setAddress((e.target as HTMLInputElement).value)} />
           </label>
           <div class="row">
             <button type="submit" class="primary">

@@ -13,7 +13,7 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { browser } from 'wxt/browser';
 import { parseSoldCount } from '../../shared/sold-count';
-import { locatorOf, resolveLocator } from '../reader/locator';
+import { locatorOf, resolveLocator, stillLocated } from '../reader/locator';
 import { readerBindingsItem, type ReaderBinding } from '../common/reader-items';
 
 const FLAG = '__liveshelfReader';
@@ -31,9 +31,19 @@ export default defineContentScript({
     let bindings: ReaderBinding[] = [];
     /** Text last sent per binding: a mutation that leaves the number as it was sends nothing. */
     const sent = new Map<string, string>();
+    /** Where each number was found last: checked (cheap) before it is looked for again (every row's text). */
+    const found = new Map<string, Element>();
+    const elementOf = (b: ReaderBinding): Element | null => {
+      const hit = found.get(b.id);
+      if (hit && stillLocated(b.locator, hit)) return hit;
+      const el = resolveLocator(document, b.locator);
+      if (el) found.set(b.id, el);
+      else found.delete(b.id);
+      return el;
+    };
     const read = () => {
       for (const b of bindings) {
-        const el = resolveLocator(document, b.locator);
+        const el = elementOf(b);
         const text = el?.textContent?.replace(/\s+/g, ' ').trim();
         if (!text || sent.get(b.id) === text) continue;
         const count = parseSoldCount(text);
@@ -46,6 +56,8 @@ export default defineContentScript({
     const follow = (all: ReaderBinding[]) => {
       bindings = all.filter((b) => b.origin === location.origin);
       for (const id of [...sent.keys()]) if (!bindings.some((b) => b.id === id)) sent.delete(id);
+      // A binding's locator never changes (binding again makes a new one): what was found stays valid.
+      for (const id of [...found.keys()]) if (!bindings.some((b) => b.id === id)) found.delete(id);
       observer.disconnect();
       if (bindings.length) {
         observer.observe(document.documentElement, { subtree: true, childList: true, characterData: true });

@@ -76,3 +76,18 @@ export function resolveLocator(doc: Document, loc: PageLocator): Element | null 
   if (!row) return null;
   return loc.row.inner ? row.querySelector(`:scope > ${loc.row.inner}`) : row;
 }
+
+/**
+ * Whether `el`, found by `loc` before, is still what `loc` finds: in the page, and (in a list)
+ * still inside a row of the same key — a list that reuses its row elements for other products
+ * (a virtual list) puts another product's number in the same element. Cheaper than
+ * resolveLocator (one row's text instead of every row's), for a page that changes many times a
+ * second (a live console's comments) while the number does not.
+ */
+export function stillLocated(loc: PageLocator, el: Element): boolean {
+  if (!el.isConnected) return false;
+  if (!loc.row) return el.matches(loc.css);
+  let row: Element | null = el;
+  for (let i = loc.row.inner ? loc.row.inner.split(' > ').length : 0; i > 0 && row; i--) row = row.parentElement;
+  return !!row && rowKey(row) === loc.row.key && !!row.parentElement?.matches(loc.row.list);
+}
