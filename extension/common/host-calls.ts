@@ -21,7 +21,9 @@ export type HostCall =
   // The show's pulse (ui/show-pulse.ts): the report's minutes since `from`, the feeds' health, the per-source split.
   | { kind: 'recent'; from: number }
   | { kind: 'feeds' }
-  | { kind: 'sources' };
+  | { kind: 'sources' }
+  // A shop line whose SKU matched no product, mapped to one (its waiting lines then count, once).
+  | { kind: 'map'; feed: string; sku: string; productId: string };
 
 /** What the relay answered (body: its JSON), or why there was no answer (status 0). */
 export type HostAnswer = { ok: true; body: unknown } | { ok: false; status: number; code: string; message: string; field?: string };
@@ -44,6 +46,8 @@ export function hostRequest(room: string, call: HostCall): { method: 'GET' | 'PO
       return { method: 'GET', path: `${base}/feeds` };
     case 'sources':
       return { method: 'GET', path: `${base}?totals=bySource` };
+    case 'map':
+      return { method: 'POST', path: `${base}/feeds/${encodeURIComponent(call.feed)}/map`, body: { sku: call.sku, productId: call.productId } };
   }
 }
 

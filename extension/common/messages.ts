@@ -56,6 +56,7 @@ export const RequestSchema = z.discriminatedUnion('type', [
       z.strictObject({ kind: z.literal('recent'), from: z.number().int().min(0) }),
       z.strictObject({ kind: z.literal('feeds') }),
       z.strictObject({ kind: z.literal('sources') }),
+      z.strictObject({ kind: z.literal('map'), feed: z.string().min(1).max(200), sku: z.string().min(1).max(64), productId: z.string().min(1).max(200) }),
     ]),
   }),
   /** The after-show report of a host room, opened in a new tab by the worker (it holds the token). */

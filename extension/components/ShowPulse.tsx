@@ -3,12 +3,13 @@
  * per minute as a small bar chart (SVG, no library), a button to the after-show report, each
  * shop feed's health and the per-source split of the count. State and reads: ui/show-pulse.ts.
  */
+import { useState } from 'preact/hooks';
 import { formatCount, formatMoney } from '../../shared/money';
 import type { HostWordKey } from '../../shared/i18n/en/host';
 import type { Translate as TranslateOf } from '../../shared/i18n/locale';
 import type { ConsoleState } from '../ui/console-state';
 import type { HostTools } from '../ui/host-tools';
-import type { PulseMinute } from '../ui/show-pulse';
+import type { PulseMinute, ShowPulse } from '../ui/show-pulse';
 
 type HostTranslate = TranslateOf<HostWordKey>;
 
@@ -41,6 +42,45 @@ function MinuteBars({ minutes, h, locale, timeZone }: { minutes: PulseMinute[]; 
         </span>
       </figcaption>
     </figure>
+  );
+}
+
+/** A shop line whose SKU matched no product: the host picks the product, and its waiting lines count once. */
+function MapSku({ s, pulse, feed, sku, quantity, h }: { s: ConsoleState; pulse: ShowPulse; feed: string; sku: string; quantity: number; h: HostTranslate }) {
+  const products = s.room.value?.products ?? [];
+  const [productId, setProductId] = useState(products[0]?.id ?? '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <li class="map-sku">
+      <span>{h('pulse.waiting', { sku, quantity: formatCount(quantity, s.locale.value) })}</span>
+      <div class="row">
+        <select aria-label={h('pulse.mapLabel', { sku })} value={productId} onChange={(e) => setProductId(e.currentTarget.value)}>
+          {products.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name} · {p.sku}
+            </option>
+          ))}
+        </select>
+        <button
+          type="button"
+          disabled={busy || !productId}
+          onClick={async () => {
+            setBusy(true);
+            const failed = await pulse.map(feed, sku, productId);
+            setBusy(false);
+            setError(failed);
+          }}
+        >
+          {h('pulse.map')}
+        </button>
+      </div>
+      {error && (
+        <p class="field-error" role="alert">
+          {h('pulse.mapFailed', { message: error })}
+        </p>
+      )}
+    </li>
   );
 }
 
@@ -135,6 +175,11 @@ export function ShowPulsePanel({ s, tools, h }: { s: ConsoleState; tools: HostTo
             ))}
           </tbody>
         </table>
+      )}
+      {feeds.some((f) => f.unmatchedSkus.length > 0) && (
+        <ul class="map-list" data-testid="pulse-unmatched">
+          {feeds.flatMap((f) => f.unmatchedSkus.map((u) => <MapSku key={`${f.id}:${u.sku}`} s={s} pulse={pulse} feed={f.id} sku={u.sku} quantity={u.quantity} h={h} />))}
+        </ul>
       )}
     </section>
   );

@@ -29,6 +29,8 @@ export interface FeedHealth {
   counted: number;
   rejected: number;
   unmatched: number;
+  /** The SKUs of the lines waiting for a product, each once, with their units. */
+  unmatchedSkus: { sku: string; quantity: number }[];
   lastAt: number | null;
   lastError: string | null;
 }
@@ -48,6 +50,8 @@ export interface ShowPulse {
   /** The last read failed: the relay's words (the figures shown are the last good ones). */
   failure: ReadonlySignal<string | null>;
   refresh(): Promise<void>;
+  /** Maps a feed's unmatched SKU to a product: its waiting lines count; the failure's words, or null. */
+  map(feed: string, sku: string, productId: string): Promise<string | null>;
   stop(): void;
 }
 
@@ -73,6 +77,12 @@ export function lastMinutes(timeline: readonly { at: number; orders: number }[],
   return Array.from({ length: n }, (_, i) => ({ at: from + i * MINUTE, orders: byMinute.get(from + i * MINUTE) ?? 0 }));
 }
 
+function unmatchedSkus(lines: unknown): { sku: string; quantity: number }[] {
+  const bySku = new Map<string, number>();
+  for (const l of Array.isArray(lines) ? lines.filter(isRecord) : []) if (typeof l['sku'] === 'string') bySku.set(l['sku'], (bySku.get(l['sku']) ?? 0) + num(l['quantity']));
+  return [...bySku].map(([sku, quantity]) => ({ sku, quantity }));
+}
+
 export function feedHealthOf(body: unknown): FeedHealth[] {
   const feeds = isRecord(body) && Array.isArray(body['feeds']) ? body['feeds'] : [];
   return feeds.filter(isRecord).map((f) => ({
@@ -83,6 +93,7 @@ export function feedHealthOf(body: unknown): FeedHealth[] {
     counted: num(f['counted']),
     rejected: num(f['rejected']),
     unmatched: Array.isArray(f['unmatched']) ? f['unmatched'].length : 0,
+    unmatchedSkus: unmatchedSkus(f['unmatched']),
     lastAt: typeof f['lastAt'] === 'number' ? f['lastAt'] : null,
     lastError: typeof f['lastError'] === 'string' ? f['lastError'] : null,
   }));
@@ -153,6 +164,12 @@ export function createShowPulse(env: ShowPulseEnv): ShowPulse {
     sources,
     failure,
     refresh,
+    async map(feed, sku, productId) {
+      const a = await env.api.call({ kind: 'map', feed, sku, productId });
+      if (!a.ok) return a.message;
+      await refresh();
+      return null;
+    },
     stop() {
       stopped = true;
       stopWatch();

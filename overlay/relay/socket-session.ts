@@ -12,6 +12,9 @@ import type { Logger } from './deps.js';
 import { SHUTTING_DOWN, type Lifecycle } from './lifecycle.js';
 import { consolePatchRoom, hostRoom, patchRoom } from './patch-room.js';
 import { TokenBucket } from './rate-limit.js';
+
+/** A sales-token connection's command rate, as a multiple of the per-connection one (100/s, bursts of 200: 1,000/s, bursts of 2,000). */
+export const SALES_RATE_FACTOR = 10;
 import type { RoomHub } from './room-hub.js';
 
 export interface SocketData {
@@ -51,7 +54,10 @@ export function attachSocketSessions(io: RelayServer, { hub, logger, lifecycle, 
       const who = await hub.identify(auth.room, auth.token, actor.tokenHashes);
       if (!who) return fail('unauthorized', 'this token is not valid for this room (it may have been rotated)');
       const { role, tokenHash, personId, name } = who;
-      socket.data = { roomId: auth.room, role, tokenHash, bucket: new TokenBucket(rate.perSecond, rate.burst), patches: auth.patches === true, ...(personId !== undefined && { personId, ...(name !== undefined && { name }) }) };
+      // Sized by role (issue 13): a shop bridge on the sales token sends a rush of paid orders,
+      // which is not a host's clicks; throttling it would only make the shop retry.
+      const k = role === 'sales' ? SALES_RATE_FACTOR : 1;
+      socket.data = { roomId: auth.room, role, tokenHash, bucket: new TokenBucket(rate.perSecond * k, rate.burst * k), patches: auth.patches === true, ...(personId !== undefined && { personId, ...(name !== undefined && { name }) }) };
       if (personId !== undefined) hub.seen(auth.room, personId);
       next();
     } catch (err) {

@@ -202,7 +202,7 @@ describe('a co-host who has never seen LiveShelf joins from the QR code on the h
     });
     expect(delivered.status).toBe(200);
     for (let i = 0; i < 3; i++) expect((await api(relay.url, `/api/rooms/${room.room.id}/sales`, { token: room.tokens.sales, body: { orderId: `DY-P-${i}`, sku: 'EGG-30' } })).json.ok).toBe(true);
-    const orders = (await state()).totals.orders;
+    let orders = (await state()).totals.orders;
     const pulse = host.page.getByTestId('show-pulse');
     // Read again a few seconds after the orders change.
     await until(() => pulse.locator('rect').evaluateAll((rs) => rs.reduce((a, r) => a + Number(r.getAttribute('data-orders')), 0)), (n) => n === orders, 'the bars to add up to the room’s orders', 15_000);
@@ -210,8 +210,17 @@ describe('a co-host who has never seen LiveShelf joins from the QR code on the h
     const feedRow = pulse.getByTestId('pulse-feeds').locator('tbody tr');
     await expect(feedRow.locator('th').innerText()).resolves.toBe('视频号小店');
     await expect(feedRow.locator('td').allInnerTexts()).resolves.toEqual([expect.stringMatching(/^\d\d:\d\d$/), '1', '0', '1']);
+    // The line whose SKU matched nothing: the host counts it as the eggs, once.
+    const eggsBefore = (await state()).products.find((p) => p.sku === 'EGG-30')!.sold;
+    await pulse.getByTestId('pulse-unmatched').getByText('货号未匹配：NOT-HERE（1 件）').waitFor();
+    const egg = (await state()).products.find((p) => p.sku === 'EGG-30')!;
+    await pulse.getByLabel('货号 NOT-HERE 对应的商品').selectOption(egg.id);
+    await pulse.getByRole('button', { name: '计入该商品' }).click();
+    await pulse.getByTestId('pulse-unmatched').waitFor({ state: 'detached' });
+    expect((await state()).products.find((p) => p.sku === 'EGG-30')!.sold).toBe(eggsBefore + 1);
     const split = await pulse.getByTestId('pulse-sources').locator('tbody th').allInnerTexts();
     expect(split).toContain('视频号小店');
+    orders = (await state()).totals.orders;
     const [report] = await Promise.all([host.page.waitForEvent('popup'), pulse.getByRole('button', { name: '打开直播战报' }).click()]);
     await report.locator('.totals').waitFor({ timeout: 15_000 });
     expect(report.url()).toBe(`${relay.url}/report`);

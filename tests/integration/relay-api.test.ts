@@ -317,6 +317,19 @@ describe('socket.io', () => {
     calm.socket.close();
   });
 
+  it('a sales-token connection (a shop bridge) gets ten times the rate: a burst of 300 sales is not throttled where a host’s is', async () => {
+    // This relay allows 20/s in bursts of 40 per connection: the sales token 200/s in bursts of 400.
+    const { room, productId } = await roomWithProduct(null);
+    const shop = await connectClient(r.url, room.room.id, room.tokens.sales);
+    const host = await connectClient(r.url, room.room.id, room.tokens.host);
+    const sales = await Promise.all(Array.from({ length: 300 }, (_, i) => send(shop.socket, { id: cid(), type: 'sale.record', productId, orderId: `shop-${i}` })));
+    expect(sales.filter((x) => !x.ok).map((x) => (x.ok ? '' : x.error.code))).toEqual([]);
+    const clicks = await Promise.all(Array.from({ length: 300 }, () => send(host.socket, { id: cid(), type: 'ticker.push', text: 'spam' })));
+    expect(clicks.filter((x) => !x.ok && x.error.code === 'rate_limited').length).toBeGreaterThan(0);
+    shop.socket.close();
+    host.socket.close();
+  });
+
   it('an oversized frame closes only that connection', async () => {
     const { room } = await roomWithProduct();
     const big = await connectClient(r.url, room.room.id, room.tokens.host);

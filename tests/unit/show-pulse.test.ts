@@ -32,11 +32,12 @@ describe('the host calls it makes', () => {
     expect(hostRequest('r 1', { kind: 'recent', from: 123 })).toEqual({ method: 'GET', path: '/api/rooms/r%201/report?from=123' });
     expect(hostRequest('r1', { kind: 'feeds' })).toEqual({ method: 'GET', path: '/api/rooms/r1/feeds' });
     expect(hostRequest('r1', { kind: 'sources' })).toEqual({ method: 'GET', path: '/api/rooms/r1?totals=bySource' });
+    expect(hostRequest('r1', { kind: 'map', feed: 'f 1', sku: 'A', productId: 'p1' })).toEqual({ method: 'POST', path: '/api/rooms/r1/feeds/f%201/map', body: { sku: 'A', productId: 'p1' } });
   });
 
   it('a feed is shown by its counters and the number of lines waiting for a SKU', () => {
     expect(feedHealthOf({ feeds: [{ id: 'f1', platform: 'shopify', name: '抖店', received: 10, counted: 8, rejected: 1, unmatched: [{ sku: 'X', quantity: 1, orderId: 'o' }], lastAt: 5, lastError: null }] })).toEqual([
-      { id: 'f1', platform: 'shopify', name: '抖店', received: 10, counted: 8, rejected: 1, unmatched: 1, lastAt: 5, lastError: null },
+      { id: 'f1', platform: 'shopify', name: '抖店', received: 10, counted: 8, rejected: 1, unmatched: 1, unmatchedSkus: [{ sku: 'X', quantity: 1 }], lastAt: 5, lastError: null },
     ]);
     expect(feedHealthOf(null)).toEqual([]);
   });

@@ -67,6 +67,10 @@ export const hostWords = {
   'source.webhook': 'Webhook',
   'source.import': 'Import',
   'source.rehearsal': 'Rehearsal',
+  'pulse.waiting': 'Waiting for a product: {sku} ({quantity})',
+  'pulse.mapLabel': 'Product for SKU {sku}',
+  'pulse.map': 'Count as this product',
+  'pulse.mapFailed': 'Not mapped: {message}',
 };
 
 export type HostWordKey = keyof typeof hostWords;

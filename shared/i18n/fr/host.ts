@@ -69,4 +69,8 @@ export const hostWords: Readonly<Record<HostWordKey, string>> = {
   'source.webhook': 'Webhook',
   'source.import': 'Import',
   'source.rehearsal': 'Répétition',
+  'pulse.waiting': 'En attente d’un produit : {sku} ({quantity})',
+  'pulse.mapLabel': 'Produit pour la réf. {sku}',
+  'pulse.map': 'Compter pour ce produit',
+  'pulse.mapFailed': 'Non associé : {message}',
 };

@@ -69,4 +69,8 @@ export const hostWords: Readonly<Record<HostWordKey, string>> = {
   'source.webhook': 'Webhook',
   'source.import': '导入',
   'source.rehearsal': '彩排',
+  'pulse.waiting': '货号未匹配：{sku}（{quantity} 件）',
+  'pulse.mapLabel': '货号 {sku} 对应的商品',
+  'pulse.map': '计入该商品',
+  'pulse.mapFailed': '未能对应：{message}',
 };
