@@ -3,7 +3,7 @@ import { formatCount, formatMoney, formatWeight } from '../../shared/money.js';
 import type { ShowReport } from '../../shared/show-report.js';
 import { useEffect, useRef } from 'preact/hooks';
 import { Chart } from './chart.js';
-import { drawPoster, savePoster, type PosterContent, type PosterSize } from './poster.js';
+import { drawPoster, POSTER_PIXELS, savePoster, type PosterContent, type PosterSize } from './poster.js';
 import { posterContent } from './poster-figures.js';
 import { productColours } from './colours.js';
 import type { ReportWords } from './words.js';
@@ -26,9 +26,21 @@ interface Props {
 export function PosterPreview({ size, content, label }: { size: PosterSize; content: PosterContent; label: string }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
-    if (ref.current) drawPoster(ref.current, size, content);
+    const canvas = ref.current;
+    if (!canvas) return;
+    // Drawn when it comes into view: two full-size posters are the page's heaviest drawing, and
+    // the totals, chart and tables come first.
+    const seen = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      seen.disconnect();
+      drawPoster(canvas, size, content);
+    });
+    seen.observe(canvas);
+    return () => seen.disconnect();
   }, [size, content]);
-  return <canvas ref={ref} class={`poster-preview ${size}`} role="img" aria-label={label} data-poster={size} />;
+  const [w, h] = POSTER_PIXELS[size];
+  // Its size before it is drawn, so the page does not move when it is.
+  return <canvas ref={ref} width={w} height={h} class={`poster-preview ${size}`} role="img" aria-label={label} data-poster={size} />;
 }
 
 export function ReportView({ room, report, words, download }: Props) {
