@@ -1,1 +1,0 @@
-export declare function productColours(productIds: readonly string[]): Map<string, string>;
