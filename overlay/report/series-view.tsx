@@ -1,9 +1,9 @@
 /** The series report as a page (issue 19): the cumulative totals, one row per show, the best sellers across the shows, the poster, the CSV. */
 import { formatCount, formatMoney, formatWeight } from '../../shared/money.js';
 import type { SeriesReport } from '../../shared/series-report.js';
-import { savePoster, type PosterSize } from './poster.js';
+import type { PosterSize } from './poster.js';
 import { seriesPosterContent } from './poster-figures.js';
-import { PosterPreview } from './view.js';
+import { PosterSection, Totals } from './view.js';
 import type { ReportWords } from './words.js';
 
 interface Props {
@@ -44,14 +44,7 @@ export function SeriesView({ report, words, download }: Props) {
         <h2 id="totals-h" class="visually-hidden">
           {words.seriesTitle}
         </h2>
-        <dl class="totals">
-          {figures.map(([label, value]) => (
-            <div key={label} data-total={label}>
-              <dt>{label}</dt>
-              <dd>{value}</dd>
-            </div>
-          ))}
-        </dl>
+        <Totals figures={figures} />
       </section>
       <section aria-labelledby="shows-h">
         <h2 id="shows-h">{words.shows}</h2>
@@ -109,21 +102,7 @@ export function SeriesView({ report, words, download }: Props) {
           </table>
         </div>
       </section>
-      <section aria-labelledby="poster-h">
-        <h2 id="poster-h">{words.poster}</h2>
-        <div class="posters">
-          <PosterPreview size="portrait" content={poster} label={words.posterPortrait} />
-          <PosterPreview size="landscape" content={poster} label={words.posterLandscape} />
-        </div>
-        <p class="downloads">
-          <button type="button" onClick={() => void savePoster('portrait', poster, posterName('portrait'))}>
-            {words.posterPortrait}
-          </button>
-          <button type="button" onClick={() => void savePoster('landscape', poster, posterName('landscape'))}>
-            {words.posterLandscape}
-          </button>
-        </p>
-      </section>
+      <PosterSection content={poster} words={words} fileName={posterName} />
       <section aria-labelledby="dl-h">
         <h2 id="dl-h">{words.downloads}</h2>
         <p class="downloads">

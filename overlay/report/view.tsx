@@ -43,6 +43,41 @@ export function PosterPreview({ size, content, label }: { size: PosterSize; cont
   return <canvas ref={ref} width={w} height={h} class={`poster-preview ${size}`} role="img" aria-label={label} data-poster={size} />;
 }
 
+/** The big figures at the top: label and value, each findable by its label (data-total). */
+export function Totals({ figures }: { figures: [string, string][] }) {
+  return (
+    <dl class="totals">
+      {figures.map(([label, value]) => (
+        <div key={label} data-total={label}>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** The results poster: both sizes previewed, and a button that saves each as a PNG. */
+export function PosterSection({ content, words, fileName }: { content: PosterContent; words: ReportWords; fileName: (size: PosterSize) => string }) {
+  return (
+    <section aria-labelledby="poster-h">
+      <h2 id="poster-h">{words.poster}</h2>
+      <div class="posters">
+        <PosterPreview size="portrait" content={content} label={words.posterPortrait} />
+        <PosterPreview size="landscape" content={content} label={words.posterLandscape} />
+      </div>
+      <p class="downloads">
+        <button type="button" onClick={() => void savePoster('portrait', content, fileName('portrait'))}>
+          {words.posterPortrait}
+        </button>
+        <button type="button" onClick={() => void savePoster('landscape', content, fileName('landscape'))}>
+          {words.posterLandscape}
+        </button>
+      </p>
+    </section>
+  );
+}
+
 export function ReportView({ room, report, words, download }: Props) {
   const { currency, locale } = room;
   const timeZone = room.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -77,14 +112,7 @@ export function ReportView({ room, report, words, download }: Props) {
         <h2 id="totals-h" class="visually-hidden">
           {words.title}
         </h2>
-        <dl class="totals">
-          {figures.map(([label, value]) => (
-            <div key={label} data-total={label}>
-              <dt>{label}</dt>
-              <dd>{value}</dd>
-            </div>
-          ))}
-        </dl>
+        <Totals figures={figures} />
       </section>
       <section aria-labelledby="chart-h">
         <h2 id="chart-h">{words.chart}</h2>
@@ -159,21 +187,7 @@ export function ReportView({ room, report, words, download }: Props) {
           </table>
         </div>
       </section>
-      <section aria-labelledby="poster-h">
-        <h2 id="poster-h">{words.poster}</h2>
-        <div class="posters">
-          <PosterPreview size="portrait" content={poster} label={words.posterPortrait} />
-          <PosterPreview size="landscape" content={poster} label={words.posterLandscape} />
-        </div>
-        <p class="downloads">
-          <button type="button" onClick={() => void savePoster('portrait', poster, posterName('portrait'))}>
-            {words.posterPortrait}
-          </button>
-          <button type="button" onClick={() => void savePoster('landscape', poster, posterName('landscape'))}>
-            {words.posterLandscape}
-          </button>
-        </p>
-      </section>
+      <PosterSection content={poster} words={words} fileName={posterName} />
       <section aria-labelledby="dl-h">
         <h2 id="dl-h">{words.downloads}</h2>
         <p class="downloads">
