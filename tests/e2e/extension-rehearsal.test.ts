@@ -8,8 +8,7 @@
  * The host's phone: every control of the banner a 44 px touch target.
  * Screenshots: tests/artifacts/rehearsal-panel.png, rehearsal-phone-cohost.png, rehearsal-phone-host.png.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { devices, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,8 +16,8 @@ import type { RoomState } from '../../shared/domain';
 import { api, startRelay, type CreatedRoom, type TestRelay } from '../support/relay';
 import { ARTIFACTS, launchWithExtension, pairAsHost, type ExtensionBrowser } from './extension-browser';
 import { ensureOverlayBuilt, launchChromium, overlayUrl, partText } from './overlay-harness';
+import { AXE_SOURCE } from '../support/page-checks';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const POM = '会理石榴';
 
 let relay: TestRelay;

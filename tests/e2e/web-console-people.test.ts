@@ -8,8 +8,7 @@
  * second. axe on the host console with the log and people open finds nothing serious; every
  * control there is a 44 px touch target. Screenshots in tests/artifacts/people-*.png.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import jsQR from 'jsqr';
 import { chromium, devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -19,8 +18,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium';
 import { api, ROOT, startRelay, type CreatedRoom, type TestRelay } from '../support/relay';
 import { Webhook } from 'standardwebhooks';
 import { decodePng } from './overlay-harness';
+import { seriousViolations, until } from '../support/page-checks';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ARTIFACTS = join(ROOT, 'tests/artifacts');
 const PEAR = '砀山酥梨';
 const EGG = '铜鼓土鸡蛋';
@@ -34,24 +33,6 @@ async function state(): Promise<RoomState> {
   return (await api(relay.url, `/api/rooms/${room.room.id}`, { token: room.tokens.host })).json as RoomState;
 }
 const onAir = (s: RoomState) => (s.cardVisible ? (s.products.find((p) => p.id === s.currentProductId)?.name ?? null) : null);
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 8000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  const result = (await page.evaluate(() =>
-    (globalThis as unknown as { axe: { run(ctx: Document, o: unknown): Promise<unknown> } }).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }),
-  )) as { violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] };
-  return result.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) ${JSON.stringify(n.target)}`));
-}
 
 /** Buttons, fields and selects in `scope` smaller than a 44 px touch target. */
 function smallTargets(page: Page, scope: string): Promise<string[]> {

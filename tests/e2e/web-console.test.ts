@@ -8,7 +8,6 @@
  * of host and co-host in tests/artifacts/web-console-*.png. Prints the console's gzipped JS.
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -17,8 +16,8 @@ import type { RoomState } from '../../shared/domain';
 import { pairingLink } from '../../shared/pairing';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium';
 import { api, ROOT, startRelay, type CreatedRoom, type TestRelay } from '../support/relay';
+import { seriousViolations, until } from '../support/page-checks';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ARTIFACTS = join(ROOT, 'tests/artifacts');
 const PEAR = '砀山酥梨';
 const EGG = '铜鼓土鸡蛋';
@@ -37,16 +36,6 @@ async function addProduct(product: Record<string, unknown>, id: string): Promise
   if (res.status !== 200) throw new Error(`product.add: ${res.status} ${res.text}`);
 }
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 8000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** A phone: iPhone 13's viewport, touch and user agent, in Chinese; every request URL and CSP complaint recorded. */
 async function phone(opts: { viewport?: { width: number; height: number } } = {}) {
   const context = await browser.newContext({ ...devices['iPhone 13'], ...(opts.viewport && { viewport: opts.viewport }), locale: 'zh-CN' });
@@ -62,14 +51,6 @@ async function phone(opts: { viewport?: { width: number; height: number } } = {}
 async function openConsole(page: Page, link: string): Promise<void> {
   await page.goto(link);
   await page.getByTestId('connection').filter({ hasText: '已连接' }).waitFor({ timeout: 10_000 });
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  const result = (await page.evaluate(() =>
-    (globalThis as unknown as { axe: { run(ctx: Document, o: unknown): Promise<unknown> } }).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }),
-  )) as { violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] };
-  return result.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) ${JSON.stringify(n.target)}`));
 }
 
 beforeAll(async () => {
