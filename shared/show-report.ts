@@ -88,9 +88,12 @@ export interface ShowReport {
   timeline: ReportMinute[];
 }
 
+/** What the report reads of a sale (a store may read only these: issue 19's 100k-sale report). */
+export type ReportSale = Pick<Sale, 'productId' | 'quantity' | 'refundedQuantity' | 'unitPriceMinor' | 'at' | 'source' | 'voidedAt' | 'presale' | 'rehearsal'>;
+
 export interface ReportInput {
   state: Pick<RoomState, 'id' | 'products'>;
-  sales: Iterable<Sale>;
+  sales: Iterable<ReportSale>;
   /** In time order; before the first one the card showed nothing. */
   cards: readonly CardChange[];
   from: number;
@@ -99,10 +102,10 @@ export interface ReportInput {
    * A source's display name. The seam for the order feeds (a sale may come to carry its feed's
    * name): today a source is one of SALE_SOURCES and its name is itself.
    */
-  sourceName?: (sale: Sale) => { source: string; name: string };
+  sourceName?: (sale: ReportSale) => { source: string; name: string };
 }
 
-const defaultSource = (s: Sale) => ({ source: s.source, name: s.source });
+const defaultSource = (s: ReportSale) => ({ source: s.source, name: s.source });
 
 /** The product on the card at `at`, by binary search over the changes. */
 function onAirAt(cards: readonly CardChange[], at: number): string | null {
@@ -126,9 +129,9 @@ function onAirAt(cards: readonly CardChange[], at: number): string | null {
  */
 export class SourceTally {
   private readonly bySource = new Map<string, ReportSource>();
-  constructor(private readonly sourceOf: (sale: Sale) => { source: string; name: string } = defaultSource) {}
+  constructor(private readonly sourceOf: (sale: ReportSale) => { source: string; name: string } = defaultSource) {}
   /** Adds a sale that still counts `units` (> 0) units. */
-  add(sale: Sale, units: number): void {
+  add(sale: ReportSale, units: number): void {
     const key = this.sourceOf(sale);
     let src = this.bySource.get(key.source);
     if (!src) this.bySource.set(key.source, (src = { ...key, orders: 0, units: 0, revenueMinor: 0 }));
@@ -137,7 +140,7 @@ export class SourceTally {
     src.revenueMinor += units * sale.unitPriceMinor;
   }
   /** A sale as stored: skipped when voided or wholly refunded. */
-  addSale(sale: Sale): void {
+  addSale(sale: ReportSale): void {
     // A rehearsal sale is never in a report (issue 19, [Rh3]).
     const units = sale.voidedAt === null && !sale.rehearsal ? sale.quantity - sale.refundedQuantity : 0;
     if (units > 0) this.add(sale, units);

@@ -31,7 +31,7 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
-import type { CardChange } from '../../shared/show-report.js';
+import type { CardChange, ReportSale } from '../../shared/show-report.js';
 import type { LoggedCommand } from '../../shared/commands/undo.js';
 import { CommitConflict, undoneMarks, type StoredAudit, type StoredFeed, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredPerson, type TokenHashes } from './room-store.js';
 import { readStoredRoom, readStoredSale, redisRoomFormat } from './stored-room.js';
@@ -444,6 +444,21 @@ export class RedisRoomStore implements RoomStore {
 
   // ---- card history (issue 19) ----
   /** The whole list, filtered here: a show changes its card hundreds of times, not millions. */
+  /** The sales in recorded order, paged through the sales-by-time index as listSales does, those a report counts. */
+  async reportSales(roomId: string, from: number, to: number): Promise<ReportSale[]> {
+    const out: ReportSale[] = [];
+    let after: SalesAfter | undefined = Number.isFinite(from) ? { at: from - 1, id: '' } : undefined;
+    for (;;) {
+      const page = await this.listSales(roomId, after, 5000);
+      for (const s of page) {
+        if (s.at >= to) return out;
+        if (s.at >= from && s.voidedAt === null && !s.rehearsal) out.push(s);
+      }
+      if (page.length < 5000) return out;
+      after = page[page.length - 1]!;
+    }
+  }
+
   /**
    * A SCAN over the rooms' hashes, reading each one's meta: O(rooms), for an admin's series
    * report. An index kept by the commit script would need a key outside the room's hash slot

@@ -46,21 +46,6 @@ const ReportQuerySchema = z.strictObject({
   format: z.enum(['json', 'csv', 'timeline.csv']).optional(),
 });
 
-/** Calls `each` with the room's sales of [from, to), page by page, in recorded order. */
-export async function eachSale(store: RoomStore, roomId: string, from: number, to: number, each: (s: Sale) => void): Promise<void> {
-  // (at, id) > (from - 1, '') starts at the first sale of time from - 1: one millisecond early, which the fold skips.
-  let after: SalesAfter | undefined = Number.isFinite(from) ? { at: from - 1, id: '' } : undefined;
-  for (;;) {
-    const page = await store.listSales(roomId, after, REPORT_PAGE);
-    for (const s of page) {
-      if (s.at >= to) return;
-      each(s);
-    }
-    if (page.length < REPORT_PAGE) return;
-    after = page[page.length - 1]!;
-  }
-}
-
 /** The room's first sale that is not a rehearsal's (issue 19): the report's default window starts there. */
 async function firstLiveSale(store: RoomStore, roomId: string): Promise<Sale | undefined> {
   let after: SalesAfter | undefined;
@@ -92,7 +77,7 @@ export function sourceTotals(store: RoomStore, feedName?: FeedNameOf) {
     if (hit && hit.version === state.version) return hit.sources;
     const sources = (async () => {
       const tally = new SourceTally();
-      await eachSale(store, state.id, -Infinity, Infinity, (s) => tally.addSale(s));
+      for (const s of await store.reportSales(state.id, -Infinity, Infinity)) tally.addSale(s);
       const list = tally.list();
       await nameFeeds(state.id, list, feedName);
       return list;
@@ -137,10 +122,9 @@ export function roomReporter({ store, clock, storageFailed, feedName }: Pick<Rep
     if (to <= from) throw new HttpError(errorBody('invalid', `to: must be after from (${from})`, { field: 'to' }));
     if (to - from > MAX_WINDOW_MS) throw new HttpError(errorBody('invalid', `to: the window may be at most ${MAX_REPORT_MINUTES / 1440} days`, { field: 'to' }));
 
-    // Read once into one array (the fold is synchronous); the card history is small.
-    const sales: Sale[] = [];
+    // Read once into one array (the fold is synchronous), only what the report counts; the card history is small.
     const cards = await store.listCardChanges(roomId, from, to).catch(storageFailed);
-    await eachSale(store, roomId, from, to, (s) => sales.push(s)).catch(storageFailed);
+    const sales = await store.reportSales(roomId, from, to).catch(storageFailed);
     const report: ShowReport = showReport({ state, sales, cards, from, to });
     await nameFeeds(roomId, report.sources, feedName).catch(storageFailed);
     return report;

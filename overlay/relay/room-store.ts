@@ -24,7 +24,7 @@ import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer, RoomEvent } from '../../shared/room-reducer.js';
 import type { RoomPatch } from '../../shared/room-patch.js';
 import type { SalesWritten } from '../../shared/sales-fold.js';
-import type { CardChange } from '../../shared/show-report.js';
+import type { CardChange, ReportSale } from '../../shared/show-report.js';
 import type { FeedPlatform } from '../../shared/feeds/common.js';
 
 export type TokenHashes = Record<Role, string>;
@@ -233,6 +233,11 @@ export interface RoomStore {
    * window opened), so a report of [from, to) has every change it needs and no more.
    */
   listCardChanges(roomId: string, from?: number, to?: number): Promise<CardChange[]>;
+  /**
+   * The sales of [from, to) that a report counts (not voided, not a rehearsal's), in recorded
+   * order, with only the fields it reads: the report of a 100,000-sale show reads them in one go.
+   */
+  reportSales(roomId: string, from: number, to: number): Promise<ReportSale[]>;
   /** The ids of the rooms whose `room.series` is `series` (issue 19's series report; an admin's rare read, not on a hot path). */
   listSeriesRooms(series: string): Promise<string[]>;
 }

@@ -19,7 +19,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Role, RoomState, Sale } from '../../shared/domain.js';
 import type { CommandAnswer } from '../../shared/room-reducer.js';
-import type { CardChange } from '../../shared/show-report.js';
+import type { CardChange, ReportSale } from '../../shared/show-report.js';
 import type { LoggedCommand } from '../../shared/commands/undo.js';
 import { CommitConflict, undoneMarks, type StoredAudit, type StoredFeed, type BatchKeys, type CommitBatch, type LoadedRoom, type Prefetched, type RoomHead, type RoomStore, type SalesAfter, type StoredPerson, type TokenHashes } from './room-store.js';
 import { openSqliteFormat, readStoredRoom, STORED_FORMAT } from './stored-room.js';
@@ -236,6 +236,10 @@ export class SqliteRoomStore implements RoomStore {
       markUndone: db.prepare("UPDATE audit SET entry = json_set(entry, '$.undoneBy', ?) WHERE room_id = ? AND seq = ?"),
       // ---- end audit log ----
       salesPage: db.prepare(`SELECT ${SALE_COLUMNS} FROM sales WHERE room_id = ? AND (at, id) > (?, ?) ORDER BY at, id LIMIT ?`),
+      // The report's read: its columns only, as arrays, the sales it counts (the sales_time index).
+      reportSales: db
+        .prepare('SELECT product_id, quantity, refunded_quantity, unit_price_minor, at, source, presale FROM sales WHERE room_id = ? AND at >= ? AND at < ? AND voided_at IS NULL AND rehearsal = 0 ORDER BY at, id')
+        .raw(true),
       insertCard: db.prepare('INSERT INTO card_changes (room_id, at, product_id) VALUES (?, ?, ?)'),
       // The change in effect at `from` (the last before it), then those in [from, to).
       cardsBefore: db.prepare('SELECT at, product_id AS productId FROM card_changes WHERE room_id = ? AND at < ? ORDER BY at DESC, rowid DESC LIMIT 1'),
@@ -459,6 +463,19 @@ export class SqliteRoomStore implements RoomStore {
   async listSales(roomId: string, after: SalesAfter | undefined, limit: number): Promise<Sale[]> {
     const rows = this.stmt.salesPage.all(roomId, after?.at ?? -1, after?.id ?? '', limit) as SaleRow[];
     return rows.map(saleOfRow);
+  }
+
+  /** One query over the sales_time index, rows as arrays: about half the time of listSales' pages of objects for 100k sales. */
+  async reportSales(roomId: string, from: number, to: number): Promise<ReportSale[]> {
+    const lo = Number.isFinite(from) ? from : Number.MIN_SAFE_INTEGER;
+    const hi = Number.isFinite(to) ? to : Number.MAX_SAFE_INTEGER;
+    const rows = this.stmt.reportSales.all(roomId, lo, hi) as [string, number, number, number, number, string, number][];
+    const out: ReportSale[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      out[i] = { productId: r[0], quantity: r[1], refundedQuantity: r[2], unitPriceMinor: r[3], at: r[4], source: r[5] as ReportSale['source'], voidedAt: null, presale: r[6] === 1 };
+    }
+    return out;
   }
 
   // ---- card history (issue 19) ----
