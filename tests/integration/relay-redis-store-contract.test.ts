@@ -153,6 +153,32 @@ describe.each(['sqlite', 'redis'])('RoomStore contract: %s', (kind) => {
     expect((await store.listSales(room.id, { at: 5000, id: 'c' }, 10)).map((s) => s.id)).toEqual(['z', 'a']);
   });
 
+  it('reportSales: the sales of [from, to) a report counts (no voided one, no rehearsal\'s), in recorded order, with the fields it reads', async () => {
+    const room = emptyRoom(`room-${kind}-report`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
+    await store.createRoom(room, HASHES);
+    let now = 1000;
+    const actor = (await new RoomHub(store, { now: () => now }, pino({ level: 'silent' }), () => {}).get(room.id))!;
+    expect(await actor.submit({ id: 'add', type: 'product.add', product: { sku: 'A', name: 'a', priceMinor: 250, stock: null } }, 'host', 'console')).toMatchObject({ ok: true });
+    const sell = (id: string, quantity = 1, source: 'api' | 'console' = 'api') => actor.submit({ id, type: 'sale.record', productId: 'p1', quantity }, 'sales', source);
+    await sell('s1', 2);
+    now = 2000;
+    await sell('s2', 3, 'console');
+    await actor.submit({ id: 'r2', type: 'sale.refund', saleId: 's2', quantity: 1 }, 'sales', 'api');
+    now = 3000;
+    await sell('s3');
+    await actor.submit({ id: 'v3', type: 'sale.void', saleId: 's3' }, 'host', 'console');
+    now = 4000;
+    await actor.submit({ id: 'reh', type: 'rehearsal.start', ordersPerMinute: 0 }, 'host', 'console');
+    await sell('s4');
+    await actor.submit({ id: 'reh-end', type: 'rehearsal.end' }, 'host', 'console');
+    now = 5000;
+    await sell('s5');
+    const all = await store.reportSales(room.id, -Infinity, Infinity);
+    expect(all.map((s) => [s.at, s.quantity, s.refundedQuantity])).toEqual([[1000, 2, 0], [2000, 3, 1], [5000, 1, 0]]);
+    expect(all[1]).toMatchObject({ productId: 'p1', unitPriceMinor: 250, source: 'console', voidedAt: null, presale: false });
+    expect((await store.reportSales(room.id, 2000, 5000)).map((s) => s.at)).toEqual([2000]);
+  });
+
   it('[R9] writes refunds back to the sale (also one recorded in the same batch); a repeated refund command id is a duplicate, for another hub too', async () => {
     const room = emptyRoom(`room-${kind}-5`, { title: 't', currency: 'CNY', locale: 'zh-CN' }, 1);
     await store.createRoom(room, HASHES);
