@@ -182,7 +182,9 @@ describe('relay error texts: refusals made by the real reducer', () => {
       }
     }
     expect(seen.size).toBe(cases.length * LOCALES.length);
-  });
+    // Filling a room to MAX_PRODUCTS through the reducer (2,000 adds, each copying the queue) takes
+    // ~1 s alone and over 5 s on a loaded 2-core machine: a longer limit than vitest's 5 s default.
+  }, 30_000);
 
   it('without the product’s stock at hand, still says it is out of stock', () => {
     const error = refusal(r.apply({ type: 'sale.record', productId: pom, quantity: 9 }));
