@@ -110,15 +110,20 @@ export function minorToDecimal(minor: number, currency: string, mark: DecimalMar
   return `${neg}${s.slice(0, -digits)}${mark}${s.slice(-digits)}`;
 }
 
-const fmtCache = new Map<string, Intl.NumberFormat>();
-function cached(key: string, make: () => Intl.NumberFormat): Intl.NumberFormat {
-  let f = fmtCache.get(key);
+const fmtCache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+/**
+ * One Intl formatter per key (locale, options): making one costs ~90 µs, formatting with one
+ * ~1.4 µs, and the consoles format their figures and times again on every state they receive.
+ */
+export function cachedFormat<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => F): F {
+  let f = fmtCache.get(key) as F | undefined;
   if (!f) {
     f = make();
     fmtCache.set(key, f);
   }
   return f;
 }
+const cached = cachedFormat<Intl.NumberFormat>;
 
 /** "¥59.90" / "59,90 €" for the room's locale and currency. */
 export function formatMoney(minor: number, currency: string, locale: string): string {

@@ -6,6 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { AuditEntry } from '../../shared/audit';
+import { cachedFormat } from '../../shared/money';
 import { auditLine, auditTime, auditWhat, auditWho } from '../ui/audit-line';
 import type { ConsoleState } from '../ui/console-state';
 import { isUndoable, supersededBy, PERSON_ROLES, type HostTools, type Person, type PersonRole, type UndoState } from '../ui/host-tools';
@@ -114,7 +115,8 @@ function seenText(s: ConsoleState, p: Person): string {
   if (p.connected) return h('people.connected');
   if (p.lastSeenAt === null) return h('people.never');
   const today = new Date().toDateString() === new Date(p.lastSeenAt).toDateString();
-  const when = new Intl.DateTimeFormat(s.locale.value, today ? { hour: '2-digit', minute: '2-digit', hour12: false } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false }).format(p.lastSeenAt);
+  const locale = s.locale.value;
+  const when = cachedFormat(`seen|${locale}|${today}`, () => new Intl.DateTimeFormat(locale, today ? { hour: '2-digit', minute: '2-digit', hour12: false } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false })).format(p.lastSeenAt);
   return h('people.lastSeen', { time: when });
 }
 

@@ -4,7 +4,7 @@
  * shop feed's health and the per-source split of the count. State and reads: ui/show-pulse.ts.
  */
 import { useState } from 'preact/hooks';
-import { formatCount, formatMoney } from '../../shared/money';
+import { cachedFormat, formatCount, formatMoney } from '../../shared/money';
 import type { HostWordKey } from '../../shared/i18n/en/host';
 import type { Translate as TranslateOf } from '../../shared/i18n/locale';
 import type { ConsoleState } from '../ui/console-state';
@@ -16,8 +16,9 @@ type HostTranslate = TranslateOf<HostWordKey>;
 const W = 300;
 const H = 56;
 
+/** 19:05 in the room's zone; drawn again with every state, so one formatter per locale and zone. */
 function timeOf(at: number, locale: string, timeZone?: string): string {
-  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hour12: false, ...(timeZone !== undefined && { timeZone }) }).format(at);
+  return cachedFormat(`pulse|${locale}|${timeZone ?? ''}`, () => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hour12: false, ...(timeZone !== undefined && { timeZone }) })).format(at);
 }
 
 function MinuteBars({ minutes, h, locale, timeZone }: { minutes: PulseMinute[]; h: HostTranslate; locale: string; timeZone?: string }) {
