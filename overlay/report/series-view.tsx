@@ -3,7 +3,7 @@ import { formatCount, formatMoney, formatWeight } from '../../shared/money.js';
 import type { SeriesReport } from '../../shared/series-report.js';
 import type { PosterSize } from './poster.js';
 import { seriesPosterContent } from './poster-figures.js';
-import { PosterSection, Totals } from './view.js';
+import { PosterSection, TableSection, Totals } from './view.js';
 import type { ReportWords } from './words.js';
 
 interface Props {
@@ -46,62 +46,33 @@ export function SeriesView({ report, words, download }: Props) {
         </h2>
         <Totals figures={figures} />
       </section>
-      <section aria-labelledby="shows-h">
-        <h2 id="shows-h">{words.shows}</h2>
-        <div class="scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{words.show}</th>
-                <th scope="col">{words.date}</th>
-                <th scope="col" class="num">{words.orders}</th>
-                <th scope="col" class="num">{words.units}</th>
-                <th scope="col" class="num">{words.revenue}</th>
-                <th scope="col" class="num">{words.weight}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.shows.map((s) => (
-                <tr key={s.room}>
-                  <th scope="row">{s.title}</th>
-                  <td>{day.format(s.from)}</td>
-                  <td class="num">{count(s.totals.orders)}</td>
-                  <td class="num">{count(s.totals.units)}</td>
-                  <td class="num">{money(s.totals.revenueMinor)}</td>
-                  <td class="num">{weight(s.totals.weightGrams)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
-      <section aria-labelledby="products-h">
-        <h2 id="products-h">{words.products}</h2>
-        <div class="scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{words.product}</th>
-                <th scope="col">{words.sku}</th>
-                <th scope="col" class="num">{words.units}</th>
-                <th scope="col" class="num">{words.revenue}</th>
-                <th scope="col" class="num">{words.weight}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.products.map((p, i) => (
-                <tr key={p.sku ?? `#${i}`}>
-                  <th scope="row">{p.name ?? p.sku ?? '–'}</th>
-                  <td>{p.sku ?? '–'}</td>
-                  <td class="num">{count(p.units)}</td>
-                  <td class="num">{money(p.revenueMinor)}</td>
-                  <td class="num">{weight(p.weightGrams)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <TableSection
+        id="shows-h"
+        title={words.shows}
+        rows={report.shows}
+        rowKey={(x) => x.room}
+        columns={[
+          { label: words.show, cell: (x) => x.title },
+          { label: words.date, cell: (x) => day.format(x.from) },
+          { label: words.orders, num: true, cell: (x) => count(x.totals.orders) },
+          { label: words.units, num: true, cell: (x) => count(x.totals.units) },
+          { label: words.revenue, num: true, cell: (x) => money(x.totals.revenueMinor) },
+          { label: words.weight, num: true, cell: (x) => weight(x.totals.weightGrams) },
+        ]}
+      />
+      <TableSection
+        id="products-h"
+        title={words.products}
+        rows={report.products}
+        rowKey={(p, i) => p.sku ?? `#${i}`}
+        columns={[
+          { label: words.product, cell: (p) => p.name ?? p.sku ?? '–' },
+          { label: words.sku, cell: (p) => p.sku ?? '–' },
+          { label: words.units, num: true, cell: (p) => count(p.units) },
+          { label: words.revenue, num: true, cell: (p) => money(p.revenueMinor) },
+          { label: words.weight, num: true, cell: (p) => weight(p.weightGrams) },
+        ]}
+      />
       <PosterSection content={poster} words={words} fileName={posterName} />
       <section aria-labelledby="dl-h">
         <h2 id="dl-h">{words.downloads}</h2>

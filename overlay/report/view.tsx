@@ -57,6 +57,53 @@ export function Totals({ figures }: { figures: [string, string][] }) {
   );
 }
 
+export interface Column<R> {
+  label: string;
+  /** A figure: right-aligned, tabular. */
+  num?: boolean;
+  cell(row: R): string;
+}
+
+/** A section with one table: its first column heads each row. The room's and the series' tables. */
+export function TableSection<R>({ id, title, columns, rows, rowKey }: { id: string; title: string; columns: Column<R>[]; rows: readonly R[]; rowKey(row: R, index: number): string }) {
+  const cls = (c: Column<R>) => (c.num ? 'num' : undefined);
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      <div class="scroll">
+        <table>
+          <thead>
+            <tr>
+              {columns.map((c) => (
+                <th key={c.label} scope="col" class={cls(c)}>
+                  {c.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={rowKey(r, i)}>
+                {columns.map((c, j) =>
+                  j === 0 ? (
+                    <th key={c.label} scope="row" class={cls(c)}>
+                      {c.cell(r)}
+                    </th>
+                  ) : (
+                    <td key={c.label} class={cls(c)}>
+                      {c.cell(r)}
+                    </td>
+                  ),
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
 /** The results poster: both sizes previewed, and a button that saves each as a PNG. */
 export function PosterSection({ content, words, fileName }: { content: PosterContent; words: ReportWords; fileName: (size: PosterSize) => string }) {
   return (
@@ -127,66 +174,35 @@ export function ReportView({ room, report, words, download }: Props) {
           ))}
         </ul>
       </section>
-      <section aria-labelledby="products-h">
-        <h2 id="products-h">{words.products}</h2>
-        <div class="scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{words.product}</th>
-                <th scope="col">{words.sku}</th>
-                <th scope="col" class="num">{words.units}</th>
-                <th scope="col" class="num">{words.revenue}</th>
-                <th scope="col" class="num">{words.refunded}</th>
-                <th scope="col" class="num">{words.weight}</th>
-                <th scope="col" class="num">{words.onAir}</th>
-                <th scope="col" class="num">{words.whileOnAir}</th>
-                <th scope="col">{words.soldOut}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.products.map((p) => (
-                <tr key={p.productId}>
-                  <th scope="row">{p.name ?? p.productId}</th>
-                  <td>{p.sku ?? '–'}</td>
-                  <td class="num">{count(p.units)}</td>
-                  <td class="num">{money(p.revenueMinor)}</td>
-                  <td class="num">{count(p.refundedUnits)}</td>
-                  <td class="num">{p.weightGrams === null ? '–' : formatWeight(p.weightGrams, locale, words)}</td>
-                  <td class="num">{minutes(p.onAirMs)}</td>
-                  <td class="num">{count(p.unitsWhileOnAir)}</td>
-                  <td>{p.soldOutAt === null ? '–' : time.format(p.soldOutAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
-      <section aria-labelledby="sources-h">
-        <h2 id="sources-h">{words.sources}</h2>
-        <div class="scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{words.source}</th>
-                <th scope="col" class="num">{words.orders}</th>
-                <th scope="col" class="num">{words.units}</th>
-                <th scope="col" class="num">{words.revenue}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.sources.map((s) => (
-                <tr key={s.source}>
-                  <th scope="row">{s.name}</th>
-                  <td class="num">{count(s.orders)}</td>
-                  <td class="num">{count(s.units)}</td>
-                  <td class="num">{money(s.revenueMinor)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <TableSection
+        id="products-h"
+        title={words.products}
+        rows={report.products}
+        rowKey={(p) => p.productId}
+        columns={[
+          { label: words.product, cell: (p) => p.name ?? p.productId },
+          { label: words.sku, cell: (p) => p.sku ?? '–' },
+          { label: words.units, num: true, cell: (p) => count(p.units) },
+          { label: words.revenue, num: true, cell: (p) => money(p.revenueMinor) },
+          { label: words.refunded, num: true, cell: (p) => count(p.refundedUnits) },
+          { label: words.weight, num: true, cell: (p) => (p.weightGrams === null ? '–' : formatWeight(p.weightGrams, locale, words)) },
+          { label: words.onAir, num: true, cell: (p) => minutes(p.onAirMs) },
+          { label: words.whileOnAir, num: true, cell: (p) => count(p.unitsWhileOnAir) },
+          { label: words.soldOut, cell: (p) => (p.soldOutAt === null ? '–' : time.format(p.soldOutAt)) },
+        ]}
+      />
+      <TableSection
+        id="sources-h"
+        title={words.sources}
+        rows={report.sources}
+        rowKey={(x) => x.source}
+        columns={[
+          { label: words.source, cell: (x) => x.name },
+          { label: words.orders, num: true, cell: (x) => count(x.orders) },
+          { label: words.units, num: true, cell: (x) => count(x.units) },
+          { label: words.revenue, num: true, cell: (x) => money(x.revenueMinor) },
+        ]}
+      />
       <PosterSection content={poster} words={words} fileName={posterName} />
       <section aria-labelledby="dl-h">
         <h2 id="dl-h">{words.downloads}</h2>
