@@ -28,15 +28,25 @@ export function PosterPreview({ size, content, label }: { size: PosterSize; cont
   useEffect(() => {
     const canvas = ref.current;
     if (!canvas) return;
-    // Drawn when it comes into view: two full-size posters are the page's heaviest drawing, and
-    // the totals, chart and tables come first.
-    const seen = new IntersectionObserver((entries) => {
-      if (!entries.some((e) => e.isIntersecting)) return;
+    // Two full-size posters are the page's heaviest drawing, and the totals, chart and tables
+    // come first: drawn when it comes into view or when the page is idle, whichever is first (so
+    // a printout or a screenshot of a page never scrolled has them too).
+    let drawn = false;
+    const draw = () => {
+      if (drawn) return;
+      drawn = true;
       seen.disconnect();
       drawPoster(canvas, size, content);
-    });
+    };
+    const seen = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && draw());
     seen.observe(canvas);
-    return () => seen.disconnect();
+    const idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(draw, { timeout: 1000 }) : setTimeout(draw, 200);
+    return () => {
+      drawn = true;
+      seen.disconnect();
+      if (typeof cancelIdleCallback === 'function') cancelIdleCallback(idle as number);
+      else clearTimeout(idle as ReturnType<typeof setTimeout>);
+    };
   }, [size, content]);
   const [w, h] = POSTER_PIXELS[size];
   // Its size before it is drawn, so the page does not move when it is.
