@@ -5,7 +5,7 @@
  */
 import { currencyDigits, formatCount, formatMoney, formatWeight } from '../../shared/money.js';
 import type { SeriesReport } from '../../shared/series-report.js';
-import type { ShowReport } from '../../shared/show-report.js';
+import type { ReportTotals, ShowReport } from '../../shared/show-report.js';
 import type { PosterContent } from './poster.js';
 import type { RoomInfo } from './view.js';
 import type { ReportWords } from './words.js';
@@ -19,18 +19,25 @@ export function posterMoney(minor: number, currency: string, locale: string): st
   return new Intl.NumberFormat(locale, { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 }).format(major);
 }
 
-export function posterContent(room: RoomInfo, report: ShowReport, words: ReportWords): PosterContent {
-  const { currency, locale } = room;
-  const timeZone = room.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const t = report.totals;
+/**
+ * The hero and the other figures of a show's or a series' totals: the weight sold leads when the
+ * goods have a net weight (`soldLabel` says it: 已售, 累计已售), else the revenue, which then is
+ * not repeated among the figures.
+ */
+function headline(t: ReportTotals, currency: string, locale: string, words: ReportWords, soldLabel: string): Pick<PosterContent, 'hero' | 'figures'> {
   const money = posterMoney(t.revenueMinor, currency, locale);
   const count = (n: number) => formatCount(n, locale);
   const byWeight = t.weightGrams > 0;
-  const figures = [
-    ...(byWeight ? [{ label: words.revenue, value: money }] : []),
-    { label: words.orders, value: count(t.orders) },
-    { label: words.units, value: count(t.units) },
-  ];
+  return {
+    hero: byWeight ? { label: soldLabel, value: formatWeight(t.weightGrams, locale, words) } : { label: words.revenue, value: money },
+    figures: [...(byWeight ? [{ label: words.revenue, value: money }] : []), { label: words.orders, value: count(t.orders) }, { label: words.units, value: count(t.units) }],
+  };
+}
+
+export function posterContent(room: RoomInfo, report: ShowReport, words: ReportWords): PosterContent {
+  const { currency, locale } = room;
+  const timeZone = room.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const count = (n: number) => formatCount(n, locale);
   const rows = report.products
     .filter((p) => p.units > 0)
     .sort((a, b) => b.revenueMinor - a.revenueMinor || b.units - a.units)
@@ -42,8 +49,7 @@ export function posterContent(room: RoomInfo, report: ShowReport, words: ReportW
     kicker: words.title,
     title: room.title,
     date: new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'long' }).format(report.from),
-    hero: byWeight ? { label: words.posterWeight, value: formatWeight(t.weightGrams, locale, words) } : { label: words.revenue, value: money },
-    figures,
+    ...headline(report.totals, currency, locale, words, words.posterWeight),
     top: { heading: words.posterTop, rows },
     footer: 'LiveShelf',
   };
@@ -53,10 +59,7 @@ export function posterContent(room: RoomInfo, report: ShowReport, words: ReportW
 export function seriesPosterContent(r: SeriesReport, words: ReportWords): PosterContent {
   const { currency, locale } = r;
   const timeZone = r.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const t = r.totals;
-  const money = posterMoney(t.revenueMinor, currency, locale);
   const count = (n: number) => formatCount(n, locale);
-  const byWeight = t.weightGrams > 0;
   const day = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'long' });
   const first = r.shows[0];
   const last = r.shows[r.shows.length - 1];
@@ -67,8 +70,7 @@ export function seriesPosterContent(r: SeriesReport, words: ReportWords): Poster
     kicker: `${words.seriesTitle} · ${words.seriesShows.replace('{n}', count(r.shows.length))}`,
     title: r.series,
     date: dates,
-    hero: byWeight ? { label: words.seriesSold, value: formatWeight(t.weightGrams, locale, words) } : { label: words.revenue, value: money },
-    figures: [...(byWeight ? [{ label: words.revenue, value: money }] : []), { label: words.orders, value: count(t.orders) }, { label: words.units, value: count(t.units) }],
+    ...headline(r.totals, currency, locale, words, words.seriesSold),
     top: {
       heading: words.shows,
       rows: r.shows.map((s) => ({
