@@ -114,14 +114,22 @@ export function createShowPulse(env: ShowPulseEnv): ShowPulse {
   const sources = signal<SourceLine[]>([]);
   const failure = signal<string | null>(null);
   let timer: unknown = null;
+  /** When the scheduled read is due: a sooner one replaces it, a later one does not. */
+  let dueAt = Infinity;
   let reading: Promise<void> | null = null;
   let stopped = false;
 
   function schedule(ms: number): void {
     if (stopped) return;
-    if (timer !== null) cancel(timer);
+    if (timer !== null) {
+      // Never postponed: in a rush the orders change every moment, and the read must still come.
+      if (now() + ms >= dueAt) return;
+      cancel(timer);
+    }
+    dueAt = now() + ms;
     timer = later(() => {
       timer = null;
+      dueAt = Infinity;
       void refresh();
     }, ms);
   }
@@ -144,6 +152,10 @@ export function createShowPulse(env: ShowPulseEnv): ShowPulse {
     // One read at a time; a refresh asked meanwhile is the next scheduled one.
     reading ??= read().finally(() => (reading = null));
     await reading;
+    // The next regular read, counted from this one.
+    if (timer !== null) cancel(timer);
+    timer = null;
+    dueAt = Infinity;
     schedule(PULSE_EVERY_MS);
   }
 

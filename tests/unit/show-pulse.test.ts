@@ -50,6 +50,7 @@ describe('createShowPulse', () => {
     const timers: { fn: () => void; ms: number; id: number }[] = [];
     let id = 0;
     const room = signal<RoomState | null>({ totals: { orders: 1 } } as RoomState);
+    let clock = NOW;
     const online = signal(true);
     const api = {
       async call(c: HostCall): Promise<HostAnswer> {
@@ -64,7 +65,7 @@ describe('createShowPulse', () => {
       api,
       room,
       online,
-      now: () => NOW,
+      now: () => clock,
       setTimeout: (fn, ms) => (timers.push({ fn, ms, id: ++id }), id),
       clearTimeout: (t) => {
         const i = timers.findIndex((x) => x.id === t);
@@ -72,7 +73,7 @@ describe('createShowPulse', () => {
       },
     });
     const settle = () => new Promise((r) => setTimeout(r, 0));
-    return { pulse, calls, timers, room, settle, failNext: (v: boolean) => (fail = v) };
+    return { pulse, calls, timers, room, settle, failNext: (v: boolean) => (fail = v), advance: (ms: number) => (clock += ms) };
   }
 
   it('reads all three at once when made, then every 30 s', async () => {
@@ -95,6 +96,19 @@ describe('createShowPulse', () => {
     h.room.value = { totals: { orders: 2 } } as RoomState;
     h.room.value = { totals: { orders: 3 } } as RoomState;
     expect(h.timers.map((t) => t.ms)).toEqual([PULSE_SETTLE_MS]);
+  });
+
+  it('in a rush (orders changing every moment) the read is not postponed: a later change keeps the read already due', async () => {
+    const h = harness();
+    await h.settle();
+    h.room.value = { totals: { orders: 2 } } as RoomState;
+    const due = h.timers[0]!;
+    for (let i = 0; i < 20; i++) {
+      h.advance(200);
+      h.room.value = { totals: { orders: 3 + i } } as RoomState;
+    }
+    expect(h.timers).toEqual([due]);
+    expect(due.ms).toBe(PULSE_SETTLE_MS);
   });
 
   it('keeps the last good figures when a read fails, and says why', async () => {
